@@ -1,0 +1,40 @@
+package io.dnsprobe.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dnsprobe}: the command tree, and the one place errors become exit codes and one-line messages. */
+@Command(name = "dnsprobe", mixinStandardHelpOptions = true, version = "dnsprobe 0.1.0",
+        description = "Finds DNS names that musl-based (Alpine) images cannot resolve because the replies need TCP.",
+        subcommands = {ProbeCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class DnsprobeCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new DnsprobeCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("dnsprobe: " + ex.getMessage());
+            cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCodes.USAGE_OR_PROBE_ERROR;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // Expected failures (bad server, unreadable file) are one line; anything else still gets no stack trace.
+            String message = ex instanceof IllegalArgumentException || ex instanceof CliException
+                    ? ex.getMessage() : "internal error: " + ex;
+            cmd.getErr().println("dnsprobe: " + message);
+            return ExitCodes.USAGE_OR_PROBE_ERROR;
+        });
+        return cli.execute(args);
+    }
+}

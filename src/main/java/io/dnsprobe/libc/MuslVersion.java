@@ -1,0 +1,45 @@
+package io.dnsprobe.libc;
+
+/**
+ * The musl resolver behaviours that matter for truncation, from the musl sources
+ * ({@code src/network/lookup_name.c}, {@code dns_parse.c}, {@code res_msend.c}) at each tag.
+ */
+public enum MuslVersion {
+    /** Alpine up to 3.17: UDP only into 512 bytes, TC never looked at, a reply without addresses is EAI_NONAME. */
+    UP_TO_1_2_3("musl-1.2.3", "musl <= 1.2.3", false, 512, true, false),
+    /** Alpine 3.18: TCP on TC, but only the first 768 bytes are read and more than 64 records are refused. */
+    V1_2_4("musl-1.2.4", "musl 1.2.4", true, 768, true, true),
+    /** Alpine 3.20 and later: TCP on TC into 4800 bytes, no record limit; at most 48 addresses are kept. */
+    FROM_1_2_5("musl-1.2.5", "musl >= 1.2.5", true, 4800, false, true);
+
+    /** musl's MAXADDRS, the same in every version. */
+    public static final int MAX_ADDRS = 48;
+
+    final String id;
+    final String displayName;
+    final boolean tcpFallback;
+    /** ABUF_SIZE: bytes of a reply musl reads, over UDP or TCP. */
+    final int bufferSize;
+    /** {@code dns_parse} refuses replies whose question + answer count exceeds 64. */
+    final boolean recordLimit;
+    /** From 1.2.4 on: AAAA parsed before A, foreign types skipped, an empty answer is EAI_NODATA. */
+    final boolean typedParse;
+
+    MuslVersion(String id, String displayName, boolean tcpFallback, int bufferSize, boolean recordLimit,
+            boolean typedParse) {
+        this.id = id;
+        this.displayName = displayName;
+        this.tcpFallback = tcpFallback;
+        this.bufferSize = bufferSize;
+        this.recordLimit = recordLimit;
+        this.typedParse = typedParse;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+}

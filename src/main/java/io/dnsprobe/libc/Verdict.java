@@ -1,0 +1,55 @@
+package io.dnsprobe.libc;
+
+/**
+ * One model's result for one probe, judged against glibc.
+ *
+ * @param reason one line a person can act on
+ */
+public record Verdict(String model, String displayName, VerdictKind kind, String reason, Resolution resolution) {
+
+    /** Judges {@code own} (from {@code model}) against glibc's resolution of the same probe. */
+    public static Verdict judge(LibcModel model, Resolution own, Resolution glibc) {
+        return new Verdict(model.id(), model.displayName(), kind(model, own, glibc), reason(model, own, glibc), own);
+    }
+
+    private static VerdictKind kind(LibcModel model, Resolution own, Resolution glibc) {
+        if (!glibc.resolves()) {
+            return VerdictKind.OK;
+        }
+        if (!own.resolves()) {
+            return VerdictKind.FAILS;
+        }
+        int expected = Math.min(glibc.addresses().size(), model.maxAddresses());
+        if (own.addresses().size() < expected || !own.candidate().equals(glibc.candidate())) {
+            return VerdictKind.PARTIAL;
+        }
+        return VerdictKind.OK;
+    }
+
+    private static String reason(LibcModel model, Resolution own, Resolution glibc) {
+        int glibcCount = glibc.addresses().size();
+        int ownCount = own.addresses().size();
+        if (!glibc.resolves()) {
+            if (own.resolves()) {
+                return "resolves to " + ownCount + " addresses where glibc gets " + glibc.error().symbol();
+            }
+            return "does not resolve with glibc either (" + glibc.error().symbol() + " for " + glibc.candidate() + ")";
+        }
+        String losses = String.join("; ", own.losses());
+        if (!own.resolves()) {
+            String base = own.error().symbol() + " where glibc gets " + glibcCount + " addresses";
+            return losses.isEmpty() ? base : losses + " (" + own.error().symbol() + ")";
+        }
+        if (!own.candidate().equals(glibc.candidate())) {
+            return "answers from " + own.candidate() + ", glibc from " + glibc.candidate();
+        }
+        if (ownCount < Math.min(glibcCount, model.maxAddresses())) {
+            return losses.isEmpty() ? ownCount + " of " + glibcCount + " addresses" : losses;
+        }
+        if (ownCount < glibcCount) {
+            return ownCount + " of " + glibcCount + " addresses: " + model.displayName() + " returns at most "
+                    + model.maxAddresses() + ", whatever the reply";
+        }
+        return ownCount + (ownCount == 1 ? " address" : " addresses") + " from " + own.candidate();
+    }
+}

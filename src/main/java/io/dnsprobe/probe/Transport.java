@@ -1,0 +1,6 @@
+package io.dnsprobe.probe;
+
+public enum Transport {
+    UDP,
+    TCP
+}

@@ -1,0 +1,84 @@
+package io.dnsprobe.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dnsprobe.libc.LibcModels;
+import io.dnsprobe.libc.Verdict;
+import io.dnsprobe.libc.VerdictKind;
+import io.dnsprobe.probe.CandidateProbe;
+import io.dnsprobe.probe.Exchange;
+import io.dnsprobe.probe.NameProbe;
+import io.dnsprobe.probe.QueryProbe;
+import io.dnsprobe.resolver.DnsNames;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one probe of one name on one server comes to, in the terms people read: the candidate that
+ * answered, reply sizes, truncation, and each libc model's verdict. The CLI table and the operator's
+ * status are both built from this.
+ *
+ * @param candidate the candidate glibc answers from (the name itself when nothing answers)
+ * @param udpBytes largest UDP reply for that candidate, A or AAAA; -1 when none came
+ * @param tcpBytes largest TCP reply, -1 when no TCP was needed or none came
+ * @param truncated query types whose UDP reply had TC set
+ * @param kept per truncated type, records kept in the UDP reply out of those in the TCP one: {@code A 29/40}
+ * @param unreachable set when no query for this name got any reply: the server is down or filtered
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProbeReport(String name, String server, String candidate, int udpBytes, int tcpBytes,
+        List<String> truncated, List<String> kept, List<Verdict> verdicts, String unreachable) {
+
+    public static ProbeReport of(NameProbe probe) {
+        List<Verdict> verdicts = LibcModels.judge(probe);
+        Verdict glibc = verdicts.get(verdicts.size() - 1);
+        String candidate = glibc.resolution().resolves() ? glibc.resolution().candidate() : DnsNames.normalize(probe.name());
+        CandidateProbe c = probe.candidate(candidate).orElse(probe.candidates().get(probe.candidates().size() - 1));
+        int udp = -1;
+        int tcp = -1;
+        List<String> truncated = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (QueryProbe q : List.of(c.a(), c.aaaa())) {
+            udp = Math.max(udp, q.udp().size());
+            if (q.tcp() != null) {
+                tcp = Math.max(tcp, q.tcp().size());
+            }
+            if (q.udp().truncated()) {
+                truncated.add(q.type());
+                kept.add(q.type() + " " + count(q.udp(), q.type()) + "/" + (q.tcp() == null ? "?" : count(q.tcp(), q.type())));
+            }
+        }
+        return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, verdicts,
+                unreachable(probe));
+    }
+
+    private static String count(Exchange e, String type) {
+        return e.reply().map(r -> String.valueOf(r.addressCount(type))).orElse("?");
+    }
+
+    private static String unreachable(NameProbe probe) {
+        for (CandidateProbe c : probe.candidates()) {
+            for (QueryProbe q : List.of(c.a(), c.aaaa())) {
+                if (q.udp().outcome().hasReply()) {
+                    return null;
+                }
+            }
+        }
+        Exchange first = probe.candidates().get(0).a().udp();
+        return first.detail() != null ? first.detail() : first.outcome().name();
+    }
+
+    /** The worst verdict of any musl model. */
+    public VerdictKind worstMusl() {
+        VerdictKind worst = VerdictKind.OK;
+        for (Verdict v : verdicts) {
+            if (!v.model().equals("glibc") && v.kind().compareTo(worst) > 0) {
+                worst = v.kind();
+            }
+        }
+        return worst;
+    }
+
+    public boolean anyFails() {
+        return verdicts.stream().anyMatch(v -> v.kind() == VerdictKind.FAILS);
+    }
+}
