@@ -1,7 +1,7 @@
 package io.dnsprobe.cli;
 
 import io.dnsprobe.demo.LoopbackDnsServer;
-import io.dnsprobe.demo.LoopbackDnsServer.Truncation;
+import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;

@@ -1,5 +1,7 @@
 package io.dnsprobe.demo;
 
+import io.dnsprobe.demo.ZoneResponder.Fault;
+import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.resolver.ServerAddress;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,18 +14,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
 
 /**
  * An authoritative DNS server in process, on loopback only, for the demo and for faults no real
@@ -31,15 +27,7 @@ import org.xbill.DNS.Section;
  * records that fit (BIND, CoreDNS answering itself) or keeping none (Unbound, NSD, CoreDNS forward).
  */
 public final class LoopbackDnsServer implements AutoCloseable {
-    /** What a UDP reply that does not fit keeps. */
-    public enum Truncation { PARTIAL, EMPTY }
-
-    /** Misbehaviour to serve instead of a correct answer. */
-    public enum Fault { NONE, SILENT_UDP, GARBAGE, WRONG_ID, WRONG_QUESTION, TCP_STALL, TCP_REFUSED, SERVFAIL, REFUSED }
-
-    private static final int UDP_LIMIT = 512;
-    private final Zone zone;
-    private final Truncation truncation;
+    private final ZoneResponder responder;
     private final Fault fault;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -49,13 +37,13 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return t;
     });
     private final List<Socket> stalled = new ArrayList<>();
+    private final List<byte[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger udpQueries = new AtomicInteger();
     private final AtomicInteger tcpQueries = new AtomicInteger();
     private volatile boolean closed;
 
     private LoopbackDnsServer(Zone zone, Truncation truncation, Fault fault) throws IOException {
-        this.zone = zone;
-        this.truncation = truncation;
+        this.responder = new ZoneResponder(zone, truncation, fault);
         this.fault = fault;
         InetAddress loopback = InetAddress.getLoopbackAddress();
         DatagramSocket u = null;
@@ -104,6 +92,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return tcpQueries.get();
     }
 
+    /** The first queries received over UDP, as bytes (kept for tests; at most 1,000). */
+    public List<byte[]> receivedQueries() {
+        return List.copyOf(received);
+    }
+
     private void serveUdp() {
         byte[] buf = new byte[65535];
         while (!closed) {
@@ -111,11 +104,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
             try {
                 udp.receive(packet);
                 udpQueries.incrementAndGet();
+                byte[] query = Arrays.copyOf(packet.getData(), packet.getLength());
+                if (received.size() < 1000) {
+                    received.add(query);
+                }
                 if (fault == Fault.SILENT_UDP) {
                     continue;
                 }
-                byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
-                byte[] reply = reply(query, true);
+                byte[] reply = responder.respond(query, true);
                 if (reply != null) {
                     udp.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
                 }
@@ -155,7 +151,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 int length = in.readUnsignedShort();
                 byte[] query = in.readNBytes(length);
                 tcpQueries.incrementAndGet();
-                byte[] reply = reply(query, false);
+                byte[] reply = responder.respond(query, false);
                 if (reply == null) {
                     return;
                 }
@@ -166,84 +162,6 @@ public final class LoopbackDnsServer implements AutoCloseable {
         } catch (IOException e) {
             // client went away or idled out: nothing to record
         }
-    }
-
-    /** The reply bytes for one query, or null to stay silent. */
-    byte[] reply(byte[] queryBytes, boolean overUdp) {
-        Message query;
-        try {
-            query = new Message(queryBytes);
-        } catch (IOException e) {
-            return null;
-        }
-        int id = query.getHeader().getID();
-        if (fault == Fault.GARBAGE) {
-            return new byte[] {(byte) (id >> 8), (byte) id, (byte) 0x81, 0x00, 0x00, 0x01, (byte) 0xff, 0x7f, 0x01};
-        }
-        Record question = query.getQuestion();
-        Message response = new Message(id);
-        response.getHeader().setFlag(Flags.QR);
-        response.getHeader().setFlag(Flags.AA);
-        if (query.getHeader().getFlag(Flags.RD)) {
-            response.getHeader().setFlag(Flags.RD);
-        }
-        if (fault == Fault.WRONG_QUESTION) {
-            response.addRecord(Record.newRecord(Zone.name("other.invalid"), question.getType(), question.getDClass()),
-                    Section.QUESTION);
-            return response.toWire();
-        }
-        response.addRecord(question, Section.QUESTION);
-        if (fault == Fault.SERVFAIL || fault == Fault.REFUSED) {
-            response.getHeader().setRcode(fault == Fault.SERVFAIL ? Rcode.SERVFAIL : Rcode.REFUSED);
-            return response.toWire();
-        }
-        List<Record> answers = answer(question.getName(), question.getType(), response);
-        byte[] wire = withAnswers(response, answers, answers.size());
-        if (fault == Fault.WRONG_ID) {
-            wire[0] ^= (byte) 0x5a;
-        }
-        OPTRecord opt = query.getOPT();
-        int limit = opt == null ? UDP_LIMIT : Math.max(UDP_LIMIT, opt.getPayloadSize());
-        if (!overUdp || wire.length <= limit) {
-            return wire;
-        }
-        int keep = 0;
-        if (truncation == Truncation.PARTIAL) {
-            while (keep < answers.size() && withAnswers(response, answers, keep + 1).length <= limit) {
-                keep++;
-            }
-        }
-        byte[] cut = withAnswers(response, answers, keep);
-        cut[2] |= 0x02; // TC
-        return cut;
-    }
-
-    private List<Record> answer(Name qname, int qtype, Message response) {
-        List<Record> out = new ArrayList<>();
-        Name name = qname;
-        for (int hops = 0; hops < 16; hops++) {
-            Record cname = zone.cnameAt(name);
-            if (cname == null || qtype == cname.getType()) {
-                break;
-            }
-            out.add(cname);
-            name = ((org.xbill.DNS.CNAMERecord) cname).getTarget();
-        }
-        if (!zone.exists(name)) {
-            response.getHeader().setRcode(Rcode.NXDOMAIN);
-            return out;
-        }
-        out.addAll(zone.lookup(name, qtype));
-        return out;
-    }
-
-    private static byte[] withAnswers(Message base, List<Record> answers, int count) {
-        Message m = base.clone();
-        m.removeAllRecords(Section.ANSWER);
-        for (int i = 0; i < count; i++) {
-            m.addRecord(answers.get(i), Section.ANSWER);
-        }
-        return m.toWire();
     }
 
     @Override

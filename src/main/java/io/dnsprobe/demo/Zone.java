@@ -55,6 +55,11 @@ public final class Zone {
         return this;
     }
 
+    /** Every record, in the order added: what a zone file of this zone would hold. */
+    public List<Record> records() {
+        return records.values().stream().flatMap(List::stream).toList();
+    }
+
     public List<Record> lookup(Name name, int type) {
         return records.getOrDefault(key(name), List.of()).stream().filter(r -> r.getType() == type).toList();
     }

@@ -56,24 +56,14 @@ public final class MuslModel implements LibcModel {
         }
         order.add(DnsNames.normalize(name));
         Step step = null;
-        for (int i = 0; i < order.size(); i++) {
-            String candidate = order.get(i);
+        for (String candidate : order) {
             step = nameFromDns(probe, candidate);
             if (step.result != Step.NEXT) {
-                if (step.error != null && i < order.size() - 1) {
-                    step.losses.add(step.error.symbol() + " for " + candidate + " ends " + version.displayName
-                            + "'s search: " + remaining(order, i) + " never asked");
-                }
                 return step.toResolution(candidate);
             }
         }
         // Every candidate was NXDOMAIN.
         return Resolution.failed(EaiError.NONAME, order.get(order.size() - 1), step.losses);
-    }
-
-    private static String remaining(List<String> order, int i) {
-        List<String> rest = order.subList(i + 1, order.size());
-        return rest.size() == 1 ? rest.get(0) : rest.get(0) + " and " + (rest.size() - 1) + " more";
     }
 
     private Step nameFromDns(NameProbe probe, String candidate) {

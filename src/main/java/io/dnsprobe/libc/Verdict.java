@@ -1,5 +1,8 @@
 package io.dnsprobe.libc;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One model's result for one probe, judged against glibc.
  *
@@ -37,8 +40,18 @@ public record Verdict(String model, String displayName, VerdictKind kind, String
         }
         String losses = String.join("; ", own.losses());
         if (!own.resolves()) {
-            String base = own.error().symbol() + " where glibc gets " + glibcCount + " addresses";
-            return losses.isEmpty() ? base : losses + " (" + own.error().symbol() + ")";
+            String symbol = own.error().symbol();
+            List<String> parts = new ArrayList<>(own.losses());
+            if (!own.candidate().equals(glibc.candidate())) {
+                // musl stops at the first candidate that is not NXDOMAIN; glibc walks on past NODATA and SERVFAIL.
+                parts.add(symbol + " for " + own.candidate() + " ends " + model.displayName()
+                        + "'s search; glibc goes on to " + glibc.candidate());
+            }
+            if (parts.isEmpty()) {
+                return symbol + " where glibc gets " + glibcCount + " addresses";
+            }
+            String reason = String.join("; ", parts);
+            return reason.contains(symbol) ? reason : reason + " (" + symbol + ")";
         }
         if (!own.candidate().equals(glibc.candidate())) {
             return "answers from " + own.candidate() + ", glibc from " + glibc.candidate();

@@ -26,12 +26,18 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Prober implements AutoCloseable {
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    /**
+     * TCP connections open at once, across servers. Servers accept few at a time (BIND listens with a
+     * backlog of 10): a burst past that loses SYNs and costs a one-second retransmit per connection.
+     */
+    public static final int DEFAULT_MAX_TCP_IN_FLIGHT = 8;
     /** A UDP reply without EDNS0 may be at most this large; anything bigger needs TCP too. */
     public static final int UDP_LIMIT = 512;
 
     private final DnsTransport transport;
     private final boolean ownsTransport;
     private final InFlightLimiter limiter;
+    private final InFlightLimiter tcpLimiter;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -39,6 +45,7 @@ public final class Prober implements AutoCloseable {
         this.ownsTransport = b.transport == null;
         this.transport = b.transport != null ? b.transport : new NioDnsTransport();
         this.limiter = new InFlightLimiter(b.maxInFlight);
+        this.tcpLimiter = new InFlightLimiter(Math.min(b.maxInFlight, b.maxTcpInFlight));
         this.clock = b.clock;
     }
 
@@ -90,6 +97,10 @@ public final class Prober implements AutoCloseable {
     }
 
     private CompletionStage<Exchange> send(ServerAddress server, Transport t, byte[] query, ResolverConfig config) {
+        if (t == Transport.TCP) {
+            return tcpLimiter.submit(() -> limiter.submit(
+                    () -> transport.exchange(server, t, query, config.timeout(), config.attempts())));
+        }
         return limiter.submit(() -> transport.exchange(server, t, query, config.timeout(), config.attempts()));
     }
 
@@ -108,6 +119,7 @@ public final class Prober implements AutoCloseable {
     public static final class Builder {
         private DnsTransport transport;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private int maxTcpInFlight = DEFAULT_MAX_TCP_IN_FLIGHT;
         private Clock clock = Clock.systemUTC();
 
         /** Replaces the network, for tests and replays; the caller keeps ownership. */
@@ -118,6 +130,12 @@ public final class Prober implements AutoCloseable {
 
         public Builder maxInFlight(int maxInFlight) {
             this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** TCP connections open at once; also bounded by {@link #maxInFlight}. */
+        public Builder maxTcpInFlight(int maxTcpInFlight) {
+            this.maxTcpInFlight = maxTcpInFlight;
             return this;
         }
 

@@ -1,0 +1,119 @@
+package io.dnsprobe.cli;
+
+import static io.dnsprobe.cli.ProbeAgainstRealServersTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
+import io.dnsprobe.demo.LoopbackDnsServer;
+import io.dnsprobe.demo.Zone;
+import io.dnsprobe.demo.ZoneResponder.Truncation;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
+
+    @Test
+    void aNameEveryLibcResolvesExitsZero() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
+            Run r = run("probe", "--server", server.address().toString(), "--no-search", "small.test.example");
+            assertThat(r.exit()).isEqualTo(ExitCodes.OK);
+            assertThat(r.out()).contains("small.test.example").contains("1 addr").doesNotContain("FAILS");
+            assertThat(r.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailingNameExitsOne() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
+            Run r = run("probe", "--server", server.address().toString(), "--no-search", "big.test.example.");
+            assertThat(r.exit()).isEqualTo(ExitCodes.FAILS);
+            assertThat(r.out()).contains("FAILS");
+        }
+    }
+
+    @Test
+    void invalidNamesAreOneLineEachAndNothingIsAsked() {
+        Run r = run("probe", "--server", "127.0.0.1:9", "ok.example", "bad..example", "x-.example");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines()).containsExactly(
+                "dnsprobe: 'bad..example' has an empty label (two dots in a row, or a leading dot)",
+                "dnsprobe: 'x-.example': label 'x-' must be letters, digits, '-' or '_', and must not start or end with '-'");
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsAProbeError() throws Exception {
+        int port;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = s.getLocalPort();
+        }
+        Run r = run("probe", "--server", "127.0.0.1:" + port, "--no-search", "x.example");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(r.err().strip()).isEqualTo("dnsprobe: server 127.0.0.1:" + port
+                + " never replied: ICMP port unreachable from 127.0.0.1:" + port);
+    }
+
+    @Test
+    void usageErrorsSayWhatIsWrongWithoutAStackTrace() {
+        Run badServer = run("probe", "--server", "dns.example", "x.example");
+        assertThat(badServer.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(badServer.err().strip()).isEqualTo(
+                "dnsprobe: server 'dns.example': not an IP address (nameservers are given as addresses, as in resolv.conf)");
+
+        Run badTimeout = run("probe", "--timeout", "soon", "x.example");
+        assertThat(badTimeout.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(badTimeout.err()).contains("'soon' is not a duration").contains("dnsprobe probe --help")
+                .doesNotContain("Exception");
+
+        Run noNames = run("probe");
+        assertThat(noNames.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(noNames.err()).contains("Missing required parameter: 'NAME'");
+    }
+
+    @Test
+    void defaultsComeFromResolvConf(@TempDir Path dir) throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL)) {
+            Path conf = dir.resolve("resolv.conf");
+            Files.writeString(conf, "nameserver 127.0.0.1\nsearch ns1.svc.cluster.local test.example\noptions ndots:5\n");
+            // resolv.conf has no ports: the server comes from the flag, search and ndots from the file.
+            Run r = run("probe", "--resolv-conf", conf.toString(), "--server", server.address().toString(), "small");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+            assertThat(server.receivedQueries()).hasSize(6); // 3 candidates x A and AAAA
+        }
+    }
+
+    @Test
+    void noArgumentsPrintsHelp() {
+        Run r = run();
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: dnsprobe").contains("probe").contains("demo").contains("bench");
+    }
+
+    @Test
+    void demoReproducesTheFieldReportWithoutNetwork() {
+        Run r = run("demo");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out())
+                .contains("vis.company.com @")
+                .contains("UDP reply truncated to 29 of 40 A records; musl <= 1.2.3 never retries over TCP")
+                .contains("UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)")
+                .contains("TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63 (EAI_NODATA)");
+    }
+
+    @Test
+    void benchReportsRates() throws Exception {
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL)) {
+            Run r = run("bench", "--server", server.address().toString(), "--no-search", "--rounds", "2",
+                    "small.test.example", "big.test.example");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).containsPattern("round 1: 2 name probes, 5 queries \\(1 TCP\\), 0 without reply")
+                    .containsPattern("median of 2 rounds: \\d+ names/s, \\d+ queries/s");
+        }
+    }
+}

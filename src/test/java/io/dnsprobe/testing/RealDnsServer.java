@@ -1,0 +1,207 @@
+package io.dnsprobe.testing;
+
+import io.dnsprobe.demo.Zone;
+import io.dnsprobe.resolver.ServerAddress;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.xbill.DNS.Record;
+
+/**
+ * A real DNS server from Debian, run by the tests on a free loopback port, serving one zone. Tests
+ * that use it fail (never skip) when the server is not installed: .ci/run installs it.
+ */
+public abstract class RealDnsServer implements AutoCloseable {
+    public static final String ORIGIN = "test.example";
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    protected final Path dir;
+    protected final int port;
+    private final Process process;
+
+    protected RealDnsServer(String binary, String apt, Zone zone) throws IOException {
+        Path exe = Stream.of("/usr/sbin/", "/usr/bin/").map(p -> Path.of(p + binary)).filter(Files::isExecutable)
+                .findFirst().orElseThrow(() -> new IllegalStateException(binary + " is not installed: apt-get install "
+                        + apt + " (.ci/run does this)"));
+        dir = Files.createTempDirectory("dnsprobe-" + binary);
+        Files.writeString(dir.resolve(ORIGIN + ".zone"), zoneFile(zone));
+        Process started = null;
+        int chosen = -1;
+        // A free port can be taken between choosing and binding; try a few.
+        for (int attempt = 0; attempt < 5 && started == null; attempt++) {
+            chosen = freePort();
+            Path conf = writeConfig(chosen);
+            Process p = new ProcessBuilder(command(exe.toString(), conf)).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+            if (waitUntilServing(p, chosen)) {
+                started = p;
+            } else {
+                p.destroyForcibly();
+            }
+        }
+        if (started == null) {
+            throw new IllegalStateException(binary + " did not start; log: " + Files.readString(dir.resolve("server.log")));
+        }
+        this.port = chosen;
+        this.process = started;
+    }
+
+    protected abstract Path writeConfig(int port) throws IOException;
+
+    protected abstract List<String> command(String exe, Path conf);
+
+    public ServerAddress address() {
+        return new ServerAddress(LOOPBACK, port);
+    }
+
+    static String zoneFile(Zone zone) {
+        StringBuilder s = new StringBuilder("$TTL 30\n")
+                .append("@ IN SOA ns.").append(ORIGIN).append(". admin.").append(ORIGIN).append(". 1 3600 600 86400 30\n")
+                .append("@ IN NS ns.").append(ORIGIN).append(".\n")
+                .append("ns IN A 127.0.0.1\n");
+        for (Record r : zone.records()) {
+            s.append(r).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+                 ServerSocket t = new ServerSocket(u.getLocalPort(), 1, LOOPBACK)) {
+                return u.getLocalPort();
+            } catch (IOException taken) {
+                // TCP side busy: pick another
+            }
+        }
+        throw new IOException("no free loopback port");
+    }
+
+    /** Polls with a SOA query until the server answers, for at most 10 s. */
+    private static boolean waitUntilServing(Process p, int port) throws IOException {
+        byte[] query = io.dnsprobe.probe.QueryEncoder.encode(4242, ORIGIN, 6);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            s.setSoTimeout(200);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                s.send(new DatagramPacket(query, query.length, LOOPBACK, port));
+                try {
+                    DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+                    s.receive(reply);
+                    if (reply.getLength() > 12 && (reply.getData()[3] & 15) == 0) {
+                        return true;
+                    }
+                } catch (SocketTimeoutException | java.net.PortUnreachableException notYet) {
+                    sleep();
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /** BIND 9: truncates by keeping as many whole records as fit. */
+    public static final class Bind extends RealDnsServer {
+        public Bind(Zone zone) throws IOException {
+            super("named", "bind9", zone);
+        }
+
+        @Override
+        protected Path writeConfig(int port) throws IOException {
+            Path conf = dir.resolve("named.conf");
+            Files.writeString(conf, """
+                    options {
+                      directory "%1$s";
+                      listen-on port %2$d { 127.0.0.1; };
+                      listen-on-v6 { none; };
+                      pid-file "%1$s/named.pid";
+                      session-keyfile "%1$s/session.key";
+                      recursion no;
+                      minimal-responses yes;
+                      max-records-per-type 0;
+                      dnssec-validation no;
+                    };
+                    controls { };
+                    zone "%3$s" { type primary; file "%1$s/%3$s.zone"; };
+                    """.formatted(dir, port, ORIGIN));
+            return conf;
+        }
+
+        @Override
+        protected List<String> command(String exe, Path conf) {
+            return List.of(exe, "-g", "-n", "1", "-c", conf.toString());
+        }
+    }
+
+    /** NSD: truncates to an empty answer section, as Unbound and forwarders do. */
+    public static final class Nsd extends RealDnsServer {
+        public Nsd(Zone zone) throws IOException {
+            super("nsd", "nsd", zone);
+        }
+
+        @Override
+        protected Path writeConfig(int port) throws IOException {
+            Path conf = dir.resolve("nsd.conf");
+            Files.writeString(conf, """
+                    server:
+                      ip-address: 127.0.0.1@%2$d
+                      port: %2$d
+                      do-ip6: no
+                      database: ""
+                      zonesdir: "%1$s"
+                      zonelistfile: "%1$s/zone.list"
+                      xfrdfile: "%1$s/xfrd.state"
+                      xfrdir: "%1$s"
+                      pidfile: "%1$s/nsd.pid"
+                      logfile: "%1$s/nsd.log"
+                      username: ""
+                      chroot: ""
+                      server-count: 1
+                      minimal-responses: yes
+                    remote-control:
+                      control-enable: no
+                    zone:
+                      name: "%3$s"
+                      zonefile: "%3$s.zone"
+                    """.formatted(dir, port, ORIGIN));
+            return conf;
+        }
+
+        @Override
+        protected List<String> command(String exe, Path conf) {
+            return List.of(exe, "-d", "-c", conf.toString());
+        }
+    }
+}
