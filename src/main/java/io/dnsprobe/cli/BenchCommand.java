@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * Throughput of the probe engine: probes every name, round after round, and reports names/s and
  * queries/s (UDP and TCP exchanges). Point it at a local server; it sends as fast as the cap allows.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = "Probe names repeatedly against a server and report names/s and queries/s.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Names to probe (or use -f).")

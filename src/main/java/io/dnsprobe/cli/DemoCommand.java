@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  * in-process servers on loopback serve the same names, one truncating as BIND and CoreDNS do, one as
  * forwarders do, and a pod-like resolver configuration probes both.
  */
-@Command(name = "demo", description = "Reproduce the Alpine 'works on my laptop' DNS failure on loopback, no network needed.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Reproduce the Alpine 'works on my laptop' DNS failure on loopback, no network needed.")
 final class DemoCommand implements Callable<Integer> {
     static final List<String> SEARCH = List.of("default.svc.cluster.local", "svc.cluster.local", "cluster.local");
     static final List<String> NAMES = List.of("a.company.com", "vis.company.com", "pods.company.com");

@@ -20,9 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "probe", sortOptions = false,
-        description = {"Asks for each NAME as musl does (UDP, no EDNS0, A and AAAA, the search list), then over TCP,",
-            "and says per libc whether getaddrinfo would resolve it.", "",
+@Command(name = "probe", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Asks for each NAME as musl does (UDP, no EDNS0, A and AAAA, the search list), then over TCP, "
+            + "and says per libc whether getaddrinfo would resolve it.", "",
             "Exit status: 0 no musl model FAILS, 1 some name FAILS, 2 usage error or a server that never replied."})
 final class ProbeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "1..*", description = "Names to probe; a trailing dot skips the search list.")
