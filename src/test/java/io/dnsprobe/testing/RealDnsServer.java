@@ -11,7 +11,10 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,23 +30,42 @@ public abstract class RealDnsServer implements AutoCloseable {
 
     protected final Path dir;
     protected final int port;
+    /** Zone origin (no trailing dot; "" for the root) to the file name it is served from. */
+    protected final Map<String, String> zoneFiles = new LinkedHashMap<>();
     private final Process process;
 
     protected RealDnsServer(String binary, String apt, Zone zone) throws IOException {
+        this(binary, apt, Map.of(ORIGIN, zoneFile(zone)), null);
+    }
+
+    /**
+     * @param zones origin to zone-file text
+     * @param netns a network namespace to run in, on 127.0.0.1:53; null for the host's loopback on a free port
+     */
+    protected RealDnsServer(String binary, String apt, Map<String, String> zones, String netns) throws IOException {
         Path exe = Stream.of("/usr/sbin/", "/usr/bin/").map(p -> Path.of(p + binary)).filter(Files::isExecutable)
                 .findFirst().orElseThrow(() -> new IllegalStateException(binary + " is not installed: apt-get install "
                         + apt + " (.ci/run does this)"));
         dir = Files.createTempDirectory("dnsprobe-" + binary);
-        Files.writeString(dir.resolve(ORIGIN + ".zone"), zoneFile(zone));
+        for (Map.Entry<String, String> z : zones.entrySet()) {
+            String file = (z.getKey().isEmpty() ? "root" : z.getKey()) + ".zone";
+            Files.writeString(dir.resolve(file), z.getValue());
+            zoneFiles.put(z.getKey(), file);
+        }
         Process started = null;
         int chosen = -1;
         // A free port can be taken between choosing and binding; try a few.
         for (int attempt = 0; attempt < 5 && started == null; attempt++) {
-            chosen = freePort();
+            chosen = netns == null ? freePort() : 53;
             Path conf = writeConfig(chosen);
-            Process p = new ProcessBuilder(command(exe.toString(), conf)).directory(dir.toFile())
+            List<String> cmd = new ArrayList<>();
+            if (netns != null) {
+                cmd.addAll(List.of("ip", "netns", "exec", netns));
+            }
+            cmd.addAll(command(exe.toString(), conf));
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-            if (waitUntilServing(p, chosen)) {
+            if (netns == null ? waitUntilServing(p, chosen) : waitUntilServingIn(p, netns)) {
                 started = p;
             } else {
                 p.destroyForcibly();
@@ -58,6 +80,13 @@ public abstract class RealDnsServer implements AutoCloseable {
 
     protected abstract Path writeConfig(int port) throws IOException;
 
+    /** One configuration clause per zone, from a format taking the origin and the file name. */
+    protected String zoneClauses(String format) {
+        StringBuilder s = new StringBuilder();
+        zoneFiles.forEach((origin, file) -> s.append(format.formatted(origin.isEmpty() ? "." : origin, file)));
+        return s.toString();
+    }
+
     protected abstract List<String> command(String exe, Path conf);
 
     public ServerAddress address() {
@@ -65,14 +94,45 @@ public abstract class RealDnsServer implements AutoCloseable {
     }
 
     static String zoneFile(Zone zone) {
-        StringBuilder s = new StringBuilder("$TTL 30\n")
+        return zoneFile(ORIGIN, zone.records());
+    }
+
+    /** A zone file for {@code origin} ("" for the root) holding {@code records}, with SOA and NS. */
+    public static String zoneFile(String origin, List<Record> records) {
+        String apex = origin.isEmpty() ? "." : origin + ".";
+        StringBuilder s = new StringBuilder("$TTL 30\n$ORIGIN ").append(apex).append('\n')
                 .append("@ IN SOA ns.").append(ORIGIN).append(". admin.").append(ORIGIN).append(". 1 3600 600 86400 30\n")
-                .append("@ IN NS ns.").append(ORIGIN).append(".\n")
-                .append("ns IN A 127.0.0.1\n");
-        for (Record r : zone.records()) {
+                .append("@ IN NS ns.").append(ORIGIN).append(".\n");
+        if (origin.equals(ORIGIN)) {
+            s.append("ns IN A 127.0.0.1\n");
+        } else if (origin.isEmpty()) {
+            // BIND refuses to load a zone whose NS target lies inside it without an address.
+            s.append("ns.").append(ORIGIN).append(". IN A 127.0.0.1\n");
+        }
+        for (Record r : records) {
             s.append(r).append('\n');
         }
         return s.toString();
+    }
+
+    /** Polls inside the namespace with dig until the server answers, for at most 10 s. */
+    private static boolean waitUntilServingIn(Process p, String netns) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            Process dig = new ProcessBuilder("ip", "netns", "exec", netns, "dig", "+short", "+time=1", "+tries=1",
+                    "@127.0.0.1", ORIGIN, "SOA").redirectErrorStream(true).start();
+            try {
+                String out = new String(dig.getInputStream().readAllBytes());
+                if (dig.waitFor() == 0 && out.contains("admin." + ORIGIN)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            sleep();
+        }
+        return false;
     }
 
     private static int freePort() throws IOException {
@@ -138,6 +198,10 @@ public abstract class RealDnsServer implements AutoCloseable {
             super("named", "bind9", zone);
         }
 
+        public Bind(Map<String, String> zones, String netns) throws IOException {
+            super("named", "bind9", zones, netns);
+        }
+
         @Override
         protected Path writeConfig(int port) throws IOException {
             Path conf = dir.resolve("named.conf");
@@ -154,8 +218,7 @@ public abstract class RealDnsServer implements AutoCloseable {
                       dnssec-validation no;
                     };
                     controls { };
-                    zone "%3$s" { type primary; file "%1$s/%3$s.zone"; };
-                    """.formatted(dir, port, ORIGIN));
+                    """.formatted(dir, port) + zoneClauses("zone \"%s\" { type primary; file \"" + dir + "/%s\"; };\n"));
             return conf;
         }
 
@@ -169,6 +232,10 @@ public abstract class RealDnsServer implements AutoCloseable {
     public static final class Nsd extends RealDnsServer {
         public Nsd(Zone zone) throws IOException {
             super("nsd", "nsd", zone);
+        }
+
+        public Nsd(Map<String, String> zones, String netns) throws IOException {
+            super("nsd", "nsd", zones, netns);
         }
 
         @Override
@@ -190,12 +257,12 @@ public abstract class RealDnsServer implements AutoCloseable {
                       chroot: ""
                       server-count: 1
                       minimal-responses: yes
+                      # Response rate limiting would drop or truncate (TC) replies to a burst from one address.
+                      rrl-ratelimit: 0
+                      rrl-whitelist-ratelimit: 0
                     remote-control:
                       control-enable: no
-                    zone:
-                      name: "%3$s"
-                      zonefile: "%3$s.zone"
-                    """.formatted(dir, port, ORIGIN));
+                    """.formatted(dir, port) + zoneClauses("zone:\n  name: \"%s\"\n  zonefile: \"%s\"\n"));
             return conf;
         }
 
