@@ -1,11 +1,13 @@
 package io.dnsprobe.cli;
 
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The jar's entry point. Quarkus calls this {@code main} before booting anything, so the CLI
- * commands run as a plain Java program: no CDI container, no HTTP port, no API server, and a start
- * measured in tenths of a second. Only the server mode (to come with the operator) will boot Quarkus.
+ * The jar's entry point. With no arguments (or {@code serve}) it boots Quarkus: the operator, the
+ * health and metrics endpoints. Any other argument is a CLI command, run as a plain Java program
+ * before Quarkus boots anything: no CDI container, no HTTP port, no API server, a start in tenths of
+ * a second.
  */
 @QuarkusMain
 public final class Main {
@@ -13,6 +15,12 @@ public final class Main {
     }
 
     public static void main(String... args) {
+        if (args.length == 0 || args[0].equals("serve")) {
+            // Not Quarkus.run(SomeApplication.class): QOSDK starts the operator itself only when the
+            // application declares no QuarkusApplication.
+            Quarkus.run(args);
+            return;
+        }
         int code = DnsprobeCommand.execute(args, System.out, System.err);
         System.out.flush();
         System.exit(code);

@@ -23,10 +23,15 @@ import java.util.List;
  * @param truncated query types whose UDP reply had TC set
  * @param kept per truncated type, records kept in the UDP reply out of those in the TCP one: {@code A 29/40}
  * @param unreachable set when no query for this name got any reply: the server is down or filtered
+ * @param replies every reply for that candidate, per type and transport
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeReport(String name, String server, String candidate, int udpBytes, int tcpBytes,
-        List<String> truncated, List<String> kept, List<Verdict> verdicts, String unreachable) {
+        List<String> truncated, List<String> kept, List<Verdict> verdicts, String unreachable, List<Reply> replies) {
+
+    /** One reply's size and truncation, for metrics and JSON. */
+    public record Reply(String type, String transport, int bytes, boolean truncated) {
+    }
 
     public static ProbeReport of(NameProbe probe) {
         List<Verdict> verdicts = LibcModels.judge(probe);
@@ -37,7 +42,13 @@ public record ProbeReport(String name, String server, String candidate, int udpB
         int tcp = -1;
         List<String> truncated = new ArrayList<>();
         List<String> kept = new ArrayList<>();
+        List<Reply> replies = new ArrayList<>();
         for (QueryProbe q : List.of(c.a(), c.aaaa())) {
+            for (Exchange e : q.tcp() == null ? List.of(q.udp()) : List.of(q.udp(), q.tcp())) {
+                if (e.size() >= 0) {
+                    replies.add(new Reply(q.type(), e.transport().name(), e.size(), e.truncated()));
+                }
+            }
             udp = Math.max(udp, q.udp().size());
             if (q.tcp() != null) {
                 tcp = Math.max(tcp, q.tcp().size());
@@ -48,7 +59,7 @@ public record ProbeReport(String name, String server, String candidate, int udpB
             }
         }
         return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, verdicts,
-                unreachable(probe));
+                unreachable(probe), replies);
     }
 
     private static String count(Exchange e, String type) {

@@ -89,8 +89,8 @@ class CliTest {
     }
 
     @Test
-    void noArgumentsPrintsHelp() {
-        Run r = run();
+    void helpListsTheCommands() {
+        Run r = run("help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: dnsprobe").contains("probe").contains("demo").contains("bench");
     }

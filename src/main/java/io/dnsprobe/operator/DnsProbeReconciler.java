@@ -1,0 +1,135 @@
+package io.dnsprobe.operator;
+
+import io.dnsprobe.api.DnsProbe;
+import io.dnsprobe.api.DnsProbeStatus;
+import io.dnsprobe.resolver.ResolvConf;
+import io.dnsprobe.resolver.ResolverConfig;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps each DnsProbe's status true to its latest probe round. A reconciliation never waits on DNS:
+ * when a round is due (first sight, spec change, interval elapsed) it starts one on the engine and
+ * returns; the finished round comes back as an event and is turned into status, events and metrics.
+ */
+@ControllerConfiguration(name = "dnsprobe")
+public class DnsProbeReconciler implements Reconciler<DnsProbe> {
+    private static final Logger LOG = Logger.getLogger(DnsProbeReconciler.class);
+
+    @Inject
+    ProbeRunner runner;
+
+    @Inject
+    ProbeRounds rounds;
+
+    @Inject
+    ProbeMetrics metrics;
+
+    @Inject
+    EventRecorder events;
+
+    @Inject
+    OperatorConfig config;
+
+    @Inject
+    DeletedProbeSweeper sweeper;
+
+    Clock clock = Clock.systemUTC();
+    private final SimpleInboundEventSource<DnsProbe> roundsDone = new SimpleInboundEventSource<>("probe-rounds");
+    private volatile ResolverConfig podResolver;
+
+    @Override
+    public List<EventSource<?, DnsProbe>> prepareEventSources(EventSourceContext<DnsProbe> context) {
+        return List.of(roundsDone);
+    }
+
+    @Override
+    public UpdateControl<DnsProbe> reconcile(DnsProbe resource, Context<DnsProbe> context) {
+        sweeper.watch(context.getPrimaryCache());
+        ResourceID id = ResourceID.fromResource(resource);
+        long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
+        Instant now = clock.instant();
+        ProbePlan plan = ProbePlan.of(resource, podResolver(), config.clusterDomain());
+        ProbeRounds.State state = rounds.get(id);
+        ProbeRound latest = state.latest();
+        boolean due = latest == null || latest.generation() != generation || !now.isBefore(state.nextDue());
+        if (due && rounds.tryStart(id, generation)) {
+            runner.run(generation, plan).thenAccept(round -> {
+                rounds.complete(id, round, clock.instant().plus(withJitter(plan.interval())));
+                roundsDone.propagateEvent(id);
+            });
+        }
+        if (latest == null) {
+            return UpdateControl.noUpdate(); // the finished round triggers the next reconciliation
+        }
+        DnsProbeStatus previous = state.published() != null ? state.published() : resource.getStatus();
+        DnsProbeStatus next = StatusBuilder.build(latest, previous, now);
+        if (!sameRound(previous, next)) {
+            // First time this round is seen: events and metrics once per round, not once per reconciliation.
+            VerdictEvents.diff(previous, next).forEach(e -> events.record(resource, e));
+            metrics.record(id, latest);
+            rounds.published(id, next);
+        }
+        Duration untilDue = Duration.between(now, rounds.get(id).nextDue());
+        Duration reschedule = untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue;
+        if (next.equals(resource.getStatus())) {
+            return UpdateControl.<DnsProbe>noUpdate().rescheduleAfter(reschedule);
+        }
+        resource.setStatus(next);
+        return UpdateControl.patchStatus(resource).rescheduleAfter(reschedule);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<DnsProbe> updateErrorStatus(DnsProbe resource, Context<DnsProbe> context, Exception e) {
+        LOG.errorf(e, "reconciling %s/%s failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        DnsProbeStatus current = resource.getStatus();
+        long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
+        var failed = StatusBuilder.condition(StatusBuilder.READY, "False", "ReconcileError", String.valueOf(e.getMessage()),
+                generation, current, clock.instant());
+        List<io.fabric8.kubernetes.api.model.Condition> conditions = current == null || current.conditions() == null
+                ? List.of(failed)
+                : current.conditions().stream().map(c -> c.getType().equals(StatusBuilder.READY) ? failed : c).toList();
+        resource.setStatus(new DnsProbeStatus(current == null ? null : current.observedGeneration(),
+                current == null ? null : current.lastProbeTime(), current == null ? null : current.names(),
+                current == null ? null : current.truncated(), current == null ? null : current.muslFails(),
+                current == null ? null : current.muslPartial(), current == null ? null : current.maxBytes(),
+                current == null ? null : current.results(), conditions));
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    private static boolean sameRound(DnsProbeStatus previous, DnsProbeStatus next) {
+        return previous != null && Objects.equals(previous.lastProbeTime(), next.lastProbeTime())
+                && Objects.equals(previous.observedGeneration(), next.observedGeneration());
+    }
+
+    private Duration withJitter(Duration interval) {
+        long extra = (long) (interval.toMillis() * config.jitter() * ThreadLocalRandom.current().nextDouble());
+        return interval.plusMillis(extra);
+    }
+
+    /** The operator pod's resolv.conf, read once: it names the cluster DNS Service. */
+    private ResolverConfig podResolver() {
+        ResolverConfig r = podResolver;
+        if (r == null) {
+            r = ResolvConf.loadOrDefault(Path.of(config.resolvConf()));
+            podResolver = r;
+        }
+        return r;
+    }
+}
