@@ -14,6 +14,8 @@ public class LeaderElection {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(OperatorConfig config) {
-        return new LeaderElectionConfiguration(config.leaseName());
+        return config.leaseNamespace()
+                .map(ns -> new LeaderElectionConfiguration(config.leaseName(), ns))
+                .orElseGet(() -> new LeaderElectionConfiguration(config.leaseName()));
     }
 }

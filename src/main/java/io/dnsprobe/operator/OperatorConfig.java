@@ -35,6 +35,9 @@ public interface OperatorConfig {
     @WithDefault("dnsprobe-operator")
     String leaseName();
 
+    /** Namespace of the Lease; default: the operator pod's own namespace (from its service account). */
+    java.util.Optional<String> leaseNamespace();
+
     interface ClusterDns {
         @WithDefault("kube-system")
         String namespace();
