@@ -87,8 +87,8 @@ public final class StatusBuilder {
     }
 
     private static ModelVerdict verdict(Verdict v) {
-        String result = v.resolution().resolves() ? v.resolution().addresses().size() + " addresses"
-                : v.resolution().error().symbol();
+        int n = v.resolution().addresses().size();
+        String result = v.resolution().resolves() ? n + (n == 1 ? " address" : " addresses") : v.resolution().error().symbol();
         return new ModelVerdict(v.model(), v.kind().name(), result, v.reason());
     }
 
