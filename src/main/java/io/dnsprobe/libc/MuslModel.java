@@ -120,7 +120,7 @@ public final class MuslModel implements LibcModel {
         }
         boolean truncated = (w[2] & 2) != 0 || w.length > version.bufferSize;
         if (!(version.tcpFallback && truncated)) {
-            return new Accepted(w, Math.min(w.length, version.bufferSize), false, udp);
+            return new Accepted(w, Math.min(w.length, version.bufferSize), false);
         }
         Exchange tcp = q.tcp();
         if (tcp == null || !tcp.outcome().hasReply()) {
@@ -134,7 +134,7 @@ public final class MuslModel implements LibcModel {
                     : rcodeName(tcpRcode)) + ")");
             return null;
         }
-        return new Accepted(t, Math.min(t.length, version.bufferSize), true, tcp);
+        return new Accepted(t, Math.min(t.length, version.bufferSize), true);
     }
 
     /** Adds a sentence for whatever the buffer, the record limit or truncation took from one reply. */
@@ -181,7 +181,7 @@ public final class MuslModel implements LibcModel {
         return e.detail() != null ? e.detail() : e.outcome().name().toLowerCase().replace('_', ' ');
     }
 
-    private record Accepted(byte[] bytes, int rlen, boolean viaTcp, Exchange exchange) {
+    private record Accepted(byte[] bytes, int rlen, boolean viaTcp) {
         int rcode() {
             return bytes[3] & 15;
         }

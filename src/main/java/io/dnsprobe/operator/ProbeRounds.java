@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,9 +57,5 @@ public class ProbeRounds {
         states.keySet().stream().filter(id -> !existing.contains(id)).forEach(gone::add);
         gone.forEach(states::remove);
         return gone;
-    }
-
-    Optional<ProbeRound> latest(ResourceID id) {
-        return Optional.ofNullable(get(id).latest());
     }
 }

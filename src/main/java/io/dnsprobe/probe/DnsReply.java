@@ -18,9 +18,6 @@ import org.xbill.DNS.Type;
 public record DnsReply(int id, String rcode, boolean tc, boolean aa, int answerCount, List<Answer> answers) {
 
     public record Answer(String name, String type, long ttl, String data) {
-        public boolean isAddress() {
-            return "A".equals(type) || "AAAA".equals(type);
-        }
     }
 
     public DnsReply {
@@ -42,9 +39,5 @@ public record DnsReply(int id, String rcode, boolean tc, boolean aa, int answerC
 
     public long addressCount(String type) {
         return answers.stream().filter(a -> a.type().equals(type)).count();
-    }
-
-    public long cnameCount() {
-        return answers.stream().filter(a -> a.type().equals("CNAME")).count();
     }
 }

@@ -64,11 +64,6 @@ public record Exchange(Transport transport, Outcome outcome, byte[] wire, long r
         return wire != null && wire.length >= 3 && (wire[2] & 0x02) != 0;
     }
 
-    /** Byte {@code i} of the reply, 0 past its end (what a C reader sees in a zeroed buffer). */
-    byte at(int i) {
-        return wire != null && i >= 0 && i < wire.length ? wire[i] : 0;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Exchange e && transport == e.transport && outcome == e.outcome

@@ -66,8 +66,4 @@ final class InFlightLimiter {
             next.run();
         }
     }
-
-    synchronized int inFlight() {
-        return inFlight;
-    }
 }

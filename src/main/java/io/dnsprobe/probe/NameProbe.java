@@ -1,6 +1,5 @@
 package io.dnsprobe.probe;
 
-import io.dnsprobe.resolver.SearchPath;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +21,5 @@ public record NameProbe(String name, String server, List<String> search, int ndo
 
     public Optional<CandidateProbe> candidate(String fqdn) {
         return candidates.stream().filter(c -> c.name().equalsIgnoreCase(fqdn)).findFirst();
-    }
-
-    public boolean isAbsolute() {
-        return SearchPath.isAbsolute(name);
     }
 }
