@@ -2,8 +2,6 @@ package io.dnsprobe.operator;
 
 import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.DnsProbeStatus;
-import io.dnsprobe.resolver.ResolvConf;
-import io.dnsprobe.resolver.ResolverConfig;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -14,7 +12,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,9 +47,11 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
     @Inject
     DeletedProbeSweeper sweeper;
 
+    @Inject
+    Engine engine;
+
     Clock clock = Clock.systemUTC();
     private final SimpleInboundEventSource<DnsProbe> roundsDone = new SimpleInboundEventSource<>("probe-rounds");
-    private volatile ResolverConfig podResolver;
 
     @Override
     public List<EventSource<?, DnsProbe>> prepareEventSources(EventSourceContext<DnsProbe> context) {
@@ -65,7 +64,7 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
         ResourceID id = ResourceID.fromResource(resource);
         long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
         Instant now = clock.instant();
-        ProbePlan plan = ProbePlan.of(resource, podResolver(), config.clusterDomain());
+        ProbePlan plan = ProbePlan.of(resource, engine.podResolver(), config.clusterDomain());
         ProbeRounds.State state = rounds.get(id);
         ProbeRound latest = state.latest();
         boolean due = latest == null || latest.generation() != generation || !now.isBefore(state.nextDue());
@@ -121,15 +120,5 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
     private Duration withJitter(Duration interval) {
         long extra = (long) (interval.toMillis() * config.jitter() * ThreadLocalRandom.current().nextDouble());
         return interval.plusMillis(extra);
-    }
-
-    /** The operator pod's resolv.conf, read once: it names the cluster DNS Service. */
-    private ResolverConfig podResolver() {
-        ResolverConfig r = podResolver;
-        if (r == null) {
-            r = ResolvConf.loadOrDefault(Path.of(config.resolvConf()));
-            podResolver = r;
-        }
-        return r;
     }
 }

@@ -38,6 +38,29 @@ public interface OperatorConfig {
     /** Namespace of the Lease; default: the operator pod's own namespace (from its service account). */
     java.util.Optional<String> leaseNamespace();
 
+    /** The validating webhook. */
+    Webhook webhook();
+
+    interface Webhook {
+        /** The whole review must answer within this; what is not known by then gets no warning. */
+        @WithDefault("2s")
+        Duration budget();
+
+        /** How long an inline probe's verdict (or the lack of one) is reused. */
+        @WithDefault("5m")
+        Duration cacheTtl();
+
+        /** Deny, in every namespace, workloads whose known-version musl FAILS (else only where labelled). */
+        @WithDefault("false")
+        boolean enforce();
+
+        /** Nameservers for inline probes, IP[:PORT]; default: those of the operator's resolv.conf. */
+        java.util.Optional<java.util.List<String>> servers();
+
+        /** Image glob to libc (musl-1.2.3, musl, glibc, static), checked before the image name. */
+        java.util.Map<String, String> imageRules();
+    }
+
     interface ClusterDns {
         @WithDefault("kube-system")
         String namespace();

@@ -1,12 +1,9 @@
 package io.dnsprobe.operator;
 
 import io.dnsprobe.probe.NameProbe;
-import io.dnsprobe.probe.Prober;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -32,18 +29,10 @@ public class ProbeRunner {
     @Inject
     ClusterDnsEndpoints clusterDns;
 
+    @Inject
+    Engine engine;
+
     Clock clock = Clock.systemUTC();
-    private Prober prober;
-
-    @PostConstruct
-    void start() {
-        prober = Prober.builder().maxInFlight(config.maxInFlight()).build();
-    }
-
-    @PreDestroy
-    void stop() {
-        prober.close();
-    }
 
     /** Never fails: every problem ends up in the round. */
     public CompletionStage<ProbeRound> run(long generation, ProbePlan plan) {
@@ -81,7 +70,7 @@ public class ProbeRunner {
 
     private CompletableFuture<ProbeRound.Outcome> probe(String name, ServerAddress server, ResolverConfig resolver) {
         try {
-            return prober.probe(name, server, resolver).toCompletableFuture()
+            return engine.prober().probe(name, server, resolver).toCompletableFuture()
                     .thenApply((NameProbe p) -> new ProbeRound.Outcome(name, server.toString(), ProbeReport.of(p), null))
                     .exceptionally(e -> {
                         LOG.warnf(e, "probe of %s on %s failed", name, server);

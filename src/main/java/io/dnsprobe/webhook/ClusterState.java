@@ -1,0 +1,98 @@
+package io.dnsprobe.webhook;
+
+import io.dnsprobe.api.DnsProbe;
+import io.dnsprobe.api.NameResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Informer caches the webhook reads without calling the API server during a review: DnsProbe
+ * statuses (verdicts), ConfigMaps (names referenced through configMapKeyRef and envFrom) and
+ * Namespaces (the enforce label). Every replica keeps them, leader or not: every replica serves reviews.
+ */
+@ApplicationScoped
+public class ClusterState implements NameExtractor.ConfigMaps {
+    private static final Logger LOG = Logger.getLogger(ClusterState.class);
+    public static final String ENFORCE_LABEL = "dnsprobe.io/enforce";
+
+    @Inject
+    KubernetesClient client;
+
+    private SharedIndexInformer<DnsProbe> probes;
+    private SharedIndexInformer<ConfigMap> configMaps;
+    private SharedIndexInformer<Namespace> namespaces;
+
+    void start(@Observes StartupEvent event) {
+        // Started without waiting for the first list: a review before the caches sync just knows less.
+        probes = client.resources(DnsProbe.class).inAnyNamespace().runnableInformer(0);
+        configMaps = client.configMaps().inAnyNamespace().runnableInformer(0);
+        namespaces = client.namespaces().runnableInformer(0);
+        for (SharedIndexInformer<?> informer : List.of(probes, configMaps, namespaces)) {
+            informer.start().whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warnf("webhook cache did not start: %s", e.getMessage());
+                }
+            });
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] {probes, configMaps, namespaces}) {
+            if (informer != null) {
+                informer.stop();
+            }
+        }
+    }
+
+    @Override
+    public Optional<Map<String, String>> get(String namespace, String name) {
+        if (configMaps == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(configMaps.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)))
+                .map(ConfigMap::getData);
+    }
+
+    public boolean enforced(String namespace) {
+        if (namespaces == null) {
+            return false;
+        }
+        Namespace ns = namespaces.getStore().getByKey(namespace);
+        return ns != null && ns.getMetadata().getLabels() != null
+                && "true".equals(ns.getMetadata().getLabels().get(ENFORCE_LABEL));
+    }
+
+    /** The verdicts DnsProbes in {@code namespace} hold for {@code name}, as written in their spec. */
+    public Optional<NameVerdicts> fromStatuses(String namespace, String name) {
+        if (probes == null) {
+            return Optional.empty();
+        }
+        List<NameResult> results = new ArrayList<>();
+        String source = null;
+        for (DnsProbe p : probes.getStore().list()) {
+            if (!namespace.equals(p.getMetadata().getNamespace()) || p.getStatus() == null || p.getStatus().results() == null) {
+                continue;
+            }
+            for (NameResult r : p.getStatus().results()) {
+                if (r.name().equalsIgnoreCase(name) && r.verdicts() != null) {
+                    results.add(r);
+                    source = "dnsprobe/" + p.getMetadata().getName();
+                }
+            }
+        }
+        return results.isEmpty() ? Optional.empty() : Optional.of(NameVerdicts.fromStatus(name, results, source));
+    }
+}

@@ -1,0 +1,133 @@
+package io.dnsprobe.webhook;
+
+import io.dnsprobe.resolver.DnsNames;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The DNS names a container refers to: in env values (hostnames, host:port, URLs of any scheme,
+ * {@code jdbc:postgresql://...}, comma-separated lists), in args and command tokens, in ConfigMap
+ * values it reads, and in the {@code dnsprobe.io/names} annotation. Pure.
+ *
+ * <p>Free text is full of tokens that are valid DNS names and are not hosts ({@code true},
+ * {@code app.jar}). A single label counts only in a host position (a URL, host:port, or a variable
+ * named like a host); a dotted token counts unless its last label is a file extension or numeric.
+ */
+public final class NameExtractor {
+    public static final String ANNOTATION = "dnsprobe.io/names";
+    private static final Pattern HOST_KEY = Pattern.compile(
+            ".*(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|URL|URI|ENDPOINT|ENDPOINTS|BROKER|BROKERS|DSN|SERVICE)$");
+    private static final Set<String> NOT_TLDS = Set.of("jar", "war", "yaml", "yml", "json", "xml", "properties", "conf",
+            "cfg", "ini", "txt", "log", "sh", "py", "js", "ts", "html", "htm", "key", "pem", "crt", "cert", "csr", "so",
+            "d", "sock", "pid", "gz", "tgz", "zip", "tar", "class", "java", "env", "lock", "toml", "md", "sql", "db",
+            "jpg", "png", "svg", "css");
+    private static final Pattern SPLIT = Pattern.compile("[\\s;]+");
+
+    /** A source of ConfigMap data; a missing ConfigMap (or key) is skipped. */
+    public interface ConfigMaps {
+        Optional<Map<String, String>> get(String namespace, String name);
+    }
+
+    private NameExtractor() {
+    }
+
+    public static Set<String> names(Workload.Container c, String namespace, Map<String, String> annotations,
+            ConfigMaps configMaps) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Workload.Env e : c.env()) {
+            if (e.value() != null) {
+                fromValue(e.name(), e.value(), out);
+            } else if (e.configMap() != null && e.configMapKey() != null) {
+                configMaps.get(namespace, e.configMap()).map(m -> m.get(e.configMapKey()))
+                        .ifPresent(v -> fromValue(e.name(), v, out));
+            }
+        }
+        for (String cm : c.envFromConfigMaps()) {
+            configMaps.get(namespace, cm).ifPresent(data -> data.forEach((k, v) -> fromValue(k, v, out)));
+        }
+        for (String token : c.command()) {
+            fromValue("", token, out);
+        }
+        for (String token : c.args()) {
+            fromValue("", token, out);
+        }
+        String listed = annotations.get(ANNOTATION);
+        if (listed != null) {
+            for (String n : listed.trim().split("[\\s,;]+")) {
+                if (!n.isEmpty() && DnsNames.isValid(n)) {
+                    out.add(n.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Adds the names in one value; {@code key} (an env var name) hints whether single labels are hosts. */
+    static void fromValue(String key, String value, Set<String> out) {
+        boolean hostKey = HOST_KEY.matcher(key.toUpperCase(Locale.ROOT)).matches();
+        for (String raw : SPLIT.split(value.trim())) {
+            String token = raw;
+            int scheme = token.indexOf("://");
+            if (scheme >= 0) {
+                // The authority may list several hosts: mongodb://a:27017,b:27017/db
+                String authority = token.substring(scheme + 3).split("[/?#]", 2)[0];
+                authority = authority.substring(authority.lastIndexOf('@') + 1);
+                for (String hostPort : authority.split(",")) {
+                    host(hostPort).ifPresent(h -> accept(h, true, out));
+                }
+                continue;
+            }
+            int eq = token.indexOf('=');
+            if (eq >= 0) {
+                token = token.substring(eq + 1); // --db-host=db.example.com
+            }
+            for (String part : token.split(",")) {
+                String hostPort = part.split("[/?#]", 2)[0];
+                if (hostPort.isEmpty()) {
+                    continue;
+                }
+                boolean hadPort = hostPort.contains(":");
+                host(hostPort).ifPresent(h -> accept(h, hostKey || hadPort, out));
+            }
+        }
+    }
+
+    /** The host of {@code host}, {@code host:port}; empty for IPv6 literals and other forms. */
+    private static Optional<String> host(String hostPort) {
+        if (hostPort.startsWith("[")) {
+            return Optional.empty();
+        }
+        int colon = hostPort.indexOf(':');
+        if (colon >= 0) {
+            String port = hostPort.substring(colon + 1);
+            if (hostPort.indexOf(':', colon + 1) >= 0 || !port.chars().allMatch(Character::isDigit)) {
+                return Optional.empty();
+            }
+            return Optional.of(hostPort.substring(0, colon));
+        }
+        return Optional.of(hostPort);
+    }
+
+    private static void accept(String candidate, boolean hostPosition, Set<String> out) {
+        String name = candidate.toLowerCase(Locale.ROOT);
+        if (name.isEmpty() || name.equals("localhost") || !DnsNames.isValid(name)) {
+            return;
+        }
+        String body = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        int dot = body.lastIndexOf('.');
+        if (dot < 0) {
+            if (hostPosition && body.chars().anyMatch(Character::isLetter)) {
+                out.add(name);
+            }
+            return;
+        }
+        String last = body.substring(dot + 1);
+        if (hostPosition || !NOT_TLDS.contains(last)) {
+            out.add(name);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.dnsprobe.webhook;
+
+import io.dnsprobe.api.ModelVerdict;
+import io.dnsprobe.image.Libc;
+import io.dnsprobe.image.LibcDetector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Which musl containers of a workload refer to names their musl cannot resolve. Shared by the webhook
+ * and {@code dnsprobe check}; the I/O (verdict lookups, ConfigMaps) comes in through interfaces.
+ */
+public final class WorkloadChecker {
+
+    /** Where verdicts come from: DnsProbe statuses, an inline probe, or both. */
+    public interface Verdicts {
+        CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name);
+    }
+
+    /** @param unknown names that had no verdict within the budget: no warning for them */
+    public record Result(List<Finding> findings, List<String> unknown) {
+    }
+
+    private WorkloadChecker() {
+    }
+
+    public static Result check(Workload workload, String namespace, LibcDetector detector,
+            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        Map<Workload.Container, Libc> musl = new LinkedHashMap<>();
+        Map<Workload.Container, Set<String>> names = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups = new LinkedHashMap<>();
+        for (Workload.Container c : workload.containers()) {
+            Libc libc = detector.detect(c.image(), workload.annotations().get(LibcDetector.ANNOTATION));
+            if (!libc.isMusl()) {
+                continue;
+            }
+            musl.put(c, libc);
+            Set<String> referenced = NameExtractor.names(c, namespace, workload.annotations(), configMaps);
+            names.put(c, referenced);
+            for (String n : referenced) {
+                lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k).toCompletableFuture());
+            }
+        }
+        try {
+            CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // What finished in time counts; the rest gets no warning.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Finding> findings = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<Workload.Container, Libc> entry : musl.entrySet()) {
+            Workload.Container c = entry.getKey();
+            Libc libc = entry.getValue();
+            for (String n : names.get(c)) {
+                CompletableFuture<Optional<NameVerdicts>> f = lookups.get(n);
+                Optional<NameVerdicts> v = f.isDone() && !f.isCompletedExceptionally() ? f.join() : Optional.empty();
+                if (v.isEmpty() || !v.get().known()) {
+                    if (!unknown.contains(n)) {
+                        unknown.add(n);
+                    }
+                    continue;
+                }
+                ModelVerdict mv = v.get().byModel().get(libc.effectiveModel().id());
+                if (mv == null || mv.verdict().equals("OK")) {
+                    continue;
+                }
+                String detail = v.get().needsTcp() != null ? v.get().needsTcp() + " need TCP" : shorten(mv.reason());
+                findings.add(new Finding(c.name(), c.image(), libc.label(), !libc.muslUnknownVersion(), n, mv.verdict(),
+                        detail));
+            }
+        }
+        return new Result(findings, unknown);
+    }
+
+    private static String shorten(String reason) {
+        return reason == null ? null : reason.length() <= 80 ? reason : reason.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,82 @@
+package io.dnsprobe.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the pod spec in the kinds that carry one. Pure; tolerant of missing fields, since a review
+ * may carry a half-filled object (a dry run, an old client).
+ */
+public final class WorkloadParser {
+    /** Kinds whose pods the webhook checks; warnings on controller-made Pods reach nobody. */
+    public static final Set<String> KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
+            "CronJob");
+
+    private WorkloadParser() {
+    }
+
+    public static Optional<Workload> parse(JsonNode object) {
+        if (object == null || !object.isObject()) {
+            return Optional.empty();
+        }
+        String kind = object.path("kind").asText("");
+        String templatePath = switch (kind) {
+            case "Pod" -> "";
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "/spec/template";
+            case "CronJob" -> "/spec/jobTemplate/spec/template";
+            default -> null;
+        };
+        if (templatePath == null) {
+            return Optional.empty();
+        }
+        JsonNode template = templatePath.isEmpty() ? object : object.at(templatePath);
+        Map<String, String> annotations = new LinkedHashMap<>(strings(object.at("/metadata/annotations")));
+        if (!templatePath.isEmpty()) {
+            annotations.putAll(strings(template.at("/metadata/annotations")));
+        }
+        List<Workload.Container> containers = new ArrayList<>();
+        JsonNode spec = template.path("spec");
+        for (JsonNode c : spec.path("initContainers")) {
+            containers.add(container(c, true));
+        }
+        for (JsonNode c : spec.path("containers")) {
+            containers.add(container(c, false));
+        }
+        return Optional.of(new Workload(kind, object.at("/metadata/namespace").asText(""),
+                object.at("/metadata/name").asText(object.at("/metadata/generateName").asText("")), annotations, containers));
+    }
+
+    private static Workload.Container container(JsonNode c, boolean init) {
+        List<Workload.Env> env = new ArrayList<>();
+        for (JsonNode e : c.path("env")) {
+            JsonNode ref = e.at("/valueFrom/configMapKeyRef");
+            env.add(ref.isMissingNode() ? new Workload.Env(e.path("name").asText(), e.path("value").asText(null), null, null)
+                    : new Workload.Env(e.path("name").asText(), null, ref.path("name").asText(null), ref.path("key").asText(null)));
+        }
+        List<String> envFrom = new ArrayList<>();
+        for (JsonNode f : c.path("envFrom")) {
+            if (f.has("configMapRef")) {
+                envFrom.add(f.at("/configMapRef/name").asText());
+            }
+        }
+        return new Workload.Container(c.path("name").asText(""), c.path("image").asText(""), init, env, envFrom,
+                texts(c.path("command")), texts(c.path("args")));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Map<String, String> strings(JsonNode map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        map.fields().forEachRemaining(f -> out.put(f.getKey(), f.getValue().asText()));
+        return out;
+    }
+}

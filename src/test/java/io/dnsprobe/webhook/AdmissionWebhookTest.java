@@ -1,0 +1,245 @@
+package io.dnsprobe.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dnsprobe.demo.LoopbackDnsServer;
+import io.dnsprobe.demo.Zone;
+import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The webhook over HTTP with AdmissionReviews shaped as kube-apiserver sends them. Names resolve
+ * through an in-process server that truncates to nothing (as CoreDNS forward does), so the inline
+ * probe sees what an Alpine pod behind such a server would.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = AdmissionWebhookTest.Dns.class, restrictToAnnotatedClass = true)
+class AdmissionWebhookTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BIG_URL = "jdbc:postgresql://big.test.example:5432/orders";
+
+    @Inject
+    KubernetesClient client;
+
+    public static class Dns implements QuarkusTestResourceLifecycleManager {
+        private LoopbackDnsServer server;
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                server = LoopbackDnsServer.start(new Zone().a("small.test.example", "192.0.2.1")
+                        .manyA("big.test.example", 40).manyA("pods.test.example", 64), Truncation.EMPTY);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return Map.of("dnsprobe.webhook.servers", server.address().toString());
+        }
+
+        @Override
+        public void stop() {
+            server.close();
+        }
+    }
+
+    // --- objects as kubectl sends them ---------------------------------------------------------
+
+    private static ObjectNode container(String name, String image, String... env) {
+        ObjectNode c = JSON.createObjectNode().put("name", name).put("image", image);
+        ArrayNode e = c.putArray("env");
+        for (int i = 0; i < env.length; i += 2) {
+            e.addObject().put("name", env[i]).put("value", env[i + 1]);
+        }
+        return c;
+    }
+
+    private static ObjectNode podSpec(ObjectNode... containers) {
+        ObjectNode spec = JSON.createObjectNode();
+        ArrayNode cs = spec.putArray("containers");
+        for (ObjectNode c : containers) {
+            cs.add(c);
+        }
+        return spec;
+    }
+
+    private static ObjectNode deployment(String name, ObjectNode podSpec) {
+        ObjectNode d = JSON.createObjectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+        d.putObject("metadata").put("name", name).put("namespace", "shop");
+        ObjectNode spec = d.putObject("spec").put("replicas", 2);
+        spec.putObject("selector").putObject("matchLabels").put("app", name);
+        ObjectNode template = spec.putObject("template");
+        template.putObject("metadata").putObject("labels").put("app", name);
+        template.set("spec", podSpec);
+        return d;
+    }
+
+    private static String review(String operation, ObjectNode object, boolean dryRun) {
+        String kind = object.path("kind").asText();
+        ObjectNode r = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+        ObjectNode req = r.putObject("request").put("uid", UUID.randomUUID().toString());
+        boolean apps = !kind.equals("Pod") && !kind.equals("Job") && !kind.equals("CronJob");
+        req.putObject("kind").put("group", apps ? "apps" : kind.equals("Pod") ? "" : "batch").put("version", "v1").put("kind", kind);
+        req.putObject("resource").put("group", apps ? "apps" : "").put("version", "v1").put("resource", kind.toLowerCase() + "s");
+        req.put("namespace", "shop").put("operation", operation).put("dryRun", dryRun);
+        req.putObject("userInfo").put("username", "kubernetes-admin").putArray("groups").add("system:masters");
+        if (!operation.equals("DELETE")) {
+            req.set("object", object);
+        }
+        if (!operation.equals("CREATE")) {
+            req.set("oldObject", object);
+        }
+        req.putObject("options").put("apiVersion", "meta.k8s.io/v1").put("kind", operation.equals("DELETE") ? "DeleteOptions"
+                : operation.equals("CREATE") ? "CreateOptions" : "UpdateOptions");
+        return r.toString();
+    }
+
+    private static JsonNode post(String body) {
+        String out = given().contentType(ContentType.JSON).body(body).post("/validate").then().statusCode(200)
+                .extract().asString();
+        try {
+            return JSON.readTree(out);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> warnings(JsonNode response) {
+        List<String> out = new ArrayList<>();
+        response.at("/response/warnings").forEach(w -> out.add(w.asText()));
+        return out;
+    }
+
+    // --- tests ---------------------------------------------------------------------------------
+
+    @Test
+    void anAlpineDeploymentWhoseDatabaseNeedsTcpIsWarnedAbout() {
+        String body = review("CREATE", deployment("orders", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL,
+                "LOG_LEVEL", "info"))), false);
+        JsonNode res = post(body);
+        assertThat(res.at("/apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
+        assertThat(res.at("/response/uid").asText()).isEqualTo(readUid(body));
+        assertThat(res.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(warnings(res)).containsExactly(
+                "container app (alpine:3.14, musl 1.2.2): big.test.example fails, 40 A records need TCP");
+    }
+
+    @Test
+    void theSameOnAGlibcImageIsSilent() {
+        JsonNode res = post(review("CREATE", deployment("orders", podSpec(container("app", "eclipse-temurin:17-jre",
+                "DB_URL", BIG_URL))), false));
+        assertThat(res.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(res.at("/response/warnings").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void cronJobsPodsWithInitContainersUpdatesAndDryRunsAreChecked() {
+        ObjectNode cron = JSON.createObjectNode().put("apiVersion", "batch/v1").put("kind", "CronJob");
+        cron.putObject("metadata").put("name", "nightly").put("namespace", "shop");
+        ObjectNode jobSpec = cron.putObject("spec").put("schedule", "0 3 * * *").putObject("jobTemplate").putObject("spec");
+        jobSpec.putObject("template").set("spec", podSpec(container("job", "python:3.12-alpine", "API_HOST", "pods.test.example")));
+        assertThat(warnings(post(review("CREATE", cron, false)))).containsExactly(
+                "container job (python:3.12-alpine, musl if Alpine < 3.18): pods.test.example fails, 64 A records need TCP");
+
+        ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        pod.putObject("metadata").put("name", "debug").put("namespace", "shop");
+        ObjectNode spec = podSpec(container("main", "eclipse-temurin:17"));
+        spec.putArray("initContainers").add(container("wait-db", "busybox:1.36-alpine3.18", "DB", BIG_URL)
+                .set("args", JSON.createArrayNode().add("--wait-for").add("pods.test.example:5432")));
+        pod.set("spec", spec);
+        // Alpine 3.18 (musl 1.2.4) reads 40 A over TCP but refuses 64 records.
+        assertThat(warnings(post(review("UPDATE", pod, true)))).containsExactly(
+                "container wait-db (busybox:1.36-alpine3.18, musl 1.2.4): pods.test.example fails, 64 A records need TCP");
+    }
+
+    @Test
+    void deletesAndOtherKindsAreAllowedSilently() {
+        JsonNode del = post(review("DELETE", deployment("orders", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL))), false));
+        assertThat(del.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(del.at("/response/warnings").isMissingNode()).isTrue();
+        ObjectNode cm = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
+        cm.putObject("metadata").put("name", "x");
+        assertThat(post(review("CREATE", cm, false)).at("/response/allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aNameReadFromAConfigMapCounts() {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace("shop").endMetadata()
+                .addToData("DATABASE_URL", BIG_URL).build()).create();
+        ObjectNode c = container("app", "alpine:3.16");
+        c.putArray("envFrom").addObject().putObject("configMapRef").put("name", "settings");
+        String body = review("CREATE", deployment("from-cm", podSpec(c)), false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !warnings(post(body)).isEmpty());
+        assertThat(warnings(post(body))).containsExactly(
+                "container app (alpine:3.16, musl 1.2.3): big.test.example fails, 40 A records need TCP");
+    }
+
+    @Test
+    void anEnforcingNamespaceDeniesKnownFailuresButNotUnknownVersions() {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName("strict")
+                .addToLabels("dnsprobe.io/enforce", "true").endMetadata().build()).create();
+        String known = review("CREATE", deployment("orders", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL))), false)
+                .replace("\"namespace\":\"shop\"", "\"namespace\":\"strict\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !post(known).at("/response/allowed").asBoolean());
+        JsonNode denied = post(known);
+        assertThat(denied.at("/response/status/code").asInt()).isEqualTo(403);
+        assertThat(denied.at("/response/status/message").asText()).contains("big.test.example fails").contains("enforce");
+        String unknown = known.replace("alpine:3.14", "node:20-alpine");
+        JsonNode allowed = post(unknown);
+        assertThat(allowed.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(warnings(allowed)).singleElement().asString().contains("musl if Alpine < 3.18");
+    }
+
+    @Test
+    void malformedBodiesGet400WithAReason() {
+        given().contentType(ContentType.JSON).body("{not json").post("/validate").then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.startsWith("body is not JSON"));
+        given().contentType(ContentType.JSON).body("{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\"}")
+                .post("/validate").then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("expected apiVersion admission.k8s.io/v1"));
+        given().contentType(ContentType.JSON).body("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}")
+                .post("/validate").then().statusCode(400).body("message", org.hamcrest.Matchers.is("request.uid is missing"));
+        // Parseable but odd: an object that is not an object still gets a well-formed allow.
+        JsonNode odd = post("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u1\","
+                + "\"operation\":\"CREATE\",\"object\":[1,2,3]}}");
+        assertThat(odd.at("/response/uid").asText()).isEqualTo("u1");
+        assertThat(odd.at("/response/allowed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aOneMebibyteObjectIsHandled() {
+        ObjectNode d = deployment("big-object", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL)));
+        ObjectNode annotations = ((ObjectNode) d.get("metadata")).putObject("annotations");
+        annotations.put("filler", "x".repeat(1024 * 1024));
+        JsonNode res = post(review("CREATE", d, false));
+        assertThat(res.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(warnings(res)).hasSize(1);
+    }
+
+    private static String readUid(String body) {
+        try {
+            return JSON.readTree(body).at("/request/uid").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.dnsprobe.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NameExtractorTest {
+
+    private static Set<String> from(String key, String value) {
+        Set<String> out = new LinkedHashSet<>();
+        NameExtractor.fromValue(key, value, out);
+        return out;
+    }
+
+    @Test
+    void urlsOfAnySchemeAndHostPorts() {
+        assertThat(from("DB_URL", "jdbc:postgresql://db.prod.example.com:5432/app?ssl=true")).containsExactly("db.prod.example.com");
+        assertThat(from("MONGO", "mongodb://user:pw@m1.example.com:27017,m2.example.com:27017/db")).containsExactly(
+                "m1.example.com", "m2.example.com");
+        assertThat(from("X", "https://api.example.com/v1")).containsExactly("api.example.com");
+        assertThat(from("KAFKA", "kafka-0.kafka:9092,kafka-1.kafka:9092")).containsExactly("kafka-0.kafka", "kafka-1.kafka");
+        assertThat(from("X", "redis:6379")).as("single label with a port is a host").containsExactly("redis");
+    }
+
+    @Test
+    void singleLabelsOnlyInHostPositions() {
+        assertThat(from("DB_HOST", "postgres")).containsExactly("postgres");
+        assertThat(from("LOG_LEVEL", "info")).isEmpty();
+        assertThat(from("ENABLED", "true")).isEmpty();
+        assertThat(from("", "--db-host=db.internal.example")).containsExactly("db.internal.example");
+    }
+
+    @Test
+    void noIpsFilesOrLocalhost() {
+        assertThat(from("DB_HOST", "10.0.0.5")).isEmpty();
+        assertThat(from("X", "http://10.0.0.5:8080/")).isEmpty();
+        assertThat(from("X", "http://[fd00::1]:8080/")).isEmpty();
+        assertThat(from("JAR", "app.jar config.yaml")).isEmpty();
+        assertThat(from("X", "localhost:8080")).isEmpty();
+        assertThat(from("X", "svc.ns.svc.cluster.local")).containsExactly("svc.ns.svc.cluster.local");
+    }
+
+    @Test
+    void configMapsArgsAndTheAnnotationCount() {
+        Workload.Container c = new Workload.Container("app", "alpine:3.14", false,
+                List.of(new Workload.Env("DB_URL", null, "settings", "db-url"),
+                        new Workload.Env("GONE", null, "missing", "x")),
+                List.of("more"), List.of("/bin/app"), List.of("--upstream", "api.example.com"));
+        NameExtractor.ConfigMaps cms = (ns, name) -> switch (name) {
+            case "settings" -> Optional.of(Map.of("db-url", "postgres://pg.example.com/app"));
+            case "more" -> Optional.of(Map.of("CACHE_HOST", "memcached"));
+            default -> Optional.empty();
+        };
+        assertThat(NameExtractor.names(c, "shop", Map.of(NameExtractor.ANNOTATION, "extra.example.com, other.example.com"), cms))
+                .containsExactly("pg.example.com", "memcached", "api.example.com", "extra.example.com", "other.example.com");
+    }
+}
