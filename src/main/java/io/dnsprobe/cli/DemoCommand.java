@@ -3,7 +3,14 @@ package io.dnsprobe.cli;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.demo.Zone;
+import io.dnsprobe.image.LibcDetector;
+import io.dnsprobe.probe.Prober;
 import io.dnsprobe.report.ProbeReport;
+import io.dnsprobe.webhook.NameVerdicts;
+import io.dnsprobe.webhook.WarningComposer;
+import io.dnsprobe.webhook.Workload;
+import io.dnsprobe.webhook.WorkloadChecker;
+import java.util.Optional;
 import io.dnsprobe.resolver.ResolverConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,12 +53,35 @@ final class DemoCommand implements Callable<Integer> {
                     partial);
             section(out, "2. A server that truncates to an empty answer (CoreDNS forward, Unbound, NSD) - the field report's case:",
                     empty);
+            kubectlApply(out, empty);
         }
         out.println();
         out.println("Read: musl <= 1.2.3 is Alpine <= 3.17, musl 1.2.4 is Alpine 3.18, musl >= 1.2.5 is Alpine 3.20+.");
         out.println("Probe your own names with: dnsprobe probe NAME... [--server HOST[:PORT]]");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** What the admission webhook makes kubectl print for a Deployment on alpine:3.14 using vis.company.com. */
+    private static void kubectlApply(PrintWriter out, LoopbackDnsServer server) {
+        out.println();
+        out.println("3. kubectl apply of a Deployment on alpine:3.14 whose DB_URL is jdbc:postgresql://vis.company.com:5432/orders,");
+        out.println("   with the dnsprobe webhook installed and the cluster DNS behind server 2:");
+        out.println("$ kubectl apply -f orders.yaml");
+        Workload orders = new Workload("Deployment", "shop", "orders", java.util.Map.of(), List.of(new Workload.Container("app",
+                "alpine:3.14", false, List.of(new Workload.Env("DB_URL", "jdbc:postgresql://vis.company.com:5432/orders", null,
+                        null)), List.of(), List.of(), List.of())));
+        ResolverConfig config = ResolverConfig.of(List.of(server.address())).withSearch(SEARCH).withNdots(5)
+                .withTimeout(Duration.ofSeconds(2));
+        try (Prober prober = Prober.builder().build()) {
+            WorkloadChecker.Result result = WorkloadChecker.check(orders, "shop", new LibcDetector(java.util.Map.of()),
+                    (ns, name) -> Optional.empty(),
+                    (ns, name) -> prober.probe(name, config).thenApply(p -> Optional.of(
+                            NameVerdicts.fromReports(name, p.stream().map(ProbeReport::of).toList()))),
+                    Duration.ofSeconds(10));
+            WarningComposer.compose(result.findings()).forEach(w -> out.println("Warning: " + w));
+        }
+        out.println("deployment.apps/orders created");
     }
 
     private static void section(PrintWriter out, String title, LoopbackDnsServer server) {

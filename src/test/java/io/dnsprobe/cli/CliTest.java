@@ -103,7 +103,8 @@ class CliTest {
                 .contains("vis.company.com @")
                 .contains("UDP reply truncated to 29 of 40 A records; musl <= 1.2.3 never retries over TCP")
                 .contains("UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)")
-                .contains("TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63 (EAI_NODATA)");
+                .contains("TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63 (EAI_NODATA)")
+                .contains("Warning: container app (alpine:3.14, musl 1.2.2): vis.company.com fails, 40 A records need TCP");
     }
 
     @Test
@@ -115,5 +116,62 @@ class CliTest {
             assertThat(r.out()).containsPattern("round 1: 2 name probes, 5 queries \\(1 TCP\\), 0 without reply")
                     .containsPattern("median of 2 rounds: \\d+ names/s, \\d+ queries/s");
         }
+    }
+
+    private static final String MANIFESTS = """
+            # Source: orders/templates/deployment.yaml
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: orders, namespace: shop}
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: app
+                    image: alpine:3.14
+                    envFrom: [{configMapRef: {name: orders-config}}]
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: orders-config, namespace: shop}
+            data: {DATABASE_URL: "postgres://big.test.example:5432/orders"}
+            ---
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Pod
+              metadata: {name: tool}
+              spec:
+                containers:
+                - {name: c, image: eclipse-temurin:17, args: ["--host", "big.test.example"]}
+            """;
+
+    @Test
+    void checkWarnsAsKubectlWouldAndExitsOneOnFailure(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("all.yaml");
+        Files.writeString(file, MANIFESTS);
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
+            Run r = run("check", "-f", dir.toString(), "--server", server.address().toString(), "--no-search");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FAILS);
+            assertThat(r.out().lines()).containsExactly(
+                    "Warning: container app (alpine:3.14, musl 1.2.2): big.test.example fails, 40 A records need TCP",
+                    "deployment/orders (" + file + "): 1 DNS warnings",
+                    "pod/tool (" + file + "): no DNS warnings",
+                    "checked 2 workloads: 1 warnings");
+            Run json = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--json");
+            assertThat(json.out()).contains("\"verdict\" : \"FAILS\"").contains("\"namespace\" : \"shop\"");
+        }
+    }
+
+    @Test
+    void checkNamesTheFileAndLineOfUnreadableInput(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n");
+        Run r = run("check", "-f", bad.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(r.err()).startsWith("dnsprobe: " + bad + ":").doesNotContain("Exception");
+        Run missing = run("check", "-f", dir.resolve("nope.yaml").toString());
+        assertThat(missing.err().strip()).isEqualTo("dnsprobe: " + dir.resolve("nope.yaml") + ": no such file or directory");
     }
 }
