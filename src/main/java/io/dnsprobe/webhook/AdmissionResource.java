@@ -12,10 +12,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /validate}: the validating admission webhook. Any parseable AdmissionReview gets 200 and
- * a well-formed response echoing its uid; a body that is not one gets 400 saying why.
+ * a well-formed response echoing its uid; a body that is not one gets 400 saying why. Runs on the event
+ * loop: the review waits for verdicts without holding a thread.
  */
 @Path("/validate")
 public class AdmissionResource {
@@ -27,7 +30,7 @@ public class AdmissionResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response validate(byte[] body) {
+    public CompletionStage<Response> validate(byte[] body) {
         JsonNode review;
         try {
             review = JSON.readTree(body);
@@ -49,11 +52,11 @@ public class AdmissionResource {
         if (!request.hasNonNull("uid") || request.path("uid").asText().isEmpty()) {
             return badRequest("request.uid is missing");
         }
-        return Response.ok(reviewer.review(request).toReview()).build();
+        return reviewer.review(request).thenApply(d -> Response.ok(d.toReview()).build());
     }
 
-    private static Response badRequest(String message) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("message", message)).build();
+    private static CompletionStage<Response> badRequest(String message) {
+        return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("message", message)).build());
     }
 }

@@ -12,9 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Which musl containers of a workload refer to names their musl cannot resolve. Shared by the webhook
@@ -34,9 +32,18 @@ public final class WorkloadChecker {
     private WorkloadChecker() {
     }
 
+    /** Blocking form, for the CLI. */
     public static Result check(Workload workload, String namespace, LibcDetector detector,
             NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget) {
-        long deadline = System.nanoTime() + budget.toNanos();
+        return checkAsync(workload, namespace, detector, configMaps, verdicts, budget).toCompletableFuture().join();
+    }
+
+    /**
+     * Completes when every lookup has finished or the budget is spent, whichever comes first, without
+     * holding a thread meanwhile: the webhook runs it on the event loop.
+     */
+    public static CompletionStage<Result> checkAsync(Workload workload, String namespace, LibcDetector detector,
+            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget) {
         Map<Workload.Container, Libc> musl = new LinkedHashMap<>();
         Map<Workload.Container, Set<String>> names = new LinkedHashMap<>();
         Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups = new LinkedHashMap<>();
@@ -52,14 +59,17 @@ public final class WorkloadChecker {
                 lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k).toCompletableFuture());
             }
         }
-        try {
-            CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // What finished in time counts; the rest gets no warning.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new));
+        if (all.isDone()) {
+            return CompletableFuture.completedFuture(assemble(musl, names, lookups));
         }
+        // What finished in time counts; the rest gets no warning.
+        return all.handle((v, e) -> (Void) null).completeOnTimeout(null, budget.toNanos(), TimeUnit.NANOSECONDS)
+                .thenApply(v -> assemble(musl, names, lookups));
+    }
+
+    private static Result assemble(Map<Workload.Container, Libc> musl, Map<Workload.Container, Set<String>> names,
+            Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups) {
         List<Finding> findings = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (Map.Entry<Workload.Container, Libc> entry : musl.entrySet()) {
