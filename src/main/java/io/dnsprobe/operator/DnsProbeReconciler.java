@@ -77,13 +77,16 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
         if (latest == null) {
             return UpdateControl.noUpdate(); // the finished round triggers the next reconciliation
         }
-        DnsProbeStatus previous = state.published() != null ? state.published() : resource.getStatus();
-        DnsProbeStatus next = StatusBuilder.build(latest, previous, now);
-        if (!sameRound(previous, next)) {
-            // First time this round is seen: events and metrics once per round, not once per reconciliation.
+        DnsProbeStatus next;
+        if (state.publishedLatest()) {
+            next = state.published();
+        } else {
+            // First time this round is seen: status, events and metrics once per round, not per reconciliation.
+            DnsProbeStatus previous = state.published() != null ? state.published() : resource.getStatus();
+            next = StatusBuilder.build(latest, previous, now);
             VerdictEvents.diff(previous, next).forEach(e -> events.record(resource, e));
             metrics.record(id, latest);
-            rounds.published(id, next);
+            rounds.published(id, latest, next);
         }
         Duration untilDue = Duration.between(now, rounds.get(id).nextDue());
         Duration reschedule = untilDue.isNegative() ? Duration.ofSeconds(1) : untilDue;
@@ -110,11 +113,6 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
                 current == null ? null : current.muslPartial(), current == null ? null : current.maxBytes(),
                 current == null ? null : current.results(), conditions));
         return ErrorStatusUpdateControl.patchStatus(resource);
-    }
-
-    private static boolean sameRound(DnsProbeStatus previous, DnsProbeStatus next) {
-        return previous != null && Objects.equals(previous.lastProbeTime(), next.lastProbeTime())
-                && Objects.equals(previous.observedGeneration(), next.observedGeneration());
     }
 
     private Duration withJitter(Duration interval) {

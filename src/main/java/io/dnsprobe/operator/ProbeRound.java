@@ -19,6 +19,11 @@ public record ProbeRound(long generation, Instant startedAt, Duration elapsed, L
         problems = List.copyOf(problems);
     }
 
+    /** The same round without its outcomes, once its status has been derived. */
+    ProbeRound withoutOutcomes() {
+        return new ProbeRound(generation, startedAt, elapsed, List.of(), problems);
+    }
+
     /** One name on one server: a report, or why there is none. */
     public record Outcome(String name, String server, ProbeReport report, String error) {
         static Outcome failed(String name, String server, String error) {

@@ -16,9 +16,20 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ProbeRounds {
 
-    /** Immutable snapshot of one DnsProbe's state. */
+    /**
+     * Immutable snapshot of one DnsProbe's state.
+     *
+     * @param published the status derived from {@code latest}, once it has been; from then on
+     *     {@code latest} keeps no outcomes (the status has what matters), so a thousand DnsProbes do not
+     *     keep every reply's addresses in memory
+     */
     record State(ProbeRound latest, Long inFlight, Instant nextDue, DnsProbeStatus published) {
         static final State EMPTY = new State(null, null, Instant.EPOCH, null);
+
+        boolean publishedLatest() {
+            return published != null && latest != null && latest.outcomes().isEmpty()
+                    && Long.valueOf(latest.generation()).equals(published.observedGeneration());
+        }
     }
 
     private final Map<ResourceID, State> states = new ConcurrentHashMap<>();
@@ -47,8 +58,10 @@ public class ProbeRounds {
                 s.inFlight() != null && s.inFlight() == round.generation() ? null : s.inFlight(), nextDue, s.published()));
     }
 
-    void published(ResourceID id, DnsProbeStatus status) {
-        states.computeIfPresent(id, (k, s) -> new State(s.latest(), s.inFlight(), s.nextDue(), status));
+    /** Records the status derived from {@code round} and lets go of the round's outcomes. */
+    void published(ResourceID id, ProbeRound round, DnsProbeStatus status) {
+        states.computeIfPresent(id, (k, s) -> s.latest() != round ? s
+                : new State(round.withoutOutcomes(), s.inFlight(), s.nextDue(), status));
     }
 
     /** Forgets DnsProbes that no longer exist; returns the ones forgotten. */
