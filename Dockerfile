@@ -4,6 +4,7 @@ WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY src/ src/
+COPY crds/ crds/
 RUN ./mvnw -B -q package -DskipTests
 
 # glibc-based JRE: the tool that finds musl problems does not run on musl itself.
@@ -11,5 +12,6 @@ FROM eclipse-temurin:17-jre
 WORKDIR /app
 COPY --from=build /src/target/quarkus-app/ /app/
 USER 65532:65532
+EXPOSE 8080 8443
+# No arguments: the operator and webhook. Any CLI command works too: docker run IMAGE probe NAME
 ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]
-CMD ["help"]

@@ -1,0 +1,150 @@
+package io.dnsprobe.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code kubectl apply -k config/default} would create, rendered by the real kubectl (kustomize
+ * built in) and checked for the fields an install depends on, and for names and namespaces that agree
+ * across Service, Deployment, webhook configuration and RBAC.
+ */
+class KustomizeRenderTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final List<JsonNode> OBJECTS = new ArrayList<>();
+
+    @BeforeAll
+    static void render() throws Exception {
+        Path kubectl = Path.of("/usr/bin/kubectl");
+        assertThat(kubectl).as("kubectl renders config/ (it is on these machines)").isExecutable();
+        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", "config/default").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(out)) {
+            while (docs.hasNext()) {
+                OBJECTS.add(docs.next());
+            }
+        }
+    }
+
+    private static JsonNode one(String kind) {
+        List<JsonNode> found = OBJECTS.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    @Test
+    void everythingLandsInItsOwnNamespace() {
+        assertThat(one("Namespace").at("/metadata/name").asText()).isEqualTo("dnsprobe-system");
+        assertThat(one("Namespace").at("/metadata/labels/pod-security.kubernetes.io~1enforce").asText()).isEqualTo("restricted");
+        for (JsonNode o : OBJECTS) {
+            String kind = o.path("kind").asText();
+            if (!Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding",
+                    "ValidatingWebhookConfiguration").contains(kind)) {
+                assertThat(o.at("/metadata/namespace").asText()).as(kind).isEqualTo("dnsprobe-system");
+            }
+        }
+        assertThat(one("CustomResourceDefinition").at("/metadata/name").asText()).isEqualTo("dnsprobes.dnsprobe.io");
+        assertThat(Files.exists(Path.of("config/samples/dnsprobe_v1alpha1_dnsprobe.yaml"))).isTrue();
+    }
+
+    @Test
+    void theDeploymentRunsRestrictedWithProbesLimitsAndSpread() {
+        JsonNode d = one("Deployment");
+        JsonNode pod = d.at("/spec/template/spec");
+        JsonNode c = pod.at("/containers/0");
+        assertThat(d.at("/spec/replicas").asInt()).isEqualTo(2);
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+        assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
+        assertThat(c.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
+        assertThat(c.at("/resources/requests/memory").asText()).isNotEmpty();
+        assertThat(c.at("/resources/limits/memory").asText()).isNotEmpty();
+        assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/q/health/live");
+        assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(pod.at("/topologySpreadConstraints/0/topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+        JsonNode pdb = one("PodDisruptionBudget");
+        assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(d.at("/spec/selector/matchLabels"));
+        assertThat(pdb.at("/spec/minAvailable").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void serviceDeploymentWebhookAndCertificateAgree() {
+        JsonNode d = one("Deployment");
+        JsonNode svc = one("Service");
+        JsonNode vwc = one("ValidatingWebhookConfiguration");
+        JsonNode cert = one("Certificate");
+        JsonNode podLabels = d.at("/spec/template/metadata/labels");
+        svc.at("/spec/selector").fields().forEachRemaining(f ->
+                assertThat(podLabels.path(f.getKey()).asText()).as("service selects the pods").isEqualTo(f.getValue().asText()));
+        JsonNode https = null;
+        for (JsonNode port : svc.at("/spec/ports")) {
+            if (port.path("port").asInt() == 443) {
+                https = port;
+            }
+        }
+        assertThat(https).isNotNull();
+        String target = https.path("targetPort").asText();
+        List<String> containerPorts = new ArrayList<>();
+        d.at("/spec/template/spec/containers/0/ports").forEach(p -> containerPorts.add(p.path("name").asText()));
+        assertThat(containerPorts).contains(target);
+
+        JsonNode hook = vwc.at("/webhooks/0");
+        assertThat(hook.at("/clientConfig/service/name").asText()).isEqualTo(svc.at("/metadata/name").asText());
+        assertThat(hook.at("/clientConfig/service/namespace").asText()).isEqualTo(svc.at("/metadata/namespace").asText());
+        assertThat(hook.at("/clientConfig/service/path").asText()).isEqualTo("/validate");
+        assertThat(hook.at("/failurePolicy").asText()).isEqualTo("Ignore");
+        assertThat(hook.at("/sideEffects").asText()).isEqualTo("None");
+        assertThat(hook.at("/timeoutSeconds").asInt()).isEqualTo(5);
+        assertThat(hook.at("/admissionReviewVersions").toString()).isEqualTo("[\"v1\"]");
+        Set<String> resources = new HashSet<>();
+        hook.at("/rules").forEach(r -> r.path("resources").forEach(x -> resources.add(x.asText())));
+        assertThat(resources).containsExactlyInAnyOrder("pods", "deployments", "statefulsets", "daemonsets", "replicasets",
+                "jobs", "cronjobs");
+        hook.at("/rules").forEach(r -> assertThat(r.path("operations").toString()).isEqualTo("[\"CREATE\",\"UPDATE\"]"));
+        String excluded = hook.at("/namespaceSelector/matchExpressions/0/values").toString();
+        assertThat(excluded).contains("kube-system").contains(svc.at("/metadata/namespace").asText());
+        assertThat(hook.at("/matchConditions").size()).isGreaterThanOrEqualTo(1);
+
+        String secret = d.at("/spec/template/spec/volumes/0/secret/secretName").asText();
+        assertThat(cert.at("/spec/secretName").asText()).isEqualTo(secret);
+        assertThat(cert.at("/spec/dnsNames/0").asText())
+                .isEqualTo(svc.at("/metadata/name").asText() + "." + svc.at("/metadata/namespace").asText() + ".svc");
+        assertThat(vwc.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText())
+                .isEqualTo(cert.at("/metadata/namespace").asText() + "/" + cert.at("/metadata/name").asText());
+    }
+
+    @Test
+    void rbacBindsTheDeploymentsServiceAccountAndNoSecrets() {
+        JsonNode d = one("Deployment");
+        JsonNode sa = one("ServiceAccount");
+        assertThat(d.at("/spec/template/spec/serviceAccountName").asText()).isEqualTo(sa.at("/metadata/name").asText());
+        for (String binding : List.of("ClusterRoleBinding", "RoleBinding")) {
+            JsonNode subject = one(binding).at("/subjects/0");
+            assertThat(subject.path("name").asText()).as(binding).isEqualTo(sa.at("/metadata/name").asText());
+            assertThat(subject.path("namespace").asText()).as(binding).isEqualTo(sa.at("/metadata/namespace").asText());
+        }
+        assertThat(one("ClusterRoleBinding").at("/roleRef/name").asText()).isEqualTo(one("ClusterRole").at("/metadata/name").asText());
+        assertThat(one("RoleBinding").at("/roleRef/name").asText()).isEqualTo(one("Role").at("/metadata/name").asText());
+        for (String role : List.of("ClusterRole", "Role")) {
+            one(role).at("/rules").forEach(r -> {
+                assertThat(r.path("resources").toString()).as(role).doesNotContain("secrets");
+                assertThat(r.path("verbs").toString()).as(role).doesNotContain("*").doesNotContain("delete");
+            });
+        }
+    }
+}
