@@ -1,6 +1,9 @@
 package io.dnsprobe.cli;
 
+import io.dnsprobe.certs.BootstrapCertificate;
 import io.quarkus.runtime.Quarkus;
+import java.io.IOException;
+import java.nio.file.Path;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
@@ -16,6 +19,7 @@ public final class Main {
 
     public static void main(String... args) {
         if (args.length == 0 || args[0].equals("serve")) {
+            bootstrapTls();
             // Not Quarkus.run(SomeApplication.class): QOSDK starts the operator itself only when the
             // application declares no QuarkusApplication.
             Quarkus.run(args);
@@ -24,5 +28,18 @@ public final class Main {
         int code = DnsprobeCommand.execute(args, System.out, System.err);
         System.out.flush();
         System.exit(code);
+    }
+
+    /** With operator-managed certificates the HTTPS listener needs files before the real ones exist. */
+    private static void bootstrapTls() {
+        if (!"true".equalsIgnoreCase(System.getenv("DNSPROBE_WEBHOOK_TLS_MANAGED"))) {
+            return;
+        }
+        String dir = System.getenv().getOrDefault("DNSPROBE_WEBHOOK_TLS_DIR", "/tmp/dnsprobe-tls");
+        try {
+            BootstrapCertificate.writeIfAbsent(Path.of(dir));
+        } catch (IOException e) {
+            System.err.println("dnsprobe: cannot write a bootstrap certificate to " + dir + ": " + e.getMessage());
+        }
     }
 }

@@ -59,6 +59,40 @@ public interface OperatorConfig {
 
         /** Image glob to libc (musl-1.2.3, musl, glibc, static), checked before the image name. */
         java.util.Map<String, String> imageRules();
+
+        /** The webhook's serving certificate, when the operator issues it (no cert-manager). */
+        Tls tls();
+    }
+
+    interface Tls {
+        /** Issue and renew the certificate, keep it in a Secret and the CA in the webhook's caBundle. */
+        @WithDefault("false")
+        boolean managed();
+
+        /** Namespace of the Secret and the Service; default: the pod's own namespace. */
+        java.util.Optional<String> namespace();
+
+        @WithDefault("dnsprobe-webhook-tls")
+        String secretName();
+
+        @WithDefault("dnsprobe-webhook")
+        String serviceName();
+
+        @WithDefault("dnsprobe-validating-webhook")
+        String webhookConfiguration();
+
+        /** Where tls.crt and tls.key are written; quarkus.tls.key-store.pem must point there. */
+        @WithDefault("/tmp/dnsprobe-tls")
+        String dir();
+
+        @WithDefault("8760h")
+        Duration validity();
+
+        @WithDefault("720h")
+        Duration renewBefore();
+
+        @WithDefault("1h")
+        Duration checkInterval();
     }
 
     interface ClusterDns {

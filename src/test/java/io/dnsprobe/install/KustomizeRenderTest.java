@@ -24,26 +24,47 @@ import org.junit.jupiter.api.Test;
 class KustomizeRenderTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<JsonNode> OBJECTS = new ArrayList<>();
+    private static final List<JsonNode> CERT_MANAGER = new ArrayList<>();
 
     @BeforeAll
     static void render() throws Exception {
+        OBJECTS.addAll(kustomize("config/default"));
+        CERT_MANAGER.addAll(kustomize("config/certmanager"));
+    }
+
+    private static List<JsonNode> kustomize(String dir) throws Exception {
         Path kubectl = Path.of("/usr/bin/kubectl");
         assertThat(kubectl).as("kubectl renders config/ (it is on these machines)").isExecutable();
-        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", "config/default").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", dir).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
+        List<JsonNode> objects = new ArrayList<>();
         try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(out)) {
             while (docs.hasNext()) {
-                OBJECTS.add(docs.next());
+                objects.add(docs.next());
             }
         }
+        return objects;
     }
 
     private static JsonNode one(String kind) {
-        List<JsonNode> found = OBJECTS.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+        return one(OBJECTS, kind);
+    }
+
+    private static JsonNode one(List<JsonNode> objects, String kind) {
+        List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
         assertThat(found).as(kind).hasSize(1);
         return found.get(0);
+    }
+
+    private static String env(JsonNode deployment, String name) {
+        for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
+            if (e.path("name").asText().equals(name)) {
+                return e.path("value").asText();
+            }
+        }
+        return null;
     }
 
     @Test
@@ -83,11 +104,10 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void serviceDeploymentWebhookAndCertificateAgree() {
+    void serviceDeploymentWebhookAndCertificatesAgree() {
         JsonNode d = one("Deployment");
         JsonNode svc = one("Service");
         JsonNode vwc = one("ValidatingWebhookConfiguration");
-        JsonNode cert = one("Certificate");
         JsonNode podLabels = d.at("/spec/template/metadata/labels");
         svc.at("/spec/selector").fields().forEachRemaining(f ->
                 assertThat(podLabels.path(f.getKey()).asText()).as("service selects the pods").isEqualTo(f.getValue().asText()));
@@ -120,8 +140,33 @@ class KustomizeRenderTest {
         assertThat(excluded).contains("kube-system").contains(svc.at("/metadata/namespace").asText());
         assertThat(hook.at("/matchConditions").size()).isGreaterThanOrEqualTo(1);
 
-        String secret = d.at("/spec/template/spec/volumes/0/secret/secretName").asText();
+        // Operator-managed certificates: the names it writes are the names RBAC allows and kustomize renders.
+        assertThat(env(d, "DNSPROBE_WEBHOOK_TLS_MANAGED")).isEqualTo("true");
+        assertThat(env(d, "JAVA_TOOL_OPTIONS")).contains(env(d, "DNSPROBE_WEBHOOK_TLS_DIR") + "/tls.crt");
+        var defaults = new io.dnsprobe.certs.WebhookCertificates.Settings(svc.at("/metadata/namespace").asText(),
+                "dnsprobe-webhook-tls", "dnsprobe-webhook", "dnsprobe-validating-webhook", Path.of("/tmp"), null, null);
+        assertThat(defaults.serviceName()).as("dnsprobe.webhook.tls.service-name default").isEqualTo(svc.at("/metadata/name").asText());
+        assertThat(defaults.webhookConfiguration()).isEqualTo(vwc.at("/metadata/name").asText());
+        assertThat(one("ClusterRole").at("/rules").toString()).contains("\"" + defaults.webhookConfiguration() + "\"");
+        assertThat(one("Role").at("/rules").toString()).contains("\"" + defaults.secretName() + "\"");
+    }
+
+    @Test
+    void theCertManagerVariantMountsWhatCertManagerIssues() {
+        JsonNode d = one(CERT_MANAGER, "Deployment");
+        JsonNode cert = one(CERT_MANAGER, "Certificate");
+        JsonNode svc = one(CERT_MANAGER, "Service");
+        JsonNode vwc = one(CERT_MANAGER, "ValidatingWebhookConfiguration");
+        assertThat(env(d, "DNSPROBE_WEBHOOK_TLS_MANAGED")).isEqualTo("false");
+        String secret = null;
+        for (JsonNode v : d.at("/spec/template/spec/volumes")) {
+            if (v.has("secret")) {
+                secret = v.at("/secret/secretName").asText();
+            }
+        }
         assertThat(cert.at("/spec/secretName").asText()).isEqualTo(secret);
+        assertThat(env(d, "JAVA_TOOL_OPTIONS")).contains("/etc/dnsprobe/tls/tls.crt");
+        assertThat(d.at("/spec/template/spec/containers/0/volumeMounts").toString()).contains("/etc/dnsprobe/tls");
         assertThat(cert.at("/spec/dnsNames/0").asText())
                 .isEqualTo(svc.at("/metadata/name").asText() + "." + svc.at("/metadata/namespace").asText() + ".svc");
         assertThat(vwc.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText())
@@ -129,7 +174,7 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void rbacBindsTheDeploymentsServiceAccountAndNoSecrets() {
+    void rbacBindsTheDeploymentsServiceAccountAndOnlyItsOwnSecret() {
         JsonNode d = one("Deployment");
         JsonNode sa = one("ServiceAccount");
         assertThat(d.at("/spec/template/spec/serviceAccountName").asText()).isEqualTo(sa.at("/metadata/name").asText());
@@ -140,10 +185,14 @@ class KustomizeRenderTest {
         }
         assertThat(one("ClusterRoleBinding").at("/roleRef/name").asText()).isEqualTo(one("ClusterRole").at("/metadata/name").asText());
         assertThat(one("RoleBinding").at("/roleRef/name").asText()).isEqualTo(one("Role").at("/metadata/name").asText());
+        assertThat(one("ClusterRole").at("/rules").toString()).doesNotContain("secrets");
         for (String role : List.of("ClusterRole", "Role")) {
             one(role).at("/rules").forEach(r -> {
-                assertThat(r.path("resources").toString()).as(role).doesNotContain("secrets");
                 assertThat(r.path("verbs").toString()).as(role).doesNotContain("*").doesNotContain("delete");
+                if (r.path("resources").toString().contains("secrets") && !r.path("verbs").toString().equals("[\"create\"]")) {
+                    assertThat(r.path("resourceNames").toString()).as("secrets beyond create are by name")
+                            .isEqualTo("[\"dnsprobe-webhook-tls\"]");
+                }
             });
         }
     }

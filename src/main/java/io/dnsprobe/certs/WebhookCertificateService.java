@@ -1,0 +1,84 @@
+package io.dnsprobe.certs;
+
+import io.dnsprobe.operator.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.CertificateUpdatedEvent;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs {@link WebhookCertificates} in server mode when {@code dnsprobe.webhook.tls.managed} is on: at
+ * start (retrying while the API server is unreachable), then every check interval; when the files change
+ * the HTTPS listener reloads them without a restart.
+ */
+@ApplicationScoped
+public class WebhookCertificateService {
+    private static final Logger LOG = Logger.getLogger(WebhookCertificateService.class);
+    private static final long RETRY_SECONDS = 10;
+
+    @Inject
+    OperatorConfig config;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    TlsConfigurationRegistry tls;
+
+    @Inject
+    Event<CertificateUpdatedEvent> updated;
+
+    private ScheduledExecutorService timer;
+    private WebhookCertificates certificates;
+
+    void start(@Observes StartupEvent event) {
+        OperatorConfig.Tls cfg = config.webhook().tls();
+        if (!cfg.managed()) {
+            return;
+        }
+        String namespace = cfg.namespace().orElseGet(() -> client.getNamespace() != null ? client.getNamespace() : "default");
+        certificates = new WebhookCertificates(client, new WebhookCertificates.Settings(namespace, cfg.secretName(),
+                cfg.serviceName(), cfg.webhookConfiguration(), Path.of(cfg.dir()), cfg.validity(), cfg.renewBefore()),
+                Clock.systemUTC());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dnsprobe-certificates");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.execute(this::check);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private void check() {
+        try {
+            if (certificates.ensure()) {
+                tls.getDefault().ifPresent(c -> {
+                    if (c.reload()) {
+                        updated.fire(new CertificateUpdatedEvent("<default>", c));
+                        LOG.info("the webhook's HTTPS listener now serves the issued certificate");
+                    }
+                });
+            }
+            timer.schedule(this::check, config.webhook().tls().checkInterval().toSeconds(), TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.warnf("webhook certificate not in place yet (%s); retrying in %ds", e.getMessage(), RETRY_SECONDS);
+            timer.schedule(this::check, RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+}
