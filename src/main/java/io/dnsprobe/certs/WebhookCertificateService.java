@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Executors;
+import io.dnsprobe.operator.Schedulers;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -51,11 +51,7 @@ public class WebhookCertificateService {
         certificates = new WebhookCertificates(client, new WebhookCertificates.Settings(namespace, cfg.secretName(),
                 cfg.serviceName(), cfg.webhookConfiguration(), Path.of(cfg.dir()), cfg.validity(), cfg.renewBefore()),
                 Clock.systemUTC());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dnsprobe-certificates");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Schedulers.daemon("dnsprobe-certificates");
         timer.execute(this::check);
     }
 

@@ -2,10 +2,8 @@ package io.dnsprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.image.LibcDetector;
-import io.dnsprobe.probe.InvalidNameException;
 import io.dnsprobe.probe.ProbeJson;
 import io.dnsprobe.probe.Prober;
-import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.webhook.Finding;
 import io.dnsprobe.webhook.ManifestReader;
@@ -85,7 +83,7 @@ final class CheckCommand implements Callable<Integer> {
         List<WorkloadFindings> results = new ArrayList<>();
         try (Prober prober = Prober.builder().build()) {
             Map<String, CompletableFuture<Optional<NameVerdicts>>> cache = new ConcurrentHashMap<>();
-            WorkloadChecker.Verdicts verdicts = (ns, name) -> cache.computeIfAbsent(name, n -> probe(prober, n, config));
+            WorkloadChecker.Verdicts verdicts = (ns, name) -> cache.computeIfAbsent(name, n -> NameVerdicts.probe(prober, n, config));
             NameExtractor.ConfigMaps cms = (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name));
             LibcDetector detector = new LibcDetector(Map.of());
             for (ManifestReader.Manifest m : manifests) {
@@ -123,14 +121,5 @@ final class CheckCommand implements Callable<Integer> {
     private String ns(JsonNode object) {
         String ns = object.at("/metadata/namespace").asText("");
         return ns.isEmpty() ? namespace : ns;
-    }
-
-    private static CompletableFuture<Optional<NameVerdicts>> probe(Prober prober, String name, ResolverConfig config) {
-        try {
-            return prober.probe(name, config).toCompletableFuture()
-                    .thenApply(p -> Optional.of(NameVerdicts.fromReports(name, p.stream().map(ProbeReport::of).toList())));
-        } catch (InvalidNameException e) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
     }
 }

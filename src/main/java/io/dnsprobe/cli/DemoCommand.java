@@ -76,8 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Prober prober = Prober.builder().build()) {
             WorkloadChecker.Result result = WorkloadChecker.check(orders, "shop", new LibcDetector(java.util.Map.of()),
                     (ns, name) -> Optional.empty(),
-                    (ns, name) -> prober.probe(name, config).thenApply(p -> Optional.of(
-                            NameVerdicts.fromReports(name, p.stream().map(ProbeReport::of).toList()))),
+                    (ns, name) -> NameVerdicts.probe(prober, name, config),
                     Duration.ofSeconds(10));
             WarningComposer.compose(result.findings()).forEach(w -> out.println("Warning: " + w));
         }

@@ -6,7 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -27,11 +26,7 @@ public class ApiServerCheck {
     private volatile boolean warned;
 
     void onStart(@Observes StartupEvent event) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dnsprobe-api-check");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Schedulers.daemon("dnsprobe-api-check");
         timer.execute(this::check);
     }
 

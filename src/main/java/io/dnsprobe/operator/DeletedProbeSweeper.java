@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -43,11 +42,7 @@ public class DeletedProbeSweeper {
             return;
         }
         cache = primaryCache;
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dnsprobe-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Schedulers.daemon("dnsprobe-sweeper");
         long period = config.sweepInterval().toMillis();
         timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }

@@ -86,7 +86,8 @@ public final class StatusBuilder {
                 truncated.size(), fails.size(), partial.size(), maxBytes, results, conditions);
     }
 
-    private static ModelVerdict verdict(Verdict v) {
+    /** A model's verdict as the status and the webhook carry it. */
+    public static ModelVerdict verdict(Verdict v) {
         int n = v.resolution().addresses().size();
         String result = v.resolution().resolves() ? n + (n == 1 ? " address" : " addresses") : v.resolution().error().symbol();
         return new ModelVerdict(v.model(), v.kind().name(), result, v.reason());

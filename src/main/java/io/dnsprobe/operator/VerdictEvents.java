@@ -3,6 +3,7 @@ package io.dnsprobe.operator;
 import io.dnsprobe.api.DnsProbeStatus;
 import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
+import io.dnsprobe.libc.VerdictKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,19 +63,11 @@ public final class VerdictEvents {
                     continue;
                 }
                 ModelVerdict cur = worst.get(r.name());
-                if (cur == null || rank(v.verdict()) > rank(cur.verdict())) {
+                if (cur == null || VerdictKind.valueOf(v.verdict()).compareTo(VerdictKind.valueOf(cur.verdict())) > 0) {
                     worst.put(r.name(), v);
                 }
             }
         }
         return worst;
-    }
-
-    private static int rank(String verdict) {
-        return switch (verdict) {
-            case "FAILS" -> 2;
-            case "PARTIAL" -> 1;
-            default -> 0;
-        };
     }
 }

@@ -2,8 +2,6 @@ package io.dnsprobe.webhook;
 
 import io.dnsprobe.operator.Engine;
 import io.dnsprobe.operator.OperatorConfig;
-import io.dnsprobe.probe.InvalidNameException;
-import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,12 +64,6 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
                 .orElse(engine.podResolver().servers());
         ResolverConfig pod = new ResolverConfig(servers,
                 List.of(namespace + ".svc." + domain, "svc." + domain, domain), 5, PROBE_TIMEOUT, 2);
-        try {
-            return engine.prober().probe(name, pod).toCompletableFuture()
-                    .thenApply(probes -> Optional.of(NameVerdicts.fromReports(name, probes.stream().map(ProbeReport::of).toList())))
-                    .exceptionally(t -> Optional.empty());
-        } catch (InvalidNameException ex) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
+        return NameVerdicts.probe(engine.prober(), name, pod);
     }
 }

@@ -2,12 +2,18 @@ package io.dnsprobe.webhook;
 
 import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
-import io.dnsprobe.libc.Verdict;
+import io.dnsprobe.probe.InvalidNameException;
+import io.dnsprobe.probe.Prober;
+import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.libc.VerdictKind;
+import io.dnsprobe.operator.StatusBuilder;
 import io.dnsprobe.report.ProbeReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What is known about one name in one namespace: the worst verdict per model over every server, and
@@ -26,7 +32,7 @@ public record NameVerdicts(String name, Map<String, ModelVerdict> byModel, Strin
             }
             for (ModelVerdict v : r.verdicts()) {
                 ModelVerdict cur = worst.get(v.model());
-                if (cur == null || rank(v.verdict()) > rank(cur.verdict())) {
+                if (cur == null || VerdictKind.valueOf(v.verdict()).compareTo(VerdictKind.valueOf(cur.verdict())) > 0) {
                     worst.put(v.model(), v);
                 }
             }
@@ -44,17 +50,24 @@ public record NameVerdicts(String name, Map<String, ModelVerdict> byModel, Strin
                 continue;
             }
             results.add(new NameResult(r.name(), r.server(), r.candidate(), r.udpBytes(), r.tcpBytes(), r.truncated(),
-                    r.kept(), r.verdicts().stream().map(NameVerdicts::verdict).toList(), null));
+                    r.kept(), r.verdicts().stream().map(StatusBuilder::verdict).toList(), null));
         }
         return fromStatus(name, results, "probe");
     }
 
-    public boolean known() {
-        return !byModel.isEmpty();
+    /** Probes {@code name} with {@code config} and judges it; empty for an invalid name or a failed probe. */
+    public static CompletableFuture<Optional<NameVerdicts>> probe(Prober prober, String name, ResolverConfig config) {
+        try {
+            return prober.probe(name, config).toCompletableFuture()
+                    .thenApply(p -> Optional.of(fromReports(name, p.stream().map(ProbeReport::of).toList())))
+                    .exceptionally(t -> Optional.empty());
+        } catch (InvalidNameException e) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
     }
 
-    private static ModelVerdict verdict(Verdict v) {
-        return new ModelVerdict(v.model(), v.kind().name(), v.resolution().summary(), v.reason());
+    public boolean known() {
+        return !byModel.isEmpty();
     }
 
     /** {@code ["A 0/40", "AAAA 0/20"]} to {@code 40 A and 20 AAAA records}. */
@@ -68,13 +81,5 @@ public record NameVerdicts(String name, Map<String, ModelVerdict> byModel, Strin
             }
         }
         return parts.isEmpty() ? null : String.join(" and ", parts) + " records";
-    }
-
-    static int rank(String verdict) {
-        return switch (verdict) {
-            case "FAILS" -> 2;
-            case "PARTIAL" -> 1;
-            default -> 0;
-        };
     }
 }
