@@ -49,14 +49,15 @@ public final class LoopbackDnsServer implements AutoCloseable {
         DatagramSocket u = null;
         ServerSocket t = null;
         // UDP and TCP must share a port, as a real server's do; retry when the port is taken for TCP.
-        for (int i = 0; i < 20 && t == null; i++) {
+        for (int i = 0; i < 20; i++) {
             u = new DatagramSocket(new InetSocketAddress(loopback, 0));
+            if (fault == Fault.TCP_REFUSED) {
+                break; // no TCP listener: connections are refused
+            }
             try {
-                t = fault == Fault.TCP_REFUSED ? null : new ServerSocket(u.getLocalPort(), 50, loopback);
-                if (t == null) {
-                    break;
-                }
-            } catch (IOException e) {
+                t = new ServerSocket(u.getLocalPort(), 50, loopback);
+                break;
+            } catch (IOException taken) {
                 u.close();
                 u = null;
             }
