@@ -133,27 +133,38 @@ public final class WebhookCertificates {
     }
 
     private void patchCaBundle(String caPem) {
-        ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
-                .withName(settings.webhookConfiguration()).get();
-        if (vwc == null) {
-            LOG.warnf("ValidatingWebhookConfiguration %s not found: the API server cannot verify the webhook yet",
-                    settings.webhookConfiguration());
-            return;
-        }
         String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
-        boolean current = vwc.getWebhooks().stream().allMatch(w -> w.getClientConfig() != null
-                && Objects.equals(bundle, w.getClientConfig().getCaBundle()));
-        if (current) {
-            return;
+        for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+            ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                    .withName(settings.webhookConfiguration()).get();
+            if (vwc == null) {
+                LOG.warnf("ValidatingWebhookConfiguration %s not found: the API server cannot verify the webhook yet",
+                        settings.webhookConfiguration());
+                return;
+            }
+            boolean current = vwc.getWebhooks().stream().allMatch(w -> w.getClientConfig() != null
+                    && Objects.equals(bundle, w.getClientConfig().getCaBundle()));
+            if (current) {
+                return;
+            }
+            try {
+                client.admissionRegistration().v1().validatingWebhookConfigurations().withName(settings.webhookConfiguration())
+                        .edit(v -> {
+                            for (ValidatingWebhook w : v.getWebhooks()) {
+                                w.getClientConfig().setCaBundle(bundle);
+                            }
+                            return v;
+                        });
+                LOG.infof("wrote the webhook CA into %s", settings.webhookConfiguration());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // Another replica (or kubectl) changed it meanwhile: look again.
+            }
         }
-        client.admissionRegistration().v1().validatingWebhookConfigurations().withName(settings.webhookConfiguration())
-                .edit(v -> {
-                    for (ValidatingWebhook w : v.getWebhooks()) {
-                        w.getClientConfig().setCaBundle(bundle);
-                    }
-                    return v;
-                });
-        LOG.infof("wrote the webhook CA into %s", settings.webhookConfiguration());
+        throw new IllegalStateException("the webhook configuration kept changing under us");
     }
 
     private static Map<String, String> decode(Map<String, String> data) {
