@@ -82,8 +82,9 @@ public class ClusterState implements NameExtractor.ConfigMaps {
         }
         List<NameResult> results = new ArrayList<>();
         String source = null;
-        for (DnsProbe p : probes.getStore().list()) {
-            if (!namespace.equals(p.getMetadata().getNamespace()) || p.getStatus() == null || p.getStatus().results() == null) {
+        // The informer's namespace index: a review looks up ~100 names, the cluster may hold thousands of DnsProbes.
+        for (DnsProbe p : probes.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+            if (p.getStatus() == null || p.getStatus().results() == null) {
                 continue;
             }
             for (NameResult r : p.getStatus().results()) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dnsprobe.api.DnsProbe;
+import io.dnsprobe.api.DnsProbeSpec;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
@@ -43,7 +45,7 @@ class AdmissionWebhookTest {
     KubernetesClient client;
 
     public static class Dns implements QuarkusTestResourceLifecycleManager {
-        private LoopbackDnsServer server;
+        static LoopbackDnsServer server;
 
         @Override
         public Map<String, String> start() {
@@ -241,5 +243,26 @@ class AdmissionWebhookTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aDnsProbesStatusAnswersWithoutAnInlineProbe() {
+        // The DnsProbe resolves "pods" through its own search list; an inline probe, with the pod's search list
+        // (payments.svc.cluster.local ...), would find nothing and warn about nothing.
+        DnsProbe watch = new DnsProbe("payments", "watch", DnsProbeSpec.of(List.of("pods"))
+                .withServers(List.of(Dns.server.address().toString())).withSearch(List.of("test.example"), 5)
+                .withTiming("10m", "1s"));
+        client.resource(watch).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            DnsProbe p = client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get();
+            return p.getStatus() != null && p.getStatus().muslFails() != null && p.getStatus().muslFails() == 1;
+        });
+        String body = review("CREATE", deployment("api", podSpec(container("app", "alpine:3.18", "PODS_HOST",
+                "pods"))), false).replace("\"namespace\":\"shop\"", "\"namespace\":\"payments\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !warnings(post(body)).isEmpty());
+        int queries = Dns.server.udpQueries();
+        assertThat(warnings(post(body))).containsExactly(
+                "container app (alpine:3.18, musl 1.2.4): pods fails, 64 A records need TCP");
+        assertThat(Dns.server.udpQueries()).as("answered from the DnsProbe status, not by probing").isEqualTo(queries);
     }
 }
