@@ -2,6 +2,7 @@ package io.dnsprobe.webhook;
 
 import io.dnsprobe.resolver.DnsNames;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +20,15 @@ import java.util.regex.Pattern;
  */
 public final class NameExtractor {
     public static final String ANNOTATION = "dnsprobe.io/names";
-    private static final Pattern HOST_KEY = Pattern.compile(
-            ".*(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|URL|URI|ENDPOINT|ENDPOINTS|BROKER|BROKERS|DSN|SERVICE)$");
+    /** Env var names ending like these hold hosts (compared ignoring case, without a regex per value). */
+    private static final List<String> HOST_KEY_SUFFIXES = List.of("HOST", "HOSTNAME", "HOSTS", "ADDR", "ADDRESS",
+            "SERVER", "SERVERS", "URL", "URI", "ENDPOINT", "ENDPOINTS", "BROKER", "BROKERS", "DSN", "SERVICE");
     private static final Set<String> NOT_TLDS = Set.of("jar", "war", "yaml", "yml", "json", "xml", "properties", "conf",
             "cfg", "ini", "txt", "log", "sh", "py", "js", "ts", "html", "htm", "key", "pem", "crt", "cert", "csr", "so",
             "d", "sock", "pid", "gz", "tgz", "zip", "tar", "class", "java", "env", "lock", "toml", "md", "sql", "db",
             "jpg", "png", "svg", "css");
     private static final Pattern SPLIT = Pattern.compile("[\\s;]+");
+    private static final Pattern LIST = Pattern.compile("[\\s,;]+");
 
     /** A source of ConfigMap data; a missing ConfigMap (or key) is skipped. */
     public interface ConfigMaps {
@@ -57,7 +60,7 @@ public final class NameExtractor {
         }
         String listed = annotations.get(ANNOTATION);
         if (listed != null) {
-            for (String n : listed.trim().split("[\\s,;]+")) {
+            for (String n : LIST.split(listed.trim())) {
                 if (!n.isEmpty() && DnsNames.isValid(n)) {
                     out.add(n.toLowerCase(Locale.ROOT));
                 }
@@ -68,13 +71,13 @@ public final class NameExtractor {
 
     /** Adds the names in one value; {@code key} (an env var name) hints whether single labels are hosts. */
     static void fromValue(String key, String value, Set<String> out) {
-        boolean hostKey = HOST_KEY.matcher(key.toUpperCase(Locale.ROOT)).matches();
+        boolean hostKey = isHostKey(key);
         for (String raw : SPLIT.split(value.trim())) {
             String token = raw;
             int scheme = token.indexOf("://");
             if (scheme >= 0) {
                 // The authority may list several hosts: mongodb://a:27017,b:27017/db
-                String authority = token.substring(scheme + 3).split("[/?#]", 2)[0];
+                String authority = beforePath(token.substring(scheme + 3));
                 authority = authority.substring(authority.lastIndexOf('@') + 1);
                 for (String hostPort : authority.split(",")) {
                     host(hostPort).ifPresent(h -> accept(h, true, out));
@@ -86,7 +89,7 @@ public final class NameExtractor {
                 token = token.substring(eq + 1); // --db-host=db.example.com
             }
             for (String part : token.split(",")) {
-                String hostPort = part.split("[/?#]", 2)[0];
+                String hostPort = beforePath(part);
                 if (hostPort.isEmpty()) {
                     continue;
                 }
@@ -94,6 +97,26 @@ public final class NameExtractor {
                 host(hostPort).ifPresent(h -> accept(h, hostKey || hadPort, out));
             }
         }
+    }
+
+    static boolean isHostKey(String key) {
+        for (String suffix : HOST_KEY_SUFFIXES) {
+            if (key.regionMatches(true, key.length() - suffix.length(), suffix, 0, suffix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Up to the first of {@code / ? #}: String.split with a character class compiles a regex per call. */
+    private static String beforePath(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '/' || ch == '?' || ch == '#') {
+                return s.substring(0, i);
+            }
+        }
+        return s;
     }
 
     /** The host of {@code host}, {@code host:port}; empty for IPv6 literals and other forms. */

@@ -54,7 +54,7 @@ public final class WorkloadParser {
     private static Workload.Container container(JsonNode c, boolean init) {
         List<Workload.Env> env = new ArrayList<>();
         for (JsonNode e : c.path("env")) {
-            JsonNode ref = e.at("/valueFrom/configMapKeyRef");
+            JsonNode ref = e.path("valueFrom").path("configMapKeyRef"); // not at(): it parses a pointer per call
             env.add(ref.isMissingNode() ? new Workload.Env(e.path("name").asText(), e.path("value").asText(null), null, null)
                     : new Workload.Env(e.path("name").asText(), null, ref.path("name").asText(null), ref.path("key").asText(null)));
         }

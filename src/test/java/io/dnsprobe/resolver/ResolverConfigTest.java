@@ -80,6 +80,24 @@ class ResolverConfigTest {
     }
 
     @Test
+    void labelAndAddressEdgesAreJudgedCharacterByCharacter() {
+        assertThat(DnsNames.isValid("a-b.c-d")).isTrue();
+        assertThat(DnsNames.isValid("a")).isTrue();
+        assertThat(DnsNames.isValid("9lives.example")).isTrue();
+        assertThat(DnsNames.problems("a-.example")).singleElement().asString().contains("must not start or end with '-'");
+        assertThat(DnsNames.problems("-a.example")).singleElement().asString().contains("label '-a'");
+        assertThat(DnsNames.problems("a b.example")).singleElement().asString().contains("label 'a b'");
+        assertThat(DnsNames.problems("caf\u00e9.example")).singleElement().asString().contains("letters, digits");
+        assertThat(DnsNames.problems("255.255.255.255")).singleElement().asString().contains("IP address");
+        // Not dotted quads: judged as names, and a numeric last label is no TLD.
+        assertThat(DnsNames.problems("1.2.3.4.")).singleElement().asString().contains("all-numeric");
+        assertThat(DnsNames.problems("1.2.3")).singleElement().asString().contains("all-numeric");
+        assertThat(DnsNames.problems("1.2.3.4.5")).singleElement().asString().contains("all-numeric");
+        assertThat(DnsNames.problems("1234.1.1.1")).singleElement().asString().contains("all-numeric");
+        assertThat(DnsNames.isValid("1.2.3.example")).isTrue();
+    }
+
+    @Test
     void candidatesFollowTheSearchListThenTheNameItself() {
         List<String> search = List.of("ns1.svc.cluster.local", "svc.cluster.local");
         assertThat(SearchPath.allCandidates("db", search))

@@ -33,6 +33,11 @@ class NameExtractorTest {
         assertThat(from("LOG_LEVEL", "info")).isEmpty();
         assertThat(from("ENABLED", "true")).isEmpty();
         assertThat(from("", "--db-host=db.internal.example")).containsExactly("db.internal.example");
+        assertThat(from("redis_addr", "cache")).as("host keys in any case").containsExactly("cache");
+        assertThat(from("HOSTILE", "cache")).as("HOST must end the key").isEmpty();
+        assertThat(from("KAFKA_BROKERS", "k0")).containsExactly("k0");
+        assertThat(from("X", "https://api.example.com?x=1#frag")).containsExactly("api.example.com");
+        assertThat(from("X", "db.example.com:5432#primary")).containsExactly("db.example.com");
     }
 
     @Test
