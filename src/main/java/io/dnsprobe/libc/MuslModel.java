@@ -40,6 +40,9 @@ public final class MuslModel implements LibcModel {
         return version.displayName;
     }
 
+    /** How a loss starts when musl could not read the search line; {@link Verdict} words the rest around it. */
+    public static final String SEARCH_LINE_SKIPPED = "musl skips the search line";
+
     @Override
     public int maxAddresses() {
         return MuslVersion.MAX_ADDRS;
@@ -51,19 +54,30 @@ public final class MuslModel implements LibcModel {
         List<String> order = new ArrayList<>();
         // musl searches only when the name has fewer dots than ndots and no trailing dot.
         boolean search = !SearchPath.isAbsolute(name) && DnsNames.dots(name) < probe.ndots();
+        String skippedSearch = null;
         if (search) {
-            order.addAll(SearchPath.searchCandidates(name, probe.search()));
+            List<String> read = SearchPath.asMuslReadsIt(probe.search());
+            if (read.isEmpty() && !probe.search().isEmpty()) {
+                skippedSearch = SEARCH_LINE_SKIPPED + " (" + SearchPath.searchLine(probe.search()).length()
+                        + " characters, over " + SearchPath.MUSL_MAX_SEARCH_LINE + ") and asks only " + DnsNames.normalize(name);
+            }
+            order.addAll(SearchPath.searchCandidates(name, read));
         }
         order.add(DnsNames.normalize(name));
         Step step = null;
+        Resolution resolution = null;
         for (String candidate : order) {
             step = nameFromDns(probe, candidate);
             if (step.result != Step.NEXT) {
-                return step.toResolution(candidate);
+                resolution = step.toResolution(candidate);
+                break;
             }
         }
-        // Every candidate was NXDOMAIN.
-        return Resolution.failed(EaiError.NONAME, order.get(order.size() - 1), step.losses);
+        if (resolution == null) {
+            // Every candidate was NXDOMAIN.
+            resolution = Resolution.failed(EaiError.NONAME, order.get(order.size() - 1), step.losses);
+        }
+        return skippedSearch == null ? resolution : resolution.withFirstLoss(skippedSearch);
     }
 
     private Step nameFromDns(NameProbe probe, String candidate) {

@@ -1,6 +1,7 @@
 package io.dnsprobe.libc;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +26,14 @@ public record Resolution(List<String> addresses, EaiError error, String candidat
 
     public static Resolution failed(EaiError error, String candidate, List<String> losses) {
         return new Resolution(List.of(), error, candidate, losses);
+    }
+
+    /** The same resolution with {@code loss} explained before the others. */
+    public Resolution withFirstLoss(String loss) {
+        List<String> all = new ArrayList<>(losses.size() + 1);
+        all.add(loss);
+        all.addAll(losses);
+        return new Resolution(addresses, error, candidate, all);
     }
 
     public boolean resolves() {

@@ -42,7 +42,8 @@ public record Verdict(String model, String displayName, VerdictKind kind, String
         if (!own.resolves()) {
             String symbol = own.error().symbol();
             List<String> parts = new ArrayList<>(own.losses());
-            if (!own.candidate().equals(glibc.candidate())) {
+            boolean searchSkipped = parts.stream().anyMatch(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED));
+            if (!own.candidate().equals(glibc.candidate()) && !searchSkipped) {
                 // musl stops at the first candidate that is not NXDOMAIN; glibc walks on past NODATA and SERVFAIL.
                 parts.add(symbol + " for " + own.candidate() + " ends " + model.displayName()
                         + "'s search; glibc goes on to " + glibc.candidate());
@@ -54,7 +55,9 @@ public record Verdict(String model, String displayName, VerdictKind kind, String
             return reason.contains(symbol) ? reason : reason + " (" + symbol + ")";
         }
         if (!own.candidate().equals(glibc.candidate())) {
-            return "answers from " + own.candidate() + ", glibc from " + glibc.candidate();
+            String skipped = own.losses().stream().filter(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED)).findFirst()
+                    .map(p -> p + "; ").orElse("");
+            return skipped + "answers from " + own.candidate() + ", glibc from " + glibc.candidate();
         }
         if (ownCount < Math.min(glibcCount, model.maxAddresses())) {
             return losses.isEmpty() ? ownCount + " of " + glibcCount + " addresses" : losses;

@@ -35,6 +35,25 @@ public final class SearchPath {
         return out;
     }
 
+    /** Longest {@code search} line musl reads, without its newline: it reads resolv.conf into 256 bytes. */
+    public static final int MUSL_MAX_SEARCH_LINE = 254;
+
+    /** {@code search a b c} as kubelet writes it (one space apart), without the newline. */
+    public static String searchLine(List<String> search) {
+        return "search " + String.join(" ", search);
+    }
+
+    /**
+     * The search list musl actually uses. musl's __get_resolv_conf reads resolv.conf with
+     * fgets(line, 256) and skips any line that did not fit, rather than misread it: a search line of
+     * 255 characters or more is ignored whole, and every relative name is asked only as-is. glibc
+     * (2.26+) reads lines of any length. Kubernetes allows 32 domains and 2048 characters, so a pod
+     * with a long namespace and a few node or dnsConfig domains can cross this without knowing.
+     */
+    public static List<String> asMuslReadsIt(List<String> search) {
+        return search.isEmpty() || searchLine(search).length() > MUSL_MAX_SEARCH_LINE ? List.of() : search;
+    }
+
     /** Every name that some libc may ask: search candidates, then the name itself. */
     public static List<String> allCandidates(String name, List<String> search) {
         Set<String> all = new LinkedHashSet<>(searchCandidates(name, search));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.probe.ProbeJson;
+import io.dnsprobe.resolver.SearchPath;
 import io.dnsprobe.testing.RealDnsServer;
+import io.dnsprobe.testing.SearchLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +63,7 @@ class ConformanceTest {
 
         List<Row> rows = new ArrayList<>();
         for (String server : List.of("BIND", "NSD")) {
-            rows.addAll(runAgainst(server, zones, scenarios, glibc, musl));
+            rows.addAll(runAgainst(server, zones, scenarios, glibc, musl, Scenarios.SEARCH));
         }
         printSummary(rows);
         List<Row> disagreements = rows.stream().filter(r -> !r.agrees()).toList();
@@ -72,8 +74,46 @@ class ConformanceTest {
         assertThat(rows).hasSize(4 * scenarios.size());
     }
 
+    /**
+     * musl reads resolv.conf a line at a time into 256 bytes and skips a line that does not fit: a
+     * search line of 255 characters leaves it with no search domains, while glibc uses them all. The
+     * limit is pinned from both sides, 254 and 255, against real musl and glibc.
+     */
+    @Test
+    void muslSkipsASearchLineItCannotRead() throws Exception {
+        requireTools();
+        Files.createDirectories(OUT);
+        Path glibc = compile("gcc", "gai-glibc");
+        Path musl = compile("musl-gcc", "gai-musl", "-static");
+        List<Scenario> scenarios = List.of(
+                new Scenario("L1", "3 A at the last real search domain", "longsearch",
+                        z -> z.manyA("longsearch." + RealDnsServer.ORIGIN, 3)),
+                new Scenario("L2", "a Service in the pod's namespace", "longsvc", z -> z.a("longsvc.ns1.svc.cluster.local", "10.96.0.7")),
+                new Scenario("L3", "an absolute name", "longabs." + RealDnsServer.ORIGIN + ".",
+                        z -> z.manyA("longabs." + RealDnsServer.ORIGIN, 2)));
+        Map<String, String> zones = zoneFiles(scenarios);
+        for (int length : List.of(SearchPath.MUSL_MAX_SEARCH_LINE, SearchPath.MUSL_MAX_SEARCH_LINE + 1)) {
+            List<String> search = SearchLines.ofLength(Scenarios.SEARCH, length);
+            List<Row> rows = runAgainst("BIND", zones, scenarios, glibc, musl, search);
+            List<Row> disagreements = rows.stream().filter(r -> !r.agrees()).toList();
+            if (!disagreements.isEmpty()) {
+                printDisagreements(disagreements);
+            }
+            assertThat(disagreements).as("search line of " + length + " characters").isEmpty();
+            Map<String, String> real = new HashMap<>();
+            rows.forEach(r -> real.put(r.libc() + " " + r.scenario().id(), r.real()));
+            boolean skipped = length > SearchPath.MUSL_MAX_SEARCH_LINE;
+            // The real resolvers themselves show the limit, so agreement above is not agreement on nothing.
+            assertThat(real.get("glibc L1")).isEqualTo("3");
+            assertThat(real.get("glibc L2")).isEqualTo("1");
+            assertThat(real.get("musl-1.2.3 L1")).isEqualTo(skipped ? "EAI_NONAME" : "3");
+            assertThat(real.get("musl-1.2.3 L2")).isEqualTo(skipped ? "EAI_NONAME" : "1");
+            assertThat(real.get("musl-1.2.3 L3")).isEqualTo("2");
+        }
+    }
+
     private static List<Row> runAgainst(String server, Map<String, String> zones, List<Scenario> scenarios,
-            Path glibc, Path musl) throws Exception {
+            Path glibc, Path musl, List<String> search) throws Exception {
         String netns = "dnsprobe-conf-" + server.toLowerCase() + "-" + ProcessHandle.current().pid();
         Path etc = Path.of("/etc/netns", netns);
         run(List.of("ip", "netns", "add", netns));
@@ -81,7 +121,7 @@ class ConformanceTest {
             run(List.of("ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"));
             Files.createDirectories(etc);
             // Short timeouts: nothing here should time out, and if something does the suite stays bounded.
-            Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.1\nsearch " + String.join(" ", Scenarios.SEARCH)
+            Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.1\n" + SearchPath.searchLine(search)
                     + "\noptions ndots:" + Scenarios.NDOTS + " timeout:1 attempts:1\n");
             try (RealDnsServer dns = server.equals("BIND") ? new RealDnsServer.Bind(zones, netns)
                     : new RealDnsServer.Nsd(zones, netns)) {

@@ -7,7 +7,9 @@ import io.dnsprobe.demo.ZoneResponder;
 import io.dnsprobe.demo.ZoneResponder.Fault;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.probe.NameProbe;
+import io.dnsprobe.resolver.SearchPath;
 import io.dnsprobe.testing.Recorder;
+import io.dnsprobe.testing.SearchLines;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -122,5 +124,31 @@ class VerdictTest {
         // 9 bytes, rcode NOERROR, unparseable: musl keeps it and finds no address.
         assertThat(g.get("musl-1.2.3").resolution().error()).isEqualTo(EaiError.NONAME);
         assertThat(g.get("musl-1.2.5").resolution().error()).isEqualTo(EaiError.NODATA);
+    }
+
+    private static List<String> searchLineOf(int length) {
+        List<String> search = SearchLines.ofLength(Recorder.POD_SEARCH, length);
+        assertThat(SearchPath.searchLine(search)).hasSize(length);
+        return search;
+    }
+
+    @Test
+    void aSearchLineMuslCannotReadLeavesItWithoutSearchDomains() {
+        ZoneResponder responder = new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.NONE);
+        Map<String, Verdict> fits = byModel(LibcModels.judge(Recorder.probe(responder, "small", searchLineOf(254), 5)));
+        assertThat(fits.get("musl-1.2.3").kind()).isEqualTo(VerdictKind.OK);
+        assertThat(fits.get("musl-1.2.5").resolution().candidate()).isEqualTo("small.test.example");
+
+        Map<String, Verdict> tooLong = byModel(LibcModels.judge(Recorder.probe(responder, "small", searchLineOf(255), 5)));
+        assertThat(tooLong.get("glibc").resolution().candidate()).isEqualTo("small.test.example");
+        for (String musl : List.of("musl-1.2.3", "musl-1.2.4", "musl-1.2.5")) {
+            assertThat(tooLong.get(musl).kind()).as(musl).isEqualTo(VerdictKind.FAILS);
+            assertThat(tooLong.get(musl).reason()).as(musl)
+                    .isEqualTo("musl skips the search line (255 characters, over 254) and asks only small (EAI_NONAME)");
+        }
+        // A name with ndots dots never used the search list: nothing changes for it.
+        Map<String, Verdict> dotted = byModel(LibcModels.judge(
+                Recorder.probe(responder, "deep.a.b.c.d.e.test.example", searchLineOf(255), 5)));
+        assertThat(dotted.get("musl-1.2.3").kind()).isEqualTo(VerdictKind.OK);
     }
 }
