@@ -6,9 +6,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.tls.CertificateUpdatedEvent;
 import io.quarkus.tls.TlsConfigurationRegistry;
+import io.quarkus.vertx.http.HttpsServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,8 +41,14 @@ public class WebhookCertificateService {
     @Inject
     Event<CertificateUpdatedEvent> updated;
 
-    private ScheduledExecutorService timer;
-    private WebhookCertificates certificates;
+    private volatile ScheduledExecutorService timer;
+    private volatile WebhookCertificates certificates;
+    /**
+     * The HTTPS server registers for certificate updates only as it starts listening; an update fired
+     * before that is lost and the listener keeps the bootstrap certificate. So updates wait for it.
+     */
+    private boolean listening;
+    private boolean pending;
 
     void start(@Observes StartupEvent event) {
         OperatorConfig.Tls cfg = config.webhook().tls();
@@ -55,21 +63,41 @@ public class WebhookCertificateService {
         timer.execute(this::check);
     }
 
+    synchronized void listening(@ObservesAsync HttpsServerStart event) { // Quarkus fires it with fireAsync
+        listening = true;
+        if (pending) {
+            pending = false;
+            reload();
+        }
+    }
+
     void stop(@Observes ShutdownEvent event) {
         if (timer != null) {
             timer.shutdownNow();
         }
     }
 
+    private synchronized void filesChanged() {
+        if (listening) {
+            reload();
+        } else {
+            pending = true;
+        }
+    }
+
+    private void reload() {
+        tls.getDefault().ifPresent(c -> {
+            if (c.reload()) {
+                updated.fire(new CertificateUpdatedEvent("<default>", c));
+                LOG.info("the webhook's HTTPS listener now serves the issued certificate");
+            }
+        });
+    }
+
     private void check() {
         try {
             if (certificates.ensure()) {
-                tls.getDefault().ifPresent(c -> {
-                    if (c.reload()) {
-                        updated.fire(new CertificateUpdatedEvent("<default>", c));
-                        LOG.info("the webhook's HTTPS listener now serves the issued certificate");
-                    }
-                });
+                filesChanged();
             }
             timer.schedule(this::check, config.webhook().tls().checkInterval().toSeconds(), TimeUnit.SECONDS);
         } catch (RuntimeException e) {

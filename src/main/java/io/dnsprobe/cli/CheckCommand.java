@@ -9,6 +9,7 @@ import io.dnsprobe.webhook.Finding;
 import io.dnsprobe.webhook.ManifestReader;
 import io.dnsprobe.webhook.NameExtractor;
 import io.dnsprobe.webhook.NameVerdicts;
+import io.dnsprobe.webhook.PodResolvConf;
 import io.dnsprobe.webhook.WarningComposer;
 import io.dnsprobe.webhook.Workload;
 import io.dnsprobe.webhook.WorkloadChecker;
@@ -83,7 +84,13 @@ final class CheckCommand implements Callable<Integer> {
         List<WorkloadFindings> results = new ArrayList<>();
         try (Prober prober = Prober.builder().build()) {
             Map<String, CompletableFuture<Optional<NameVerdicts>>> cache = new ConcurrentHashMap<>();
-            WorkloadChecker.Verdicts verdicts = (ns, name) -> cache.computeIfAbsent(name, n -> NameVerdicts.probe(prober, n, config));
+            // The local resolver stands in for the cluster's and the node's; a pod's dnsConfig (ndots,
+            // searches, policy None) still applies on top, but the nameservers stay the ones given here.
+            WorkloadChecker.Verdicts verdicts = (ns, name, dns) -> {
+                ResolverConfig pod = PodResolvConf.of(dns, config, config).withServers(config.servers());
+                return cache.computeIfAbsent(pod.search() + " ndots:" + pod.ndots() + " " + name,
+                        k -> NameVerdicts.probe(prober, name, pod));
+            };
             NameExtractor.ConfigMaps cms = (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name));
             LibcDetector detector = new LibcDetector(Map.of());
             for (ManifestReader.Manifest m : manifests) {

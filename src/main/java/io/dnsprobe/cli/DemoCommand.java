@@ -7,6 +7,7 @@ import io.dnsprobe.image.LibcDetector;
 import io.dnsprobe.probe.Prober;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.webhook.NameVerdicts;
+import io.dnsprobe.webhook.PodDns;
 import io.dnsprobe.webhook.WarningComposer;
 import io.dnsprobe.webhook.Workload;
 import io.dnsprobe.webhook.WorkloadChecker;
@@ -70,13 +71,13 @@ final class DemoCommand implements Callable<Integer> {
         out.println("$ kubectl apply -f orders.yaml");
         Workload orders = new Workload("Deployment", "shop", "orders", java.util.Map.of(), List.of(new Workload.Container("app",
                 "alpine:3.14", false, List.of(new Workload.Env("DB_URL", "jdbc:postgresql://vis.company.com:5432/orders", null,
-                        null)), List.of(), List.of(), List.of())));
+                        null)), List.of(), List.of(), List.of())), PodDns.CLUSTER_FIRST);
         ResolverConfig config = ResolverConfig.of(List.of(server.address())).withSearch(SEARCH).withNdots(5)
                 .withTimeout(Duration.ofSeconds(2));
         try (Prober prober = Prober.builder().build()) {
             WorkloadChecker.Result result = WorkloadChecker.check(orders, "shop", new LibcDetector(java.util.Map.of()),
                     (ns, name) -> Optional.empty(),
-                    (ns, name) -> NameVerdicts.probe(prober, name, config),
+                    (ns, name, dns) -> NameVerdicts.probe(prober, name, config),
                     Duration.ofSeconds(10));
             WarningComposer.compose(result.findings()).forEach(w -> out.println("Warning: " + w));
         }

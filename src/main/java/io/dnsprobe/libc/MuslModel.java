@@ -58,8 +58,8 @@ public final class MuslModel implements LibcModel {
         if (search) {
             List<String> read = SearchPath.asMuslReadsIt(probe.search());
             if (read.isEmpty() && !probe.search().isEmpty()) {
-                skippedSearch = SEARCH_LINE_SKIPPED + " (" + SearchPath.searchLine(probe.search()).length()
-                        + " characters, over " + SearchPath.MUSL_MAX_SEARCH_LINE + ") and asks only " + DnsNames.normalize(name);
+                skippedSearch = SEARCH_LINE_SKIPPED + " (" + SearchPath.searchLine(probe.search()).length() + " > "
+                        + SearchPath.MUSL_MAX_SEARCH_LINE + " characters), asks only " + DnsNames.normalize(name);
             }
             order.addAll(SearchPath.searchCandidates(name, read));
         }

@@ -57,6 +57,13 @@ public interface OperatorConfig {
         /** Nameservers for inline probes, IP[:PORT]; default: those of the operator's resolv.conf. */
         java.util.Optional<java.util.List<String>> servers();
 
+        /**
+         * The nodes' own search domains (kubelet appends them to every ClusterFirst pod's search list,
+         * e.g. {@code c.my-project.internal,google.internal} on GKE). Not visible from a pod, and they
+         * count toward the 254 characters musl can read, so set them where nodes have any.
+         */
+        java.util.Optional<java.util.List<String>> nodeSearch();
+
         /** Image glob to libc (musl-1.2.3, musl, glibc, static), checked before the image name. */
         java.util.Map<String, String> imageRules();
 

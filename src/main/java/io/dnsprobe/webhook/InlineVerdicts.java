@@ -7,6 +7,7 @@ import io.dnsprobe.resolver.ServerAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class InlineVerdicts implements WorkloadChecker.Verdicts {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_ENTRIES = 10_000;
+    /** kubelet's options for ClusterFirst pods. */
+    private static final int CLUSTER_NDOTS = 5;
 
     @Inject
     Engine engine;
@@ -36,34 +39,47 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
     private record Entry(CompletableFuture<Optional<NameVerdicts>> verdicts, long expires) {
     }
 
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    /** The resolv.conf is part of the key: the same name under another search list or ndots is another probe. */
+    private record Key(String name, ResolverConfig config) {
+    }
+
+    private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
 
     @Override
-    public CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name) {
-        Optional<NameVerdicts> fromStatus = cluster.fromStatuses(namespace, name);
-        if (fromStatus.isPresent()) {
-            return CompletableFuture.completedFuture(fromStatus);
+    public CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name, PodDns dns) {
+        if (dns.isClusterDefault()) {
+            Optional<NameVerdicts> fromStatus = cluster.fromStatuses(namespace, name);
+            if (fromStatus.isPresent()) {
+                return CompletableFuture.completedFuture(fromStatus);
+            }
         }
+        ResolverConfig pod = resolvConf(namespace, dns);
         long now = System.nanoTime();
-        String key = namespace + "/" + name;
+        Key key = new Key(name, pod);
         Entry e = cache.get(key);
         if (e == null || e.expires() - now < 0) {
             if (cache.size() >= MAX_ENTRIES) {
                 cache.entrySet().removeIf(x -> x.getValue().expires() - now < 0);
             }
-            e = new Entry(probe(namespace, name), now + config.webhook().cacheTtl().toNanos());
+            e = new Entry(NameVerdicts.probe(engine.prober(), name, pod), now + config.webhook().cacheTtl().toNanos());
             cache.put(key, e);
         }
         return e.verdicts();
     }
 
-    private CompletableFuture<Optional<NameVerdicts>> probe(String namespace, String name) {
+    /** The pod's resolv.conf as kubelet would write it, with the webhook's short probe timeout. */
+    ResolverConfig resolvConf(String namespace, PodDns dns) {
         String domain = config.clusterDomain();
         List<ServerAddress> servers = config.webhook().servers()
                 .map(list -> list.stream().map(ServerAddress::parse).toList())
                 .orElse(engine.podResolver().servers());
-        ResolverConfig pod = new ResolverConfig(servers,
-                List.of(namespace + ".svc." + domain, "svc." + domain, domain), 5, PROBE_TIMEOUT, 2);
-        return NameVerdicts.probe(engine.prober(), name, pod);
+        List<String> nodeSearch = config.webhook().nodeSearch().orElse(List.of());
+        List<String> clusterSearch = new ArrayList<>(List.of(namespace + ".svc." + domain, "svc." + domain, domain));
+        clusterSearch.addAll(nodeSearch);
+        ResolverConfig cluster = new ResolverConfig(servers, clusterSearch, CLUSTER_NDOTS, PROBE_TIMEOUT, 2);
+        // A Default pod uses the node's resolv.conf; its nameservers are not visible from here, and the
+        // cluster DNS forwards to them anyway, so only the node's search list is taken.
+        ResolverConfig host = new ResolverConfig(servers, nodeSearch, ResolverConfig.DEFAULT_NDOTS, PROBE_TIMEOUT, 2);
+        return PodResolvConf.of(dns, cluster, host);
     }
 }

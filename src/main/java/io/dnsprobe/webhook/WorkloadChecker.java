@@ -22,7 +22,8 @@ public final class WorkloadChecker {
 
     /** Where verdicts come from: DnsProbe statuses, an inline probe, or both. */
     public interface Verdicts {
-        CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name);
+        /** @param dns the pod's DNS settings: the same name can resolve differently under another search list */
+        CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name, PodDns dns);
     }
 
     /** @param unknown names that had no verdict within the budget: no warning for them */
@@ -56,7 +57,7 @@ public final class WorkloadChecker {
             Set<String> referenced = NameExtractor.names(c, namespace, workload.annotations(), configMaps);
             names.put(c, referenced);
             for (String n : referenced) {
-                lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k).toCompletableFuture());
+                lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k, workload.dns()).toCompletableFuture());
             }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new));
@@ -96,7 +97,19 @@ public final class WorkloadChecker {
         return new Result(findings, unknown);
     }
 
-    private static String shorten(String reason) {
-        return reason == null ? null : reason.length() <= 80 ? reason : reason.substring(0, 77) + "...";
+    /**
+     * The reason, or its first clause whole when the reason is long: a warning cut mid-word ("ends
+     * musl's s...") reads like a bug and hides the point. Only a long first clause is cut, at a space.
+     */
+    static String shorten(String reason) {
+        if (reason == null || reason.length() <= 80) {
+            return reason;
+        }
+        int clause = reason.indexOf("; ");
+        if (clause > 0 && clause <= 90) {
+            return reason.substring(0, clause);
+        }
+        int space = reason.lastIndexOf(' ', 77);
+        return reason.substring(0, space > 40 ? space : 77) + "...";
     }
 }

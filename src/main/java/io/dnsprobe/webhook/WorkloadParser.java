@@ -48,7 +48,20 @@ public final class WorkloadParser {
             containers.add(container(c, false));
         }
         return Optional.of(new Workload(kind, object.at("/metadata/namespace").asText(""),
-                object.at("/metadata/name").asText(object.at("/metadata/generateName").asText("")), annotations, containers));
+                object.at("/metadata/name").asText(object.at("/metadata/generateName").asText("")), annotations, containers,
+                dns(spec)));
+    }
+
+    private static PodDns dns(JsonNode spec) {
+        JsonNode config = spec.path("dnsConfig");
+        Map<String, String> options = new LinkedHashMap<>();
+        for (JsonNode o : config.path("options")) {
+            if (o.hasNonNull("name")) {
+                options.put(o.get("name").asText(), o.hasNonNull("value") ? o.get("value").asText() : null);
+            }
+        }
+        return new PodDns(spec.path("dnsPolicy").asText(""), spec.path("hostNetwork").asBoolean(false),
+                texts(config.path("nameservers")), texts(config.path("searches")), options);
     }
 
     private static Workload.Container container(JsonNode c, boolean init) {

@@ -51,7 +51,10 @@ class AdmissionWebhookTest {
         public Map<String, String> start() {
             try {
                 server = LoopbackDnsServer.start(new Zone().a("small.test.example", "192.0.2.1")
-                        .manyA("big.test.example", 40).manyA("pods.test.example", 64), Truncation.EMPTY);
+                        .manyA("big.test.example", 40).manyA("pods.test.example", 64)
+                        // NODATA at the first search candidate stops musl's walk; asked as-is it resolves.
+                        .txt("cfg.test.example.shop.svc.cluster.local", "x").a("cfg.test.example", "192.0.2.9"),
+                        Truncation.EMPTY);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -171,6 +174,31 @@ class AdmissionWebhookTest {
         // Alpine 3.18 (musl 1.2.4) reads 40 A over TCP but refuses 64 records.
         assertThat(warnings(post(review("UPDATE", pod, true)))).containsExactly(
                 "container wait-db (busybox:1.36-alpine3.18, musl 1.2.4): pods.test.example fails, 64 A records need TCP");
+    }
+
+    @Test
+    void thePodsOwnDnsSettingsDecideHowANameResolves() {
+        // Default pod: ndots 5, so musl tries cfg.test.example.shop.svc.cluster.local first and stops at its NODATA.
+        ObjectNode plain = podSpec(container("app", "alpine:3.14", "CFG_HOST", "cfg.test.example"));
+        assertThat(warnings(post(review("CREATE", deployment("cfg", plain), false)))).singleElement().asString()
+                .startsWith("container app (alpine:3.14, musl 1.2.2): cfg.test.example fails");
+        // The usual mitigation, ndots:1 in dnsConfig: the name is asked as-is and resolves.
+        ObjectNode ndots1 = podSpec(container("app", "alpine:3.14", "CFG_HOST", "cfg.test.example"));
+        ndots1.putObject("dnsConfig").putArray("options").addObject().put("name", "ndots").put("value", "1");
+        assertThat(warnings(post(review("CREATE", deployment("cfg", ndots1), false)))).isEmpty();
+
+        // A short name found through a dnsConfig search domain resolves on musl...
+        ObjectNode oneSearch = podSpec(container("app", "alpine:3.14", "UPSTREAM_HOST", "small"));
+        oneSearch.putObject("dnsConfig").putArray("searches").add("test.example");
+        assertThat(warnings(post(review("CREATE", deployment("short", oneSearch), false)))).isEmpty();
+        // ...until the search line grows past what musl reads: then musl has no search list at all.
+        ObjectNode manySearches = podSpec(container("app", "alpine:3.14", "UPSTREAM_HOST", "small"));
+        ArrayNode searches = manySearches.putObject("dnsConfig").putArray("searches").add("test.example");
+        for (int i = 0; i < 4; i++) {
+            searches.add("p" + i + "x".repeat(50) + ".test.example");
+        }
+        assertThat(warnings(post(review("CREATE", deployment("short", manySearches), false)))).singleElement().asString()
+                .startsWith("container app (alpine:3.14, musl 1.2.2): small fails, musl skips the search line (");
     }
 
     @Test

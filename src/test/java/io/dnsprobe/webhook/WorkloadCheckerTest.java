@@ -17,32 +17,43 @@ class WorkloadCheckerTest {
     private static Workload workload(String image, String... hosts) {
         List<Workload.Env> env = java.util.Arrays.stream(hosts).map(h -> new Workload.Env("UPSTREAM_HOST", h, null, null)).toList();
         return new Workload("Deployment", "shop", "w", Map.of(),
-                List.of(new Workload.Container("app", image, false, env, List.of(), List.of(), List.of())));
+                List.of(new Workload.Container("app", image, false, env, List.of(), List.of(), List.of())), PodDns.CLUSTER_FIRST);
     }
 
     @Test
-    void whatIsNotKnownWithinTheBudgetGetsNoWarningAndTheAnswerIsNotLate() {
+    void whatIsNotKnownWithinTheBudgetGetsNoWarningAndTheAnswerIsNotLate() throws Exception {
         ModelVerdict fails = new ModelVerdict("musl-1.2.3", "FAILS", "EAI_NONAME", "UDP reply truncated");
-        WorkloadChecker.Verdicts verdicts = (ns, name) -> name.startsWith("slow")
+        WorkloadChecker.Verdicts verdicts = (ns, name, dns) -> name.startsWith("slow")
                 ? new CompletableFuture<>() // never completes
                 : CompletableFuture.completedFuture(Optional.of(new NameVerdicts(name, Map.of("musl-1.2.3", fails), "40 A records", "test")));
-        long start = System.nanoTime();
+        // The slow lookup never completes: that the result arrives at all is the budget at work.
         WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", "fast.example.com", "slow.example.com"),
-                "shop", DETECTOR, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300)).toCompletableFuture().join();
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                "shop", DETECTOR, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300)).toCompletableFuture()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.findings()).extracting(Finding::name).containsExactly("fast.example.com");
         assertThat(r.unknown()).containsExactly("slow.example.com");
-        assertThat(elapsedMs).as("bounded by the budget, not by the slow lookup").isLessThan(5_000);
     }
 
     @Test
     void glibcAndUnknownImagesAreNotLookedUp() {
-        WorkloadChecker.Verdicts failing = (ns, name) -> {
+        WorkloadChecker.Verdicts failing = (ns, name, dns) -> {
             throw new AssertionError("no lookup expected for " + name);
         };
         WorkloadChecker.Result r = WorkloadChecker.check(workload("eclipse-temurin:17", "db.example.com"), "shop", DETECTOR,
                 (ns, n) -> Optional.empty(), failing, Duration.ofSeconds(1));
         assertThat(r.findings()).isEmpty();
         assertThat(r.unknown()).isEmpty();
+    }
+
+    @Test
+    void longReasonsKeepTheirFirstClauseWhole() {
+        assertThat(WorkloadChecker.shorten("EAI_NONAME where glibc gets 3 addresses")).isEqualTo("EAI_NONAME where glibc gets 3 addresses");
+        assertThat(WorkloadChecker.shorten("EAI_NONAME for cfg.test.example.shop.svc.cluster.local ends musl <= 1.2.3's search; "
+                + "glibc goes on to cfg.test.example")).isEqualTo(
+                "EAI_NONAME for cfg.test.example.shop.svc.cluster.local ends musl <= 1.2.3's search");
+        String cut = WorkloadChecker.shorten("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                + "fifteen sixteen");
+        assertThat(cut).endsWith("...").hasSizeLessThanOrEqualTo(80).doesNotContain("fourt...");
+        assertThat(cut.substring(0, cut.length() - 3)).doesNotEndWith(" ");
     }
 }
