@@ -45,6 +45,12 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
 
     private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
 
+    private record PodKey(String namespace, PodDns dns) {
+    }
+
+    /** A review asks for ~100 names of one pod: its resolv.conf is worked out once, not per name. */
+    private final Map<PodKey, ResolverConfig> resolvConfs = new ConcurrentHashMap<>();
+
     @Override
     public CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name, PodDns dns) {
         if (dns.isClusterDefault()) {
@@ -53,7 +59,10 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
                 return CompletableFuture.completedFuture(fromStatus);
             }
         }
-        ResolverConfig pod = resolvConf(namespace, dns);
+        if (resolvConfs.size() > MAX_ENTRIES) {
+            resolvConfs.clear();
+        }
+        ResolverConfig pod = resolvConfs.computeIfAbsent(new PodKey(namespace, dns), k -> resolvConf(k.namespace(), k.dns()));
         long now = System.nanoTime();
         Key key = new Key(name, pod);
         Entry e = cache.get(key);
