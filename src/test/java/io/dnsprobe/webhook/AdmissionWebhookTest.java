@@ -136,11 +136,25 @@ class AdmissionWebhookTest {
 
     // --- tests ---------------------------------------------------------------------------------
 
+    /** A sample from /q/metrics, 0 when absent. */
+    private static double metric(String series) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
     @Test
     void anAlpineDeploymentWhoseDatabaseNeedsTcpIsWarnedAbout() {
         String body = review("CREATE", deployment("orders", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL,
                 "LOG_LEVEL", "info"))), false);
+        String warned = "dnsprobe_webhook_reviews_total{outcome=\"warned\"}";
+        double before = metric(warned);
         JsonNode res = post(body);
+        assertThat(metric(warned)).as("counted by outcome").isEqualTo(before + 1);
         assertThat(res.at("/apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
         assertThat(res.at("/response/uid").asText()).isEqualTo(readUid(body));
         assertThat(res.at("/response/allowed").asBoolean()).isTrue();
