@@ -53,7 +53,9 @@ class AdmissionWebhookTest {
                 server = LoopbackDnsServer.start(new Zone().a("small.test.example", "192.0.2.1")
                         .manyA("big.test.example", 40).manyA("pods.test.example", 64)
                         // NODATA at the first search candidate stops musl's walk; asked as-is it resolves.
-                        .txt("cfg.test.example.shop.svc.cluster.local", "x").a("cfg.test.example", "192.0.2.9"),
+                        .txt("cfg.test.example.shop.svc.cluster.local", "x").a("cfg.test.example", "192.0.2.9")
+                        // A headless Service with 40 ready pods, named by its short name.
+                        .manyA("kafka-headless.shop.svc.cluster.local", 40),
                         Truncation.EMPTY);
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
@@ -188,6 +190,14 @@ class AdmissionWebhookTest {
         // Alpine 3.18 (musl 1.2.4) reads 40 A over TCP but refuses 64 records.
         assertThat(warnings(post(review("UPDATE", pod, true)))).containsExactly(
                 "container wait-db (busybox:1.36-alpine3.18, musl 1.2.4): pods.test.example fails, 64 A records need TCP");
+    }
+
+    @Test
+    void aHeadlessServiceNamedShortIsResolvedThroughTheNamespaceSearchDomain() {
+        JsonNode res = post(review("CREATE", deployment("consumer", podSpec(container("app", "alpine:3.15",
+                "KAFKA_BROKERS", "kafka-headless:9092"))), false));
+        assertThat(warnings(res)).containsExactly(
+                "container app (alpine:3.15, musl 1.2.2): kafka-headless fails, 40 A records need TCP");
     }
 
     @Test
