@@ -75,6 +75,11 @@ public class AdmissionReviewer {
             if (!CHECKED.contains(request.path("operation").asText())) {
                 return CompletableFuture.completedFuture(AdmissionDecision.skip(uid));
             }
+            if (madeByAController(request.path("object"))) {
+                // The webhook configuration's matchConditions skip these already; API servers without
+                // matchConditions (before 1.28) still send them.
+                return CompletableFuture.completedFuture(AdmissionDecision.skip(uid));
+            }
             Optional<Workload> workload = WorkloadParser.parse(request.path("object"));
             if (workload.isEmpty()) {
                 return CompletableFuture.completedFuture(AdmissionDecision.skip(uid));
@@ -90,6 +95,16 @@ public class AdmissionReviewer {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failOpen(uid, e));
         }
+    }
+
+    /** Pods of a ReplicaSet, ReplicaSets of a Deployment, Jobs of a CronJob: their template was checked. */
+    static boolean madeByAController(JsonNode object) {
+        for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
+            if (owner.path("controller").asBoolean(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static AdmissionDecision failOpen(String uid, Throwable e) {

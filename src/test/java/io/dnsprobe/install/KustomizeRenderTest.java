@@ -10,7 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +53,25 @@ class KustomizeRenderTest {
             }
         }
         return objects;
+    }
+
+    private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("object", SimpleType.DYN).addVar("request", SimpleType.DYN).build();
+    private static final CelRuntime CEL_RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+    /** Whether the API server would send this object: every matchCondition, evaluated as CEL. */
+    private static boolean matches(JsonNode hook, String kind, String metadata) throws Exception {
+        Map<String, Object> object = YAML.convertValue(YAML.readTree("{\"kind\": \"" + kind + "\", \"metadata\": "
+                + metadata + "}"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        Map<String, Object> request = Map.of("kind", Map.of("kind", kind), "operation", "CREATE");
+        boolean all = true;
+        for (JsonNode condition : hook.at("/matchConditions")) {
+            Object result = CEL_RUNTIME.createProgram(CEL.compile(condition.path("expression").asText()).getAst())
+                    .eval(Map.of("object", object, "request", request));
+            all &= Boolean.TRUE.equals(result);
+        }
+        return all;
     }
 
     private static JsonNode one(String kind) {
@@ -104,7 +130,7 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void serviceDeploymentWebhookAndCertificatesAgree() {
+    void serviceDeploymentWebhookAndCertificatesAgree() throws Exception {
         JsonNode d = one("Deployment");
         JsonNode svc = one("Service");
         JsonNode vwc = one("ValidatingWebhookConfiguration");
@@ -139,6 +165,14 @@ class KustomizeRenderTest {
         String excluded = hook.at("/namespaceSelector/matchExpressions/0/values").toString();
         assertThat(excluded).contains("kube-system").contains(svc.at("/metadata/namespace").asText());
         assertThat(hook.at("/matchConditions").size()).isGreaterThanOrEqualTo(1);
+        assertThat(matches(hook, "Deployment", "{}")).isTrue();
+        assertThat(matches(hook, "Pod", "{\"ownerReferences\": [{\"kind\": \"ReplicaSet\", \"controller\": true}]}")).isFalse();
+        assertThat(matches(hook, "ReplicaSet", "{\"ownerReferences\": [{\"kind\": \"Deployment\", \"controller\": true}]}"))
+                .isFalse();
+        assertThat(matches(hook, "Job", "{\"ownerReferences\": [{\"kind\": \"CronJob\", \"controller\": true}]}")).isFalse();
+        assertThat(matches(hook, "Pod", "{\"ownerReferences\": [{\"kind\": \"Node\"}]}")).as("an owner, not a controller").isTrue();
+        assertThat(matches(hook, "Deployment", "{\"annotations\": {\"dnsprobe.io/libc\": \"glibc\"}}")).isFalse();
+        assertThat(matches(hook, "Deployment", "{\"annotations\": {\"dnsprobe.io/libc\": \"musl\"}}")).isTrue();
 
         // Operator-managed certificates: the names it writes are the names RBAC allows and kustomize renders.
         assertThat(env(d, "DNSPROBE_WEBHOOK_TLS_MANAGED")).isEqualTo("true");

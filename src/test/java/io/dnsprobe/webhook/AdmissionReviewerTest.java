@@ -82,4 +82,17 @@ class AdmissionReviewerTest {
                 .as("a failed lookup is an unknown name, not a failed review").isEqualTo(AdmissionDecision.Outcome.CLEAN);
         assertThat(unknown.sum()).isEqualTo(2);
     }
+
+    @Test
+    void objectsMadeByAControllerAreSkipped() throws Exception {
+        JsonNode owned = new ObjectMapper().readTree("""
+                {"uid": "u2", "operation": "CREATE", "namespace": "shop",
+                 "object": {"kind": "ReplicaSet", "metadata": {"name": "orders-5d4f",
+                              "ownerReferences": [{"kind": "Deployment", "name": "orders", "controller": true}]},
+                            "spec": {"template": {"spec": {"containers": [{"name": "app", "image": "alpine:3.14",
+                                     "env": [{"name": "DB_HOST", "value": "db.example.com"}]}]}}}}}""");
+        assertThat(review(owned, FAILS, true, new DoubleAdder()).outcome()).isEqualTo(AdmissionDecision.Outcome.SKIPPED);
+        JsonNode notController = new ObjectMapper().readTree(owned.toString().replace("\"controller\":true", "\"controller\":false"));
+        assertThat(review(notController, FAILS, false, new DoubleAdder()).outcome()).isEqualTo(AdmissionDecision.Outcome.WARNED);
+    }
 }
