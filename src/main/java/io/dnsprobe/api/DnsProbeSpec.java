@@ -40,7 +40,8 @@ public record DnsProbeSpec(
 
         @Size(max = 6)
         @JsonPropertyDescription("Search domains in order. Default: what a pod in this namespace gets: "
-                + "<namespace>.svc.<cluster domain> svc.<cluster domain> <cluster domain>.")
+                + "<namespace>.svc.<cluster domain> svc.<cluster domain> <cluster domain>, then the node's own "
+                + "search domains as the operator pod's resolv.conf shows them.")
         List<@Pattern(DnsProbeSpec.NAME_PATTERN) @Size(min = 1, max = 254) String> search,
 
         @Min(0)

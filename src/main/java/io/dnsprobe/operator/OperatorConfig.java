@@ -58,9 +58,10 @@ public interface OperatorConfig {
         java.util.Optional<java.util.List<String>> servers();
 
         /**
-         * The nodes' own search domains (kubelet appends them to every ClusterFirst pod's search list,
-         * e.g. {@code c.my-project.internal,google.internal} on GKE). Not visible from a pod, and they
-         * count toward the 254 characters musl can read, so set them where nodes have any.
+         * The nodes' own search domains, which kubelet appends to every ClusterFirst pod's search list
+         * (e.g. {@code c.my-project.internal,google.internal} on GKE); they count toward the 254
+         * characters musl can read. Default: read off the operator pod's own resolv.conf, which kubelet
+         * wrote the same way. Set it when the operator's node differs from the workloads'.
          */
         java.util.Optional<java.util.List<String>> nodeSearch();
 

@@ -4,6 +4,7 @@ import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.DnsProbeSpec;
 import io.dnsprobe.resolver.DnsNames;
 import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.resolver.SearchPath;
 import io.dnsprobe.resolver.ServerAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +61,15 @@ public record ProbePlan(List<String> names, Map<String, String> invalidNames, Re
             servers.addAll(base.servers());
         }
         String ns = resource.getMetadata().getNamespace();
-        List<String> search = spec != null && spec.search() != null ? spec.search()
-                : List.of(ns + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain);
+        List<String> search = new ArrayList<>();
+        if (spec != null && spec.search() != null) {
+            search.addAll(spec.search());
+        } else {
+            // What kubelet gives a ClusterFirst pod of the namespace, node domains included: they count
+            // toward musl's search line limit.
+            search.addAll(SearchPath.clusterFirst(ns, clusterDomain));
+            search.addAll(SearchPath.nodeDomains(base.search(), clusterDomain));
+        }
         int ndots = spec != null && spec.ndots() != null ? spec.ndots() : DEFAULT_NDOTS;
         Duration timeout = duration(spec == null ? null : spec.timeout(), DEFAULT_TIMEOUT, "timeout", problems);
         Duration interval = duration(spec == null ? null : spec.interval(), DEFAULT_INTERVAL, "interval", problems);

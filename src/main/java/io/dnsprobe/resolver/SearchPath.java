@@ -54,6 +54,25 @@ public final class SearchPath {
         return search.isEmpty() || searchLine(search).length() > MUSL_MAX_SEARCH_LINE ? List.of() : search;
     }
 
+    /** The search list kubelet gives a ClusterFirst pod of {@code namespace}, before the node's domains. */
+    public static List<String> clusterFirst(String namespace, String clusterDomain) {
+        return List.of(namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain);
+    }
+
+    /**
+     * The node's search domains, read off a ClusterFirst pod's own search list: kubelet writes
+     * {@code <ns>.svc.<domain> svc.<domain> <domain>} and then the node's domains. Empty when
+     * {@code own} does not start that way (say, the operator runs outside a cluster).
+     */
+    public static List<String> nodeDomains(List<String> own, String clusterDomain) {
+        String domain = DnsNames.normalize(clusterDomain);
+        if (own.size() >= 3 && own.get(0).endsWith(".svc." + domain) && own.get(1).equals("svc." + domain)
+                && own.get(2).equals(domain)) {
+            return List.copyOf(own.subList(3, own.size()));
+        }
+        return List.of();
+    }
+
     /** Every name that some libc may ask: search candidates, then the name itself. */
     public static List<String> allCandidates(String name, List<String> search) {
         Set<String> all = new LinkedHashSet<>(searchCandidates(name, search));

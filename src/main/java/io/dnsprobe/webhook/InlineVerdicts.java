@@ -3,6 +3,7 @@ package io.dnsprobe.webhook;
 import io.dnsprobe.operator.Engine;
 import io.dnsprobe.operator.OperatorConfig;
 import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.resolver.SearchPath;
 import io.dnsprobe.resolver.ServerAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -82,8 +83,9 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
         List<ServerAddress> servers = config.webhook().servers()
                 .map(list -> list.stream().map(ServerAddress::parse).toList())
                 .orElse(engine.podResolver().servers());
-        List<String> nodeSearch = config.webhook().nodeSearch().orElse(List.of());
-        List<String> clusterSearch = new ArrayList<>(List.of(namespace + ".svc." + domain, "svc." + domain, domain));
+        List<String> nodeSearch = config.webhook().nodeSearch()
+                .orElseGet(() -> SearchPath.nodeDomains(engine.podResolver().search(), domain));
+        List<String> clusterSearch = new ArrayList<>(SearchPath.clusterFirst(namespace, domain));
         clusterSearch.addAll(nodeSearch);
         ResolverConfig cluster = new ResolverConfig(servers, clusterSearch, CLUSTER_NDOTS, PROBE_TIMEOUT, 2);
         // A Default pod uses the node's resolv.conf; its nameservers are not visible from here, and the
