@@ -46,6 +46,13 @@ public interface OperatorConfig {
         @WithDefault("2s")
         Duration budget();
 
+        /**
+         * Distinct names looked up per review; the rest get no warning (and count as unknown). Bounds
+         * the DNS traffic one hostile or generated workload can cause.
+         */
+        @WithDefault("500")
+        int maxNames();
+
         /** How long an inline probe's verdict (or the lack of one) is reused. */
         @WithDefault("5m")
         Duration cacheTtl();

@@ -59,7 +59,8 @@ public class AdmissionReviewer {
     /** Never completes exceptionally, and never later than the budget. */
     public CompletionStage<AdmissionDecision> review(JsonNode request) {
         Predicate<String> enforced = ns -> config.webhook().enforce() || cluster.enforced(ns);
-        return review(request, detector, cluster, verdicts, enforced, config.webhook().budget(), n -> unknownNames.increment(n))
+        return review(request, detector, cluster, verdicts, enforced, config.webhook().budget(), config.webhook().maxNames(),
+                n -> unknownNames.increment(n))
                 .thenApply(d -> {
                     outcomes.get(d.outcome()).increment();
                     return d;
@@ -68,7 +69,7 @@ public class AdmissionReviewer {
 
     /** Unknown-name counts go to {@code unknown}; the rest is the decision. Never completes exceptionally. */
     static CompletionStage<AdmissionDecision> review(JsonNode request, LibcDetector detector, NameExtractor.ConfigMaps configMaps,
-            WorkloadChecker.Verdicts verdicts, Predicate<String> enforced, Duration budget,
+            WorkloadChecker.Verdicts verdicts, Predicate<String> enforced, Duration budget, int maxNames,
             java.util.function.DoubleConsumer unknown) {
         String uid = request.path("uid").asText();
         try {
@@ -86,7 +87,7 @@ public class AdmissionReviewer {
             }
             String namespace = request.path("namespace").asText(workload.get().namespace());
             boolean enforce = enforced.test(namespace);
-            return WorkloadChecker.checkAsync(workload.get(), namespace, detector, configMaps, verdicts, budget)
+            return WorkloadChecker.checkAsync(workload.get(), namespace, detector, configMaps, verdicts, budget, maxNames)
                     .thenApply(result -> {
                         unknown.accept(result.unknown().size());
                         return AdmissionDecision.of(uid, result, enforce);

@@ -5,6 +5,7 @@ import io.dnsprobe.operator.OperatorConfig;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.SearchPath;
 import io.dnsprobe.resolver.ServerAddress;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -37,20 +38,22 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
     @Inject
     ClusterState cluster;
 
-    private record Entry(CompletableFuture<Optional<NameVerdicts>> verdicts, long expires) {
-    }
-
     /** The resolv.conf is part of the key: the same name under another search list or ndots is another probe. */
     private record Key(String name, ResolverConfig config) {
     }
 
-    private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
+    private TtlCache<Key, CompletableFuture<Optional<NameVerdicts>>> cache;
 
     private record PodKey(String namespace, PodDns dns) {
     }
 
     /** A review asks for ~100 names of one pod: its resolv.conf is worked out once, not per name. */
     private final Map<PodKey, ResolverConfig> resolvConfs = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void init() {
+        cache = new TtlCache<>(MAX_ENTRIES, config.webhook().cacheTtl(), System::nanoTime);
+    }
 
     @Override
     public CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name, PodDns dns) {
@@ -64,17 +67,7 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
             resolvConfs.clear();
         }
         ResolverConfig pod = resolvConfs.computeIfAbsent(new PodKey(namespace, dns), k -> resolvConf(k.namespace(), k.dns()));
-        long now = System.nanoTime();
-        Key key = new Key(name, pod);
-        Entry e = cache.get(key);
-        if (e == null || e.expires() - now < 0) {
-            if (cache.size() >= MAX_ENTRIES) {
-                cache.entrySet().removeIf(x -> x.getValue().expires() - now < 0);
-            }
-            e = new Entry(NameVerdicts.probe(engine.prober(), name, pod), now + config.webhook().cacheTtl().toNanos());
-            cache.put(key, e);
-        }
-        return e.verdicts();
+        return cache.get(new Key(name, pod), () -> NameVerdicts.probe(engine.prober(), name, pod));
     }
 
     /** The pod's resolv.conf as kubelet would write it, with the webhook's short probe timeout. */

@@ -33,18 +33,22 @@ public final class WorkloadChecker {
     private WorkloadChecker() {
     }
 
-    /** Blocking form, for the CLI. */
+    /** Blocking form, for the CLI: every name is looked up. */
     public static Result check(Workload workload, String namespace, LibcDetector detector,
             NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget) {
-        return checkAsync(workload, namespace, detector, configMaps, verdicts, budget).toCompletableFuture().join();
+        return checkAsync(workload, namespace, detector, configMaps, verdicts, budget, Integer.MAX_VALUE)
+                .toCompletableFuture().join();
     }
 
     /**
      * Completes when every lookup has finished or the budget is spent, whichever comes first, without
      * holding a thread meanwhile: the webhook runs it on the event loop.
+     *
+     * @param maxNames distinct names looked up at most; the rest are unknown. Anyone who may create a
+     *     Deployment can put thousands of host names in it, and each unknown one costs DNS queries.
      */
     public static CompletionStage<Result> checkAsync(Workload workload, String namespace, LibcDetector detector,
-            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget) {
+            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget, int maxNames) {
         Map<Workload.Container, Libc> musl = new LinkedHashMap<>();
         Map<Workload.Container, Set<String>> names = new LinkedHashMap<>();
         Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups = new LinkedHashMap<>();
@@ -57,7 +61,9 @@ public final class WorkloadChecker {
             Set<String> referenced = NameExtractor.names(c, namespace, workload.annotations(), configMaps);
             names.put(c, referenced);
             for (String n : referenced) {
-                lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k, workload.dns()).toCompletableFuture());
+                if (lookups.size() < maxNames || lookups.containsKey(n)) {
+                    lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k, workload.dns()).toCompletableFuture());
+                }
             }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(lookups.values().toArray(CompletableFuture[]::new));
@@ -78,7 +84,8 @@ public final class WorkloadChecker {
             Libc libc = entry.getValue();
             for (String n : names.get(c)) {
                 CompletableFuture<Optional<NameVerdicts>> f = lookups.get(n);
-                Optional<NameVerdicts> v = f.isDone() && !f.isCompletedExceptionally() ? f.join() : Optional.empty();
+                Optional<NameVerdicts> v = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join()
+                        : Optional.empty();
                 if (v.isEmpty() || !v.get().known()) {
                     if (!unknown.contains(n)) {
                         unknown.add(n);

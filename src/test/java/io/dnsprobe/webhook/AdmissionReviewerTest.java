@@ -34,7 +34,7 @@ class AdmissionReviewerTest {
     private static AdmissionDecision review(JsonNode request, WorkloadChecker.Verdicts verdicts, boolean enforce,
             DoubleAdder unknown) throws Exception {
         return AdmissionReviewer.review(request, DETECTOR, NO_CONFIG_MAPS, verdicts, ns -> enforce, Duration.ofMillis(300),
-                unknown::add).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                500, unknown::add).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @Test

@@ -28,7 +28,7 @@ class WorkloadCheckerTest {
                 : CompletableFuture.completedFuture(Optional.of(new NameVerdicts(name, Map.of("musl-1.2.3", fails), "40 A records", "test")));
         // The slow lookup never completes: that the result arrives at all is the budget at work.
         WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", "fast.example.com", "slow.example.com"),
-                "shop", DETECTOR, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300)).toCompletableFuture()
+                "shop", DETECTOR, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300), 500).toCompletableFuture()
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.findings()).extracting(Finding::name).containsExactly("fast.example.com");
         assertThat(r.unknown()).containsExactly("slow.example.com");
@@ -55,5 +55,21 @@ class WorkloadCheckerTest {
                 + "fifteen sixteen");
         assertThat(cut).endsWith("...").hasSizeLessThanOrEqualTo(80).doesNotContain("fourt...");
         assertThat(cut.substring(0, cut.length() - 3)).doesNotEndWith(" ");
+    }
+
+    @Test
+    void aWorkloadWithThousandsOfNamesCostsAtMostMaxNamesLookups() throws Exception {
+        String[] hosts = java.util.stream.IntStream.range(0, 1200).mapToObj(i -> "h" + i + ".example.com").toArray(String[]::new);
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        WorkloadChecker.Verdicts counting = (ns, name, dns) -> {
+            lookups.incrementAndGet();
+            return CompletableFuture.completedFuture(Optional.empty());
+        };
+        WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", hosts), "shop", DETECTOR,
+                (ns, n) -> Optional.empty(), counting, Duration.ofSeconds(1), 500).toCompletableFuture()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(lookups.get()).isEqualTo(500);
+        assertThat(r.unknown()).hasSize(1200).contains("h1199.example.com");
+        assertThat(r.findings()).isEmpty();
     }
 }
