@@ -222,7 +222,8 @@ class AdmissionWebhookTest {
             searches.add("p" + i + "x".repeat(50) + ".test.example");
         }
         assertThat(warnings(post(review("CREATE", deployment("short", manySearches), false)))).singleElement().asString()
-                .startsWith("container app (alpine:3.14, musl 1.2.2): small fails, musl skips the search line (");
+                .matches("container app \\(alpine:3.14, musl 1.2.2\\): small fails, musl skips the \\d+-char search line, "
+                        + "over its 254 \\(EAI_NONAME\\)").hasSizeLessThan(120);
     }
 
     @Test
