@@ -41,8 +41,8 @@ public class WebhookCertificateService {
     @Inject
     Event<CertificateUpdatedEvent> updated;
 
-    private volatile ScheduledExecutorService timer;
-    private volatile WebhookCertificates certificates;
+    private ScheduledExecutorService timer;
+    private WebhookCertificates certificates;
     /**
      * The HTTPS server registers for certificate updates only as it starts listening; an update fired
      * before that is lost and the listener keeps the bootstrap certificate. So updates wait for it.

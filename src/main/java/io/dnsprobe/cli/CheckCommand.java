@@ -83,13 +83,12 @@ final class CheckCommand implements Callable<Integer> {
         }
         List<WorkloadFindings> results = new ArrayList<>();
         try (Prober prober = Prober.builder().build()) {
-            Map<String, CompletableFuture<Optional<NameVerdicts>>> cache = new ConcurrentHashMap<>();
+            Map<List<Object>, CompletableFuture<Optional<NameVerdicts>>> cache = new ConcurrentHashMap<>();
             // The local resolver stands in for the cluster's and the node's; a pod's dnsConfig (ndots,
             // searches, policy None) still applies on top, but the nameservers stay the ones given here.
             WorkloadChecker.Verdicts verdicts = (ns, name, dns) -> {
                 ResolverConfig pod = PodResolvConf.of(dns, config, config).withServers(config.servers());
-                return cache.computeIfAbsent(pod.search() + " ndots:" + pod.ndots() + " " + name,
-                        k -> NameVerdicts.probe(prober, name, pod));
+                return cache.computeIfAbsent(List.of(name, pod), k -> NameVerdicts.probe(prober, name, pod));
             };
             NameExtractor.ConfigMaps cms = (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name));
             LibcDetector detector = new LibcDetector(Map.of());

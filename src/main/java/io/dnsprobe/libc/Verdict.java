@@ -29,6 +29,11 @@ public record Verdict(String model, String displayName, VerdictKind kind, String
         return VerdictKind.OK;
     }
 
+    /** The loss saying musl could not read the search line, when it is one of {@code own}'s. */
+    private static java.util.Optional<String> skippedSearch(Resolution own) {
+        return own.losses().stream().filter(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED)).findFirst();
+    }
+
     private static String reason(LibcModel model, Resolution own, Resolution glibc) {
         int glibcCount = glibc.addresses().size();
         int ownCount = own.addresses().size();
@@ -42,8 +47,7 @@ public record Verdict(String model, String displayName, VerdictKind kind, String
         if (!own.resolves()) {
             String symbol = own.error().symbol();
             List<String> parts = new ArrayList<>(own.losses());
-            boolean searchSkipped = parts.stream().anyMatch(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED));
-            if (!own.candidate().equals(glibc.candidate()) && !searchSkipped) {
+            if (!own.candidate().equals(glibc.candidate()) && skippedSearch(own).isEmpty()) {
                 // musl stops at the first candidate that is not NXDOMAIN; glibc walks on past NODATA and SERVFAIL.
                 parts.add(symbol + " for " + own.candidate() + " ends " + model.displayName()
                         + "'s search; glibc goes on to " + glibc.candidate());
@@ -55,9 +59,7 @@ public record Verdict(String model, String displayName, VerdictKind kind, String
             return reason.contains(symbol) ? reason : reason + " (" + symbol + ")";
         }
         if (!own.candidate().equals(glibc.candidate())) {
-            String skipped = own.losses().stream().filter(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED)).findFirst()
-                    .map(p -> p + "; ").orElse("");
-            return skipped + "answers from " + own.candidate() + ", glibc from " + glibc.candidate();
+            return skippedSearch(own).map(p -> p + "; ").orElse("") + "answers from " + own.candidate() + ", glibc from " + glibc.candidate();
         }
         if (ownCount < Math.min(glibcCount, model.maxAddresses())) {
             return losses.isEmpty() ? ownCount + " of " + glibcCount + " addresses" : losses;

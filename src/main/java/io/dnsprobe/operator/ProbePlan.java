@@ -67,8 +67,7 @@ public record ProbePlan(List<String> names, Map<String, String> invalidNames, Re
         } else {
             // What kubelet gives a ClusterFirst pod of the namespace, node domains included: they count
             // toward musl's search line limit.
-            search.addAll(SearchPath.clusterFirst(ns, clusterDomain));
-            search.addAll(SearchPath.nodeDomains(base.search(), clusterDomain));
+            search.addAll(SearchPath.clusterFirst(ns, clusterDomain, SearchPath.nodeDomains(base.search(), clusterDomain)));
         }
         int ndots = spec != null && spec.ndots() != null ? spec.ndots() : DEFAULT_NDOTS;
         Duration timeout = duration(spec == null ? null : spec.timeout(), DEFAULT_TIMEOUT, "timeout", problems);

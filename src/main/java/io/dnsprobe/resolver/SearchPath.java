@@ -54,9 +54,12 @@ public final class SearchPath {
         return search.isEmpty() || searchLine(search).length() > MUSL_MAX_SEARCH_LINE ? List.of() : search;
     }
 
-    /** The search list kubelet gives a ClusterFirst pod of {@code namespace}, before the node's domains. */
-    public static List<String> clusterFirst(String namespace, String clusterDomain) {
-        return List.of(namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain);
+    /** The search list kubelet gives a ClusterFirst pod of {@code namespace}: the cluster's domains, then the node's. */
+    public static List<String> clusterFirst(String namespace, String clusterDomain, List<String> nodeDomains) {
+        List<String> search = new ArrayList<>(List.of(namespace + ".svc." + clusterDomain, "svc." + clusterDomain,
+                clusterDomain));
+        search.addAll(nodeDomains);
+        return List.copyOf(search);
     }
 
     /**

@@ -9,7 +9,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,9 +77,7 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
                 .orElse(engine.podResolver().servers());
         List<String> nodeSearch = config.webhook().nodeSearch()
                 .orElseGet(() -> SearchPath.nodeDomains(engine.podResolver().search(), domain));
-        List<String> clusterSearch = new ArrayList<>(SearchPath.clusterFirst(namespace, domain));
-        clusterSearch.addAll(nodeSearch);
-        ResolverConfig cluster = new ResolverConfig(servers, clusterSearch, CLUSTER_NDOTS, PROBE_TIMEOUT, 2);
+        ResolverConfig cluster = new ResolverConfig(servers, SearchPath.clusterFirst(namespace, domain, nodeSearch), CLUSTER_NDOTS, PROBE_TIMEOUT, 2);
         // A Default pod uses the node's resolv.conf; its nameservers are not visible from here, and the
         // cluster DNS forwards to them anyway, so only the node's search list is taken.
         ResolverConfig host = new ResolverConfig(servers, nodeSearch, ResolverConfig.DEFAULT_NDOTS, PROBE_TIMEOUT, 2);
