@@ -1,6 +1,6 @@
 package io.dnsprobe.certs;
 
-import io.dnsprobe.operator.OperatorConfig;
+import io.dnsprobe.server.DnsprobeConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,7 +14,7 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
-import io.dnsprobe.operator.Schedulers;
+import io.dnsprobe.server.Schedulers;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -30,7 +30,7 @@ public class WebhookCertificateService {
     private static final long RETRY_SECONDS = 10;
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     @Inject
     KubernetesClient client;
@@ -51,7 +51,7 @@ public class WebhookCertificateService {
     private boolean pending;
 
     void start(@Observes StartupEvent event) {
-        OperatorConfig.Tls cfg = config.webhook().tls();
+        DnsprobeConfig.Tls cfg = config.webhook().tls();
         if (!cfg.managed()) {
             return;
         }

@@ -27,7 +27,7 @@ final class ReportTable {
             row.add(bytes(r.udpBytes()));
             row.add(bytes(r.tcpBytes()));
             row.add(r.truncated().isEmpty() ? "-" : String.join("+", r.truncated()));
-            row.add(r.kept().isEmpty() ? "-" : String.join(",", r.kept()));
+            row.add(r.kept().isEmpty() ? "-" : r.kept().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
             for (Verdict v : r.verdicts()) {
                 row.add(v.model().equals("glibc") ? v.resolution().summary() : v.kind().name());
             }

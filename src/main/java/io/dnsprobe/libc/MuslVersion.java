@@ -35,6 +35,16 @@ public enum MuslVersion {
         this.typedParse = typedParse;
     }
 
+    /** The model with this {@link #id()}, as the DnsProbe status and annotations write it. */
+    public static java.util.Optional<MuslVersion> fromId(String id) {
+        for (MuslVersion v : values()) {
+            if (v.id.equals(id)) {
+                return java.util.Optional.of(v);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public String id() {
         return id;
     }

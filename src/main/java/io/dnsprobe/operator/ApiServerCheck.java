@@ -1,5 +1,7 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.Schedulers;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,5 +1,7 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.DnsprobeConfig;
+
 import io.dnsprobe.resolver.ServerAddress;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -17,7 +19,7 @@ public class ClusterDnsEndpoints {
     KubernetesClient client;
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     /** Ready addresses with the UDP DNS port; an empty list when the Service has none. */
     public List<ServerAddress> ready() {

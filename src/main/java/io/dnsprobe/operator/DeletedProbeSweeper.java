@@ -1,5 +1,8 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Schedulers;
+
 import io.dnsprobe.api.DnsProbe;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -31,7 +34,7 @@ public class DeletedProbeSweeper {
     ProbeMetrics metrics;
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     private volatile IndexedResourceCache<DnsProbe> cache;
     private ScheduledExecutorService timer;

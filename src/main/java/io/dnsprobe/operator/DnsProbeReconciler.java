@@ -1,5 +1,8 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Engine;
+
 import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.DnsProbeStatus;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -42,7 +45,7 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
     EventRecorder events;
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     @Inject
     DeletedProbeSweeper sweeper;

@@ -1,5 +1,7 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.DnsprobeConfig;
+
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -13,7 +15,7 @@ import jakarta.inject.Singleton;
 public class LeaderElection {
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(OperatorConfig config) {
+    LeaderElectionConfiguration leaderElection(DnsprobeConfig config) {
         return config.leaseNamespace()
                 .map(ns -> new LeaderElectionConfiguration(config.leaseName(), ns))
                 .orElseGet(() -> new LeaderElectionConfiguration(config.leaseName()));

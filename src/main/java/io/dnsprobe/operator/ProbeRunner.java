@@ -1,5 +1,8 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Engine;
+
 import io.dnsprobe.probe.NameProbe;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
@@ -24,7 +27,7 @@ public class ProbeRunner {
     private static final Logger LOG = Logger.getLogger(ProbeRunner.class);
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     @Inject
     ClusterDnsEndpoints clusterDns;

@@ -5,6 +5,7 @@ import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
 import io.dnsprobe.libc.Verdict;
 import io.dnsprobe.libc.VerdictKind;
+import io.dnsprobe.report.Kept;
 import io.dnsprobe.report.ProbeReport;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -63,7 +64,7 @@ public final class StatusBuilder {
                 partial.add(o.name());
             }
             results.add(new NameResult(o.name(), r.server(), r.candidate(), r.udpBytes(), r.tcpBytes() < 0 ? null : r.tcpBytes(),
-                    r.truncated().isEmpty() ? null : r.truncated(), r.kept().isEmpty() ? null : r.kept(),
+                    r.truncated().isEmpty() ? null : r.truncated(), r.kept().isEmpty() ? null : r.kept().stream().map(Kept::toString).toList(),
                     r.verdicts().stream().map(StatusBuilder::verdict).toList(), null));
         }
         partial.removeAll(fails);

@@ -27,7 +27,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeReport(String name, String server, String candidate, int udpBytes, int tcpBytes,
-        List<String> truncated, List<String> kept, List<Verdict> verdicts, String unreachable, List<Reply> replies) {
+        List<String> truncated, List<Kept> kept, List<Verdict> verdicts, String unreachable, List<Reply> replies) {
 
     /** One reply's size and truncation, for metrics and JSON. */
     public record Reply(String type, String transport, int bytes, boolean truncated) {
@@ -41,7 +41,7 @@ public record ProbeReport(String name, String server, String candidate, int udpB
         int udp = -1;
         int tcp = -1;
         List<String> truncated = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
+        List<Kept> kept = new ArrayList<>();
         List<Reply> replies = new ArrayList<>();
         for (QueryProbe q : List.of(c.a(), c.aaaa())) {
             for (Exchange e : q.tcp() == null ? List.of(q.udp()) : List.of(q.udp(), q.tcp())) {
@@ -55,15 +55,16 @@ public record ProbeReport(String name, String server, String candidate, int udpB
             }
             if (q.udp().truncated()) {
                 truncated.add(q.type());
-                kept.add(q.type() + " " + count(q.udp(), q.type()) + "/" + (q.tcp() == null ? "?" : count(q.tcp(), q.type())));
+                kept.add(new Kept(q.type(), count(q.udp(), q.type()), q.tcp() == null ? -1 : count(q.tcp(), q.type())));
             }
         }
         return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, verdicts,
                 unreachable(probe), replies);
     }
 
-    private static String count(Exchange e, String type) {
-        return e.reply().map(r -> String.valueOf(r.addressCount(type))).orElse("?");
+    /** Records of {@code type} in the reply, -1 when there is none. */
+    private static int count(Exchange e, String type) {
+        return e.reply().map(r -> (int) r.addressCount(type)).orElse(-1);
     }
 
     private static String unreachable(NameProbe probe) {

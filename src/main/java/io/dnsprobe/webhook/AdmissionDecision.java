@@ -1,5 +1,9 @@
 package io.dnsprobe.webhook;
 
+import io.dnsprobe.workload.WorkloadChecker;
+import io.dnsprobe.workload.Finding;
+import io.dnsprobe.workload.WarningComposer;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;

@@ -1,8 +1,13 @@
 package io.dnsprobe.webhook;
 
+import io.dnsprobe.workload.Workload;
+import io.dnsprobe.workload.WorkloadParser;
+import io.dnsprobe.workload.NameExtractor;
+import io.dnsprobe.workload.WorkloadChecker;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.image.LibcDetector;
-import io.dnsprobe.operator.OperatorConfig;
+import io.dnsprobe.server.DnsprobeConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -30,7 +35,7 @@ public class AdmissionReviewer {
     private static final Set<String> CHECKED = Set.of("CREATE", "UPDATE");
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     @Inject
     ClusterState cluster;

@@ -1,5 +1,8 @@
 package io.dnsprobe.webhook;
 
+import io.dnsprobe.workload.NameExtractor;
+import io.dnsprobe.workload.NameVerdicts;
+
 import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.NameResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;

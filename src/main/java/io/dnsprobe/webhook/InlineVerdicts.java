@@ -1,7 +1,12 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.operator.Engine;
-import io.dnsprobe.operator.OperatorConfig;
+import io.dnsprobe.workload.PodDns;
+import io.dnsprobe.workload.PodResolvConf;
+import io.dnsprobe.workload.WorkloadChecker;
+import io.dnsprobe.workload.NameVerdicts;
+
+import io.dnsprobe.server.Engine;
+import io.dnsprobe.server.DnsprobeConfig;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.SearchPath;
 import io.dnsprobe.resolver.ServerAddress;
@@ -32,7 +37,7 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
     Engine engine;
 
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     @Inject
     ClusterState cluster;

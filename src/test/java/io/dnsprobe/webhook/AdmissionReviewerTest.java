@@ -1,10 +1,15 @@
 package io.dnsprobe.webhook;
 
+import io.dnsprobe.workload.NameExtractor;
+import io.dnsprobe.workload.WorkloadChecker;
+import io.dnsprobe.workload.NameVerdicts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dnsprobe.api.ModelVerdict;
+import io.dnsprobe.libc.MuslVersion;
+import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.image.LibcDetector;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +24,7 @@ class AdmissionReviewerTest {
     private static final LibcDetector DETECTOR = new LibcDetector(Map.of());
     private static final NameExtractor.ConfigMaps NO_CONFIG_MAPS = (ns, n) -> Optional.empty();
     private static final WorkloadChecker.Verdicts FAILS = (ns, name, dns) -> CompletableFuture.completedFuture(Optional.of(
-            new NameVerdicts(name, Map.of("musl-1.2.3", new ModelVerdict("musl-1.2.3", "FAILS", "EAI_NONAME", "x")),
+            new NameVerdicts(name, Map.of(MuslVersion.UP_TO_1_2_3, new NameVerdicts.Judgement(VerdictKind.FAILS, "x")),
                     "40 A records", "test")));
 
     private static JsonNode request(String operation, String image) throws Exception {

@@ -1,6 +1,6 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
-import io.dnsprobe.api.ModelVerdict;
+import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.image.Libc;
 import io.dnsprobe.image.LibcDetector;
 import java.time.Duration;
@@ -92,12 +92,12 @@ public final class WorkloadChecker {
                     }
                     continue;
                 }
-                ModelVerdict mv = v.get().byModel().get(libc.effectiveModel().id());
-                if (mv == null || mv.verdict().equals("OK")) {
+                NameVerdicts.Judgement mv = v.get().byModel().get(libc.effectiveModel());
+                if (mv == null || !mv.kind().isProblem()) {
                     continue;
                 }
                 String detail = v.get().needsTcp() != null ? v.get().needsTcp() + " need TCP" : shorten(mv.reason());
-                findings.add(new Finding(c.name(), c.image(), libc.label(), !libc.muslUnknownVersion(), n, mv.verdict(),
+                findings.add(new Finding(c.name(), c.image(), libc.label(), !libc.muslUnknownVersion(), n, mv.kind(),
                         detail));
             }
         }

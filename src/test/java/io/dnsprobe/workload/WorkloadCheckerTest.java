@@ -1,8 +1,9 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dnsprobe.api.ModelVerdict;
+import io.dnsprobe.libc.MuslVersion;
+import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.image.LibcDetector;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +23,10 @@ class WorkloadCheckerTest {
 
     @Test
     void whatIsNotKnownWithinTheBudgetGetsNoWarningAndTheAnswerIsNotLate() throws Exception {
-        ModelVerdict fails = new ModelVerdict("musl-1.2.3", "FAILS", "EAI_NONAME", "UDP reply truncated");
+        NameVerdicts.Judgement fails = new NameVerdicts.Judgement(VerdictKind.FAILS, "UDP reply truncated");
         WorkloadChecker.Verdicts verdicts = (ns, name, dns) -> name.startsWith("slow")
                 ? new CompletableFuture<>() // never completes
-                : CompletableFuture.completedFuture(Optional.of(new NameVerdicts(name, Map.of("musl-1.2.3", fails), "40 A records", "test")));
+                : CompletableFuture.completedFuture(Optional.of(new NameVerdicts(name, Map.of(MuslVersion.UP_TO_1_2_3, fails), "40 A records", "test")));
         // The slow lookup never completes: that the result arrives at all is the budget at work.
         WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", "fast.example.com", "slow.example.com"),
                 "shop", DETECTOR, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300), 500).toCompletableFuture()

@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
 import io.dnsprobe.resolver.DnsNames;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

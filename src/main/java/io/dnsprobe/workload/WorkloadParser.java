@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

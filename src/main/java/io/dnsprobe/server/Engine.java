@@ -1,4 +1,4 @@
-package io.dnsprobe.operator;
+package io.dnsprobe.server;
 
 import io.dnsprobe.probe.Prober;
 import io.dnsprobe.resolver.ResolvConf;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
 @ApplicationScoped
 public class Engine {
     @Inject
-    OperatorConfig config;
+    DnsprobeConfig config;
 
     private volatile Prober prober;
     private volatile ResolverConfig podResolver;

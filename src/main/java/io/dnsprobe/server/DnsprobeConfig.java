@@ -1,4 +1,4 @@
-package io.dnsprobe.operator;
+package io.dnsprobe.server;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /** Every setting of the operator, under {@code dnsprobe.*} (environment: {@code DNSPROBE_*}). */
 @ConfigMapping(prefix = "dnsprobe")
-public interface OperatorConfig {
+public interface DnsprobeConfig {
 
     /** The cluster's DNS domain, for the default search list of a namespace. */
     @WithDefault("cluster.local")

@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dnsprobe.operator;
+package io.dnsprobe.server;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

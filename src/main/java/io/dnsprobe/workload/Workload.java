@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.workload;
 
 import java.util.List;
 import java.util.Map;
