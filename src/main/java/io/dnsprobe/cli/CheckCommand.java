@@ -1,7 +1,12 @@
 package io.dnsprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dnsprobe.image.ImageInspector;
+import io.dnsprobe.image.ImageRef;
 import io.dnsprobe.image.LibcDetector;
+import io.dnsprobe.image.Platform;
+import io.dnsprobe.image.RegistryAuths;
+import io.dnsprobe.workload.ContainerLibc;
 import io.dnsprobe.probe.ProbeJson;
 import io.dnsprobe.probe.Prober;
 import io.dnsprobe.resolver.ResolverConfig;
@@ -37,7 +42,8 @@ import picocli.CommandLine.Option;
                 + "names whose DNS replies need TCP. Reads multi-document YAML, JSON, Lists and helm template output.", "",
             "Exit status: 0 no name FAILS, 1 some name FAILS on a container's musl, 2 unreadable input or usage error."})
 final class CheckCommand implements Callable<Integer> {
-    private static final Duration BUDGET = Duration.ofSeconds(60);
+    /** Names are probed within this once images are read. */
+    private static final Duration NAMES_BUDGET = Duration.ofSeconds(60);
 
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR|-",
             description = "Manifests: a file, a directory (recursively) or - for stdin. Repeatable.")
@@ -53,11 +59,31 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     ResolverOptions resolver;
 
+    @Mixin
+    RegistryOptions registry;
+
+    @Option(names = "--no-pull", description = "Do not read images from registries: libc from annotations and image names only.")
+    boolean noPull;
+
+    @Option(names = "--image-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "120s",
+            description = "Most time one image may take to read (default: ${DEFAULT-VALUE}).")
+    Duration imageTimeout;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     record WorkloadFindings(String source, String kind, String namespace, String name, List<Finding> findings,
-            List<String> warnings, List<String> unknown) {
+            List<String> warnings, List<String> unknown, List<ContainerJson> containers) {
+    }
+
+    /** A container as --json shows it: its libc, where that came from, and its program. */
+    record ContainerJson(String name, String image, String libc, String source, String evidence, String program,
+            boolean usesMusl, String imageError) {
+        static ContainerJson of(WorkloadChecker.ContainerReport c, Map<String, String> imageErrors) {
+            ContainerLibc l = c.libc();
+            return new ContainerJson(c.name(), c.image(), l.libc().label(), l.source().name().toLowerCase(), l.evidence(),
+                    l.program() == null ? null : l.program().reason(), l.usesMusl(), imageErrors.get(c.image()));
+        }
     }
 
     @Override
@@ -82,7 +108,20 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         List<WorkloadFindings> results = new ArrayList<>();
-        try (Prober prober = Prober.builder().build()) {
+        Map<String, String> imageErrors = new ConcurrentHashMap<>();
+        RegistryAuths auths = noPull ? RegistryAuths.NONE : registry.auths(spec.commandLine().getErr());
+        try (Prober prober = Prober.builder().build(); ImageInspector inspector = registry.inspector(imageTimeout)) {
+            WorkloadChecker.Images images = noPull ? WorkloadChecker.Images.NONE : (ns, w, c) -> {
+                String pinned = w.pull().platform();
+                Platform platform = pinned == null ? registry.platform() : Platform.parse(pinned);
+                return inspector.inspect(ImageRef.parse(c.image()), platform, auths, ImageInspector.Priority.INTERACTIVE)
+                        .thenApply(r -> {
+                            if (r.failed()) {
+                                imageErrors.put(c.image(), r.problem());
+                            }
+                            return Optional.of(r);
+                        });
+            };
             Map<List<Object>, CompletableFuture<Optional<NameVerdicts>>> cache = new ConcurrentHashMap<>();
             // The local resolver stands in for the cluster's and the node's; a pod's dnsConfig (ndots,
             // searches, policy None) still applies on top, but the nameservers stay the ones given here.
@@ -98,9 +137,11 @@ final class CheckCommand implements Callable<Integer> {
                     continue;
                 }
                 String ns = ns(m.object());
-                WorkloadChecker.Result r = WorkloadChecker.check(w.get(), ns, detector, cms, verdicts, BUDGET);
+                WorkloadChecker.Result r = WorkloadChecker.check(w.get(), ns, detector, images, cms, verdicts,
+                        imageTimeout.plus(NAMES_BUDGET));
                 results.add(new WorkloadFindings(m.source(), w.get().kind(), ns, w.get().name(), r.findings(),
-                        WarningComposer.compose(r.findings()), r.unknown()));
+                        WarningComposer.compose(r.findings()), r.unknown(),
+                        r.containers().stream().map(c -> ContainerJson.of(c, imageErrors)).toList()));
             }
         }
         if (json) {
@@ -116,6 +157,13 @@ final class CheckCommand implements Callable<Integer> {
                         + (r.warnings().isEmpty() ? "no DNS warnings" : r.warnings().size() + " DNS warnings")
                         + (r.unknown().isEmpty() ? "" : "; no verdict for " + String.join(", ", r.unknown())
                                 + " (no reply from the nameserver)"));
+                for (ContainerJson c : r.containers()) {
+                    if (c.imageError() != null) {
+                        out.println("  image " + c.image() + " not read (" + c.imageError() + "); judged by its name: " + c.libc());
+                    } else if (!c.usesMusl() && c.program() != null && c.libc().startsWith("musl")) {
+                        out.println("  container " + c.name() + ": " + c.program());
+                    }
+                }
             }
             out.println("checked " + results.size() + " workloads: " + warnings + " warnings");
         }

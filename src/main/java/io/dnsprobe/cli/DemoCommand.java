@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
         ResolverConfig config = ResolverConfig.of(List.of(server.address())).withSearch(SEARCH).withNdots(5)
                 .withTimeout(Duration.ofSeconds(2));
         try (Prober prober = Prober.builder().build()) {
-            WorkloadChecker.Result result = WorkloadChecker.check(orders, "shop", new LibcDetector(java.util.Map.of()),
+            WorkloadChecker.Result result = WorkloadChecker.check(orders, "shop", new LibcDetector(java.util.Map.of()), WorkloadChecker.Images.NONE,
                     (ns, name) -> Optional.empty(),
                     (ns, name, dns) -> NameVerdicts.probe(prober, name, config),
                     Duration.ofSeconds(10));

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code dnsprobe}: the command tree, and the one place errors become exit codes and one-line messages. */
 @Command(name = "dnsprobe", mixinStandardHelpOptions = true, version = "dnsprobe 0.1.0",
         description = "Finds DNS names that musl-based (Alpine) images cannot resolve because the replies need TCP.",
-        subcommands = {ProbeCommand.class, CheckCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ProbeCommand.class, CheckCommand.class, ImageCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "With no command (or 'serve'), runs the operator: health at :8080/q/health, metrics at /q/metrics."})
 public final class DnsprobeCommand implements Runnable {
     @CommandLine.Spec

@@ -19,6 +19,11 @@ public record Libc(Kind kind, Optional<MuslVersion> model, String label) {
     public static final Libc UNKNOWN = new Libc(Kind.UNKNOWN, Optional.empty(), "unknown");
     public static final Libc MUSL_UNKNOWN_VERSION = new Libc(Kind.MUSL, Optional.empty(), "musl if Alpine < 3.18");
 
+    /** glibc of a known version, {@code glibc 2.36}; the bare constant when the version is not known. */
+    public static Libc glibc(String version) {
+        return version == null || version.isEmpty() ? GLIBC : new Libc(Kind.GLIBC, Optional.empty(), "glibc " + version);
+    }
+
     public static Libc musl(String version, MuslVersion model) {
         return new Libc(Kind.MUSL, Optional.of(model), "musl " + version);
     }

@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Decides which libc a container runs, in order: the {@code dnsprobe.io/libc} annotation, the
- * operator's image rules, then the image reference itself. Pure; an image it cannot place is
- * {@link Libc#UNKNOWN} and gets no warning.
+ * Which libc a container runs as far as its declarations and its image's name tell: the
+ * {@code dnsprobe.io/libc} annotation, the operator's image rules, then the image reference itself
+ * ({@code alpine:3.14}, {@code *-alpine3.16}). Reading the image from its registry ({@link ImageInspector})
+ * comes between the rules and the name; the workload analysis puts them in that order. Pure; an image
+ * it cannot place is {@link Libc#UNKNOWN} and gets no warning.
  */
 public final class LibcDetector {
     public static final String ANNOTATION = "dnsprobe.io/libc";
@@ -28,21 +30,36 @@ public final class LibcDetector {
         imageRules.forEach((glob, libc) -> rules.put(glob(glob), libc));
     }
 
+    /** Annotation, then rules, then the image name. */
     public Libc detect(String image, String annotation) {
+        return declared(image, annotation).map(Declared::libc).orElseGet(() -> fromName(image));
+    }
+
+    /** What the workload or the operator declared, and where. */
+    public record Declared(Libc libc, String source) {
+    }
+
+    /** The annotation's value, else the first matching rule's; empty when neither says. */
+    public Optional<Declared> declared(String image, String annotation) {
         if (annotation != null && !annotation.isBlank()) {
             Optional<Libc> fromAnnotation = fromValue(annotation.trim());
             if (fromAnnotation.isPresent()) {
-                return fromAnnotation.get();
+                return Optional.of(new Declared(fromAnnotation.get(), "annotation " + ANNOTATION + "=" + annotation.trim()));
             }
         }
         for (Map.Entry<Pattern, String> rule : rules.entrySet()) {
             if (rule.getKey().matcher(image).matches()) {
                 Optional<Libc> fromRule = fromValue(rule.getValue());
                 if (fromRule.isPresent()) {
-                    return fromRule.get();
+                    return Optional.of(new Declared(fromRule.get(), "image rule"));
                 }
             }
         }
+        return Optional.empty();
+    }
+
+    /** From the image's name alone: {@code alpine:3.14}, {@code node:20-alpine3.18}. */
+    public Libc fromName(String image) {
         return fromImage(ImageRef.parse(image));
     }
 

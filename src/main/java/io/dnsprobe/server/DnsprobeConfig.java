@@ -41,6 +41,84 @@ public interface DnsprobeConfig {
     /** The validating webhook. */
     Webhook webhook();
 
+    /** Reading images from their registries: which libc they carry, and which program they run. */
+    Image image();
+
+    interface Image {
+        /** Read images at all; off, libc comes from annotations, rules and image names only. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long a review waits for an image being read before it uses the name heuristic: 10% of
+         * the default 2 s budget. The read goes on in the background and fills the cache.
+         */
+        @WithDefault("200ms")
+        Duration admissionWait();
+
+        /** The platform picked from multi-platform images when the pod does not pin an architecture. */
+        @WithDefault("linux/amd64")
+        String platform();
+
+        /** All the time one image may take; past it the image is unknown, with the reason. */
+        @WithDefault("120s")
+        Duration timeout();
+
+        /** Compressed bytes read from the registry per image, at most. */
+        @WithDefault("1073741824")
+        long maxBytes();
+
+        @WithDefault("128")
+        int maxLayers();
+
+        /** Images read at once; more wait, reviews before cache warming. */
+        @WithDefault("2")
+        int concurrency();
+
+        /** How long a tag's digest is trusted before the registry is asked again. */
+        @WithDefault("5m")
+        Duration tagTtl();
+
+        /** How long an image's result is kept (a digest's content never changes). */
+        @WithDefault("24h")
+        Duration resultTtl();
+
+        /** How long a failure (registry down, wrong credentials) is remembered before trying again. */
+        @WithDefault("1m")
+        Duration failureTtl();
+
+        /** Images whose result is kept. */
+        @WithDefault("5000")
+        int maxImages();
+
+        /** Heap for per-layer facts (shared base layers are read once). */
+        @WithDefault("67108864")
+        long layerCacheBytes();
+
+        /** Registries (host[:port]) spoken to over plain HTTP. Nothing else is. */
+        java.util.Optional<java.util.List<String>> insecureRegistries();
+
+        /** PEM files of CAs trusted for registries, besides the JDK's. */
+        java.util.Optional<java.util.List<String>> caFiles();
+
+        /**
+         * {@code kubernetes.io/dockerconfigjson} Secrets in the operator's namespace whose credentials are
+         * used for every image (the operator's own pull secrets). Each name needs {@code get} in RBAC.
+         */
+        java.util.Optional<java.util.List<String>> pullSecrets();
+
+        /**
+         * Also use the workload's own {@code imagePullSecrets} and its service account's. Off by default:
+         * it needs {@code get} on Secrets in every namespace (config/image-pull-secrets).
+         */
+        @WithDefault("false")
+        boolean workloadPullSecrets();
+
+        /** Read the images of running Pods in the background, so redeploys and scale-ups find them cached. */
+        @WithDefault("true")
+        boolean warmFromPods();
+    }
+
     interface Webhook {
         /** The whole review must answer within this; what is not known by then gets no warning. */
         @WithDefault("2s")

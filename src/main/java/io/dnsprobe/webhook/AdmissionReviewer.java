@@ -46,6 +46,9 @@ public class AdmissionReviewer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    WebhookImages images;
+
     private LibcDetector detector;
     private final Map<AdmissionDecision.Outcome, Counter> outcomes = new EnumMap<>(AdmissionDecision.Outcome.class);
     private Counter unknownNames;
@@ -64,7 +67,7 @@ public class AdmissionReviewer {
     /** Never completes exceptionally, and never later than the budget. */
     public CompletionStage<AdmissionDecision> review(JsonNode request) {
         Predicate<String> enforced = ns -> config.webhook().enforce() || cluster.enforced(ns);
-        return review(request, detector, cluster, verdicts, enforced, config.webhook().budget(), config.webhook().maxNames(),
+        return review(request, detector, images, cluster, verdicts, enforced, config.webhook().budget(), config.webhook().maxNames(),
                 n -> unknownNames.increment(n))
                 .thenApply(d -> {
                     outcomes.get(d.outcome()).increment();
@@ -73,7 +76,8 @@ public class AdmissionReviewer {
     }
 
     /** Unknown-name counts go to {@code unknown}; the rest is the decision. Never completes exceptionally. */
-    static CompletionStage<AdmissionDecision> review(JsonNode request, LibcDetector detector, NameExtractor.ConfigMaps configMaps,
+    static CompletionStage<AdmissionDecision> review(JsonNode request, LibcDetector detector, WorkloadChecker.Images images,
+            NameExtractor.ConfigMaps configMaps,
             WorkloadChecker.Verdicts verdicts, Predicate<String> enforced, Duration budget, int maxNames,
             java.util.function.DoubleConsumer unknown) {
         String uid = request.path("uid").asText();
@@ -92,7 +96,7 @@ public class AdmissionReviewer {
             }
             String namespace = request.path("namespace").asText(workload.get().namespace());
             boolean enforce = enforced.test(namespace);
-            return WorkloadChecker.checkAsync(workload.get(), namespace, detector, configMaps, verdicts, budget, maxNames)
+            return WorkloadChecker.checkAsync(workload.get(), namespace, detector, images, configMaps, verdicts, budget, maxNames)
                     .thenApply(result -> {
                         unknown.accept(result.unknown().size());
                         return AdmissionDecision.of(uid, result, enforce);

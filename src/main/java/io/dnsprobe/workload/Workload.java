@@ -10,11 +10,48 @@ import java.util.Map;
  * @param dns the pod's dnsPolicy, hostNetwork and dnsConfig: they decide how relative names resolve
  */
 public record Workload(String kind, String namespace, String name, Map<String, String> annotations,
-        List<Container> containers, PodDns dns) {
+        List<Container> containers, PodDns dns, Pull pull) {
+
+    /** A workload without pull settings: no pull secrets, the default service account, no node selector. */
+    public Workload(String kind, String namespace, String name, Map<String, String> annotations, List<Container> containers,
+            PodDns dns) {
+        this(kind, namespace, name, annotations, containers, dns, Pull.NONE);
+    }
+
+    /**
+     * What decides how its images are pulled: the pod's {@code imagePullSecrets}, its service account
+     * (whose pull secrets Kubernetes adds to its Pods), and the node selector's {@code kubernetes.io/arch}.
+     */
+    public record Pull(List<String> secrets, String serviceAccount, Map<String, String> nodeSelector) {
+        public static final Pull NONE = new Pull(List.of(), "", Map.of());
+
+        public Pull {
+            secrets = List.copyOf(secrets);
+            serviceAccount = serviceAccount == null || serviceAccount.isEmpty() ? "default" : serviceAccount;
+            nodeSelector = Map.copyOf(nodeSelector);
+        }
+
+        /** {@code linux/arm64} when the pods are pinned to an architecture, else null. */
+        public String platform() {
+            String arch = nodeSelector.get("kubernetes.io/arch");
+            return arch == null ? null : nodeSelector.getOrDefault("kubernetes.io/os", "linux") + "/" + arch;
+        }
+    }
 
     /** One container or init container. */
     public record Container(String name, String image, boolean init, List<Env> env, List<String> envFromConfigMaps,
             List<String> command, List<String> args) {
+
+        /** The env values written in the spec (ConfigMap references are not resolved here). */
+        public Map<String, String> literalEnv() {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (Env e : env) {
+                if (e.value() != null) {
+                    out.put(e.name(), e.value());
+                }
+            }
+            return out;
+        }
     }
 
     /** An env var: a literal value, or a reference to a ConfigMap key (value null). */

@@ -47,9 +47,17 @@ public final class WorkloadParser {
         for (JsonNode c : spec.path("containers")) {
             containers.add(container(c, false));
         }
+        List<String> pullSecrets = new ArrayList<>();
+        for (JsonNode s : spec.path("imagePullSecrets")) {
+            if (s.hasNonNull("name")) {
+                pullSecrets.add(s.get("name").asText());
+            }
+        }
+        Workload.Pull pull = new Workload.Pull(pullSecrets, spec.path("serviceAccountName").asText(""),
+                strings(spec.path("nodeSelector")));
         return Optional.of(new Workload(kind, object.at("/metadata/namespace").asText(""),
                 object.at("/metadata/name").asText(object.at("/metadata/generateName").asText("")), annotations, containers,
-                dns(spec)));
+                dns(spec), pull));
     }
 
     private static PodDns dns(JsonNode spec) {

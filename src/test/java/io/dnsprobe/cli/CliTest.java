@@ -152,14 +152,14 @@ class CliTest {
         Path file = dir.resolve("all.yaml");
         Files.writeString(file, MANIFESTS);
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
-            Run r = run("check", "-f", dir.toString(), "--server", server.address().toString(), "--no-search");
+            Run r = run("check", "-f", dir.toString(), "--server", server.address().toString(), "--no-search", "--no-pull");
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FAILS);
             assertThat(r.out().lines()).containsExactly(
                     "Warning: container app (alpine:3.14, musl 1.2.2): big.test.example fails, 40 A records need TCP",
                     "deployment/orders (" + file + "): 1 DNS warnings",
                     "pod/tool (" + file + "): no DNS warnings",
                     "checked 2 workloads: 1 warnings");
-            Run json = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--json");
+            Run json = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--no-pull", "--json");
             assertThat(json.out()).contains("\"verdict\" : \"FAILS\"").contains("\"namespace\" : \"shop\"");
         }
     }

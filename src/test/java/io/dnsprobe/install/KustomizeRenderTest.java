@@ -32,11 +32,13 @@ class KustomizeRenderTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<JsonNode> OBJECTS = new ArrayList<>();
     private static final List<JsonNode> CERT_MANAGER = new ArrayList<>();
+    private static final List<JsonNode> PULL_SECRETS = new ArrayList<>();
 
     @BeforeAll
     static void render() throws Exception {
         OBJECTS.addAll(kustomize("config/default"));
         CERT_MANAGER.addAll(kustomize("config/certmanager"));
+        PULL_SECRETS.addAll(kustomize("config/image-pull-secrets"));
     }
 
     private static List<JsonNode> kustomize(String dir) throws Exception {
@@ -225,9 +227,30 @@ class KustomizeRenderTest {
                 assertThat(r.path("verbs").toString()).as(role).doesNotContain("*").doesNotContain("delete");
                 if (r.path("resources").toString().contains("secrets") && !r.path("verbs").toString().equals("[\"create\"]")) {
                     assertThat(r.path("resourceNames").toString()).as("secrets beyond create are by name")
-                            .isEqualTo("[\"dnsprobe-webhook-tls\"]");
+                            .isIn("[\"dnsprobe-webhook-tls\"]", "[\"dnsprobe-registry-credentials\"]");
                 }
             });
         }
+        // The registry credentials the operator reads are the ones its Role lets it get, and only get.
+        String pullSecret = env(one("Deployment"), "DNSPROBE_IMAGE_PULL_SECRETS");
+        assertThat(one("Role").at("/rules").toString()).contains("{\"apiGroups\":[\"\"],\"resourceNames\":[\"" + pullSecret + "\"],\"resources\":[\"secrets\"],\"verbs\":[\"get\"]}");
+        assertThat(one("ClusterRole").at("/rules").toString()).contains("{\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"nodes\"],"
+                + "\"verbs\":[\"list\",\"watch\"]}");
+    }
+
+    @Test
+    void workloadPullSecretsAreAnOptInOverlayWithGetOnly() {
+        JsonNode d = one(PULL_SECRETS, "Deployment");
+        assertThat(env(d, "DNSPROBE_IMAGE_WORKLOAD_PULL_SECRETS")).isEqualTo("true");
+        assertThat(env(one("Deployment"), "DNSPROBE_IMAGE_WORKLOAD_PULL_SECRETS")).as("off in config/default").isNull();
+        JsonNode role = PULL_SECRETS.stream().filter(o -> o.at("/metadata/name").asText().equals("dnsprobe-workload-pull-secrets")
+                && o.path("kind").asText().equals("ClusterRole")).findFirst().orElseThrow();
+        assertThat(role.at("/rules").toString()).isEqualTo("[{\"apiGroups\":[\"\"],\"resources\":[\"secrets\"],\"verbs\":[\"get\"]},"
+                + "{\"apiGroups\":[\"\"],\"resources\":[\"serviceaccounts\"],\"verbs\":[\"get\"]}]");
+        JsonNode binding = PULL_SECRETS.stream().filter(o -> o.path("kind").asText().equals("ClusterRoleBinding")
+                && o.at("/roleRef/name").asText().equals("dnsprobe-workload-pull-secrets")).findFirst().orElseThrow();
+        JsonNode sa = one(PULL_SECRETS, "ServiceAccount");
+        assertThat(binding.at("/subjects/0/name").asText()).isEqualTo(sa.at("/metadata/name").asText());
+        assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(sa.at("/metadata/namespace").asText());
     }
 }

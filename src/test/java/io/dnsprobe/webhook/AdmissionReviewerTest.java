@@ -38,7 +38,7 @@ class AdmissionReviewerTest {
 
     private static AdmissionDecision review(JsonNode request, WorkloadChecker.Verdicts verdicts, boolean enforce,
             DoubleAdder unknown) throws Exception {
-        return AdmissionReviewer.review(request, DETECTOR, NO_CONFIG_MAPS, verdicts, ns -> enforce, Duration.ofMillis(300),
+        return AdmissionReviewer.review(request, DETECTOR, WorkloadChecker.Images.NONE, NO_CONFIG_MAPS, verdicts, ns -> enforce, Duration.ofMillis(300),
                 500, unknown::add).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

@@ -29,7 +29,7 @@ class WorkloadCheckerTest {
                 : CompletableFuture.completedFuture(Optional.of(new NameVerdicts(name, Map.of(MuslVersion.UP_TO_1_2_3, fails), "40 A records", "test")));
         // The slow lookup never completes: that the result arrives at all is the budget at work.
         WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", "fast.example.com", "slow.example.com"),
-                "shop", DETECTOR, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300), 500).toCompletableFuture()
+                "shop", DETECTOR, WorkloadChecker.Images.NONE, (ns, n) -> Optional.empty(), verdicts, Duration.ofMillis(300), 500).toCompletableFuture()
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.findings()).extracting(Finding::name).containsExactly("fast.example.com");
         assertThat(r.unknown()).containsExactly("slow.example.com");
@@ -40,7 +40,7 @@ class WorkloadCheckerTest {
         WorkloadChecker.Verdicts failing = (ns, name, dns) -> {
             throw new AssertionError("no lookup expected for " + name);
         };
-        WorkloadChecker.Result r = WorkloadChecker.check(workload("eclipse-temurin:17", "db.example.com"), "shop", DETECTOR,
+        WorkloadChecker.Result r = WorkloadChecker.check(workload("eclipse-temurin:17", "db.example.com"), "shop", DETECTOR, WorkloadChecker.Images.NONE,
                 (ns, n) -> Optional.empty(), failing, Duration.ofSeconds(1));
         assertThat(r.findings()).isEmpty();
         assertThat(r.unknown()).isEmpty();
@@ -66,7 +66,7 @@ class WorkloadCheckerTest {
             lookups.incrementAndGet();
             return CompletableFuture.completedFuture(Optional.empty());
         };
-        WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", hosts), "shop", DETECTOR,
+        WorkloadChecker.Result r = WorkloadChecker.checkAsync(workload("alpine:3.14", hosts), "shop", DETECTOR, WorkloadChecker.Images.NONE,
                 (ns, n) -> Optional.empty(), counting, Duration.ofSeconds(1), 500).toCompletableFuture()
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(lookups.get()).isEqualTo(500);

@@ -1,0 +1,91 @@
+package io.dnsprobe.image;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+
+/**
+ * Passes bytes through while hashing them; at the end of the stream, fails unless they had the digest
+ * they were asked for. A layer read is only trusted once it has been read to its end.
+ */
+final class DigestCheckingInputStream extends FilterInputStream {
+    private final MessageDigest sha = Digests.sha256();
+    private final String expected;
+    private final String what;
+    private long count;
+    private boolean checked;
+
+    DigestCheckingInputStream(InputStream in, String expected, String what) {
+        super(in);
+        this.expected = expected;
+        this.what = what;
+    }
+
+    long count() {
+        return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b < 0) {
+            check();
+        } else {
+            sha.update((byte) b);
+            count++;
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n < 0) {
+            check();
+        } else {
+            sha.update(buf, off, n);
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] buf = new byte[8192];
+        long skipped = 0;
+        while (skipped < n) {
+            int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+            if (r < 0) {
+                break;
+            }
+            skipped += r;
+        }
+        return skipped;
+    }
+
+    /** Reads what is left (a tar's zero padding) so the digest covers every byte. */
+    void drain() throws IOException {
+        byte[] buf = new byte[8192];
+        while (read(buf, 0, buf.length) >= 0) {
+            // hashing happens in read
+        }
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    private void check() throws IOException {
+        if (checked) {
+            return;
+        }
+        checked = true;
+        String actual = Digests.format(sha.digest());
+        if (!actual.equals(expected)) {
+            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + " has sha256 " + actual
+                    + " after " + count + " bytes, not " + expected + ": refused");
+        }
+    }
+}

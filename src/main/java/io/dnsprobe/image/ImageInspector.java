@@ -1,0 +1,518 @@
+package io.dnsprobe.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads images from their registries to find their libc and programs, with the caches that make that
+ * cheap enough for admission: tag to digest for minutes, digest to result for long, and per-layer facts
+ * by {@code diff_id}, so a new tag of a known app costs its manifest, its config and its new layers.
+ * Concurrent requests for one image share one inspection. No Quarkus: the CLI uses it too.
+ *
+ * <p>Every image is bounded: layers, bytes from the registry, uncompressed bytes, and time. Each
+ * inspection runs on one of a few worker threads; a watchdog interrupts it at its deadline, so a
+ * registry that stops sending mid-layer costs {@code timeout}, not a thread. A bound hit, like any
+ * registry error, is an answer of basis FAILED with the reason, cached briefly so a broken registry is
+ * not asked again by every review.
+ */
+public final class ImageInspector implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_CONFIG_BYTES = 8 << 20;
+
+    /** What an inspection did, for metrics. Called on inspection threads; must be quick. */
+    public interface Listener {
+        default void inspected(ImageInspection result) {
+        }
+
+        default void cacheHit(String cache) {
+        }
+
+        default void cacheMiss(String cache) {
+        }
+
+        default void layerRead(long compressedBytes, long uncompressedBytes) {
+        }
+
+        default void registryError(RegistryException.Kind kind) {
+        }
+    }
+
+    /** Who asked: a review waiting on it goes before warming the cache. */
+    public enum Priority { INTERACTIVE, BACKGROUND }
+
+    private final RegistryClient client;
+    private final Platform defaultPlatform;
+    private final int maxLayers;
+    private final long maxBytes;
+    private final long maxUncompressed;
+    private final Duration timeout;
+    private final Listener listener;
+    private final LongSupplier clock;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService watchdog;
+    private final BoundedCache<String, String> tags;
+    private final BoundedCache<String, ImageInspection> results;
+    private final BoundedCache<String, ImageInspection> failures;
+    private final BoundedCache<String, LayerFacts> layers;
+    private final Map<String, ImageInspection> provisional = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ImageInspection>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    private ImageInspector(Builder b) {
+        this.client = b.client;
+        this.defaultPlatform = b.platform;
+        this.maxLayers = b.maxLayers;
+        this.maxBytes = b.maxBytes;
+        this.maxUncompressed = b.maxUncompressed;
+        this.timeout = b.timeout;
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.tags = new BoundedCache<>(b.maxImages * 4, Long.MAX_VALUE, b.tagTtl, v -> 1, clock);
+        this.results = new BoundedCache<>(b.maxImages, Long.MAX_VALUE, b.resultTtl, v -> 1, clock);
+        this.failures = new BoundedCache<>(1024, Long.MAX_VALUE, b.failureTtl, v -> 1, clock);
+        this.layers = new BoundedCache<>(b.maxLayerEntries, b.maxLayerBytes, b.resultTtl, LayerFacts::weight, clock);
+        this.workers = new ThreadPoolExecutor(b.concurrency, b.concurrency, 30, TimeUnit.SECONDS,
+                new PriorityBlockingQueue<>(), r -> daemon(r, "dnsprobe-image"));
+        this.workers.allowCoreThreadTimeOut(true);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dnsprobe-image-watchdog"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public static Builder builder(RegistryClient client) {
+        return new Builder(client);
+    }
+
+    /** Defaults as documented in the README's image inspection settings. */
+    public static final class Builder {
+        private final RegistryClient client;
+        private Platform platform = Platform.LINUX_AMD64;
+        private int maxLayers = 128;
+        private long maxBytes = 1L << 30;
+        private long maxUncompressed = 4L << 30;
+        private Duration timeout = Duration.ofSeconds(120);
+        private Duration tagTtl = Duration.ofMinutes(5);
+        private Duration resultTtl = Duration.ofHours(24);
+        private Duration failureTtl = Duration.ofMinutes(1);
+        private int maxImages = 5_000;
+        private int maxLayerEntries = 10_000;
+        private long maxLayerBytes = 64L << 20;
+        private int concurrency = 2;
+        private Listener listener = new Listener() {
+        };
+        private LongSupplier clock = System::nanoTime;
+
+        private Builder(RegistryClient client) {
+            this.client = client;
+        }
+
+        public Builder platform(Platform p) {
+            this.platform = p;
+            return this;
+        }
+
+        public Builder maxLayers(int n) {
+            this.maxLayers = n;
+            return this;
+        }
+
+        /** Bytes taken from the registry for one image (compressed layers, manifests, config). */
+        public Builder maxBytes(long n) {
+            this.maxBytes = n;
+            return this;
+        }
+
+        public Builder maxUncompressedBytes(long n) {
+            this.maxUncompressed = n;
+            return this;
+        }
+
+        public Builder timeout(Duration d) {
+            this.timeout = d;
+            return this;
+        }
+
+        public Builder tagTtl(Duration d) {
+            this.tagTtl = d;
+            return this;
+        }
+
+        public Builder resultTtl(Duration d) {
+            this.resultTtl = d;
+            return this;
+        }
+
+        public Builder failureTtl(Duration d) {
+            this.failureTtl = d;
+            return this;
+        }
+
+        public Builder maxImages(int n) {
+            this.maxImages = n;
+            return this;
+        }
+
+        /** Layer facts kept: at most this many layers and about this many bytes of heap. */
+        public Builder layerCache(int entries, long bytes) {
+            this.maxLayerEntries = entries;
+            this.maxLayerBytes = bytes;
+            return this;
+        }
+
+        /** Images read at once; more wait in a queue, reviews first. */
+        public Builder concurrency(int n) {
+            this.concurrency = Math.max(1, n);
+            return this;
+        }
+
+        public Builder listener(Listener l) {
+            this.listener = l;
+            return this;
+        }
+
+        Builder clock(LongSupplier c) {
+            this.clock = c;
+            return this;
+        }
+
+        public ImageInspector build() {
+            return new ImageInspector(this);
+        }
+    }
+
+    public Platform defaultPlatform() {
+        return defaultPlatform;
+    }
+
+    private static String key(String digestOrRef, Platform p) {
+        return digestOrRef + "|" + p;
+    }
+
+    /**
+     * What is known now, without asking any registry: a complete cached answer, or one from the cached
+     * lower layers while the upper ones are being read, or a recent failure.
+     */
+    public Optional<ImageInspection> peek(ImageRef ref, Platform platform) {
+        String top = ref.digest() != null ? ref.digest() : tags.get(key(ref.withoutDigest().toString(), platform));
+        if (top != null) {
+            ImageInspection done = results.get(key(top, platform));
+            if (done != null) {
+                return Optional.of(done);
+            }
+            ImageInspection partial = provisional.get(key(top, platform));
+            if (partial != null) {
+                return Optional.of(partial);
+            }
+        }
+        return Optional.ofNullable(failures.get(key(ref.toString(), platform)));
+    }
+
+    /** Records which digest a tag had, as a running Pod's {@code imageID} tells. */
+    public void learnDigest(ImageRef tagged, String digest, Platform platform) {
+        if (tagged.digest() == null && Digests.isSha256(digest)) {
+            tags.put(key(tagged.toString(), platform), digest);
+        }
+    }
+
+    /**
+     * The image's libc and programs. Completes with a FAILED answer (never exceptionally) when it cannot
+     * be read. Requests for the same image while one is running share it.
+     *
+     * @param auths credentials to try, most specific first, then anonymous
+     */
+    public CompletableFuture<ImageInspection> inspect(ImageRef ref, Platform platform, RegistryAuths auths, Priority priority) {
+        Platform p = platform == null ? defaultPlatform : platform;
+        Optional<ImageInspection> known = peek(ref, p);
+        if (known.isPresent() && known.get().basis() != ImageInspection.Basis.LOWER_LAYERS) {
+            listener.cacheHit("image");
+            return CompletableFuture.completedFuture(known.get());
+        }
+        List<String> problems = ref.problems();
+        if (!problems.isEmpty()) {
+            return CompletableFuture.completedFuture(ImageInspection.failed(ref, null, p, new RegistryException(
+                    RegistryException.Kind.INVALID, "'" + ref + "' is not an image reference: " + String.join("; ", problems)),
+                    0, Duration.ZERO));
+        }
+        String flightKey = key(ref.toString(), p);
+        CompletableFuture<ImageInspection> mine = new CompletableFuture<>();
+        CompletableFuture<ImageInspection> running = inFlight.putIfAbsent(flightKey, mine);
+        if (running != null) {
+            return running;
+        }
+        workers.execute(new Task(priority, sequence.incrementAndGet(), () -> {
+            ImageInspection r;
+            try {
+                r = runBounded(ref, p, auths);
+            } catch (RuntimeException e) {
+                r = ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.PROTOCOL,
+                        "image could not be read: " + e), 0, Duration.ZERO);
+            }
+            if (r.failed()) {
+                failures.put(flightKey, r);
+                listener.registryError(r.problemKind());
+            }
+            listener.inspected(r);
+            inFlight.remove(flightKey, mine);
+            mine.complete(r);
+        }));
+        return mine;
+    }
+
+    /** Work ordered by priority, then by arrival. */
+    private record Task(Priority priority, long seq, Runnable work) implements Runnable, Comparable<Task> {
+        @Override
+        public void run() {
+            work.run();
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            int c = priority.compareTo(o.priority);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private ImageInspection runBounded(ImageRef ref, Platform platform, RegistryAuths auths) {
+        Thread me = Thread.currentThread();
+        ReadBudget budget = new ReadBudget(maxBytes, maxUncompressed, timeout, clock);
+        long start = clock.getAsLong();
+        ScheduledFuture<?> alarm = watchdog.schedule(() -> budget.abort(me), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String[] topDigest = {null};
+        try {
+            return read(ref, platform, auths, budget, start, topDigest);
+        } catch (RegistryException e) {
+            RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH ? budget.timeout() : e;
+            return ImageInspection.failed(ref, topDigest[0], platform, why, budget.compressed(), elapsed(start));
+        } finally {
+            alarm.cancel(false);
+            Thread.interrupted(); // the alarm may have fired just as the work ended
+            if (topDigest[0] != null) {
+                provisional.remove(key(topDigest[0], platform));
+            }
+        }
+    }
+
+    private Duration elapsed(long start) {
+        return Duration.ofNanos(clock.getAsLong() - start);
+    }
+
+    private ImageInspection read(ImageRef ref, Platform platform, RegistryAuths auths, ReadBudget budget, long start,
+            String[] topDigest) throws RegistryException {
+        List<Credential> credentials = new ArrayList<>(auths.forImage(ref));
+        credentials.add(Credential.ANONYMOUS);
+        RegistryClient.Fetched top = null;
+        Credential used = null;
+        RegistryException authFailure = null;
+        for (Credential c : credentials) {
+            try {
+                top = client.manifest(ref, ref.reference(), c, budget);
+                used = c;
+                break;
+            } catch (RegistryException e) {
+                if (e.kind() != RegistryException.Kind.AUTH) {
+                    throw e;
+                }
+                if (authFailure == null || !c.anonymous()) {
+                    authFailure = authFailure == null ? e : authFailure;
+                }
+            }
+        }
+        if (top == null) {
+            throw authFailure;
+        }
+        topDigest[0] = top.digest();
+        if (ref.digest() == null) {
+            tags.put(key(ref.withoutDigest().toString(), platform), top.digest());
+        }
+        ImageInspection done = results.get(key(top.digest(), platform));
+        if (done != null) {
+            listener.cacheHit("image"); // a new tag of a digest already read
+            return done;
+        }
+        listener.cacheMiss("image");
+        RegistryClient.Fetched manifest = top;
+        if (MediaTypes.isIndex(mediaType(top))) {
+            String child = pick(top.json(), platform, ref);
+            manifest = client.manifest(ref, child, used, budget);
+        }
+        String type = mediaType(manifest);
+        if (!MediaTypes.isManifest(type)) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, ref + " is a " + (type.isEmpty() ? "manifest of no known type"
+                    : type) + (type.startsWith(MediaTypes.DOCKER_SCHEMA1) ? " (Docker schema 1, not supported: push the image again)" : ""));
+        }
+        JsonNode m = manifest.json();
+        JsonNode layerList = m.path("layers");
+        if (layerList.size() > maxLayers) {
+            throw new RegistryException(RegistryException.Kind.LIMIT, ref + " has " + layerList.size() + " layers, more than "
+                    + maxLayers + " (dnsprobe.image.max-layers)");
+        }
+        String configDigest = m.path("config").path("digest").asText("");
+        if (!Digests.isSha256(configDigest)) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, ref + " has no config digest");
+        }
+        ImageConfig config;
+        try {
+            config = ImageConfig.parse(JSON.readTree(client.blobBytes(ref, configDigest, MAX_CONFIG_BYTES, used, budget)));
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the config of " + ref + " is not JSON");
+        }
+        int n = layerList.size();
+        if (config.diffIds().size() != n) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, ref + " lists " + n + " layers but its config "
+                    + config.diffIds().size() + " diff_ids");
+        }
+        LayerFacts[] facts = new LayerFacts[n];
+        for (int i = 0; i < n; i++) {
+            facts[i] = layers.get(config.diffIds().get(i));
+            if (facts[i] != null) {
+                listener.cacheHit("layer");
+            }
+        }
+        int knownBelow = 0;
+        while (knownBelow < n && facts[knownBelow] != null) {
+            knownBelow++;
+        }
+        if (knownBelow > 0 && knownBelow < n) {
+            ImageFiles lower = new ImageFiles(java.util.Arrays.asList(facts).subList(0, knownBelow));
+            provisional.put(key(top.digest(), platform), result(ref, top.digest(), platform, config, lower,
+                    ImageInspection.Basis.LOWER_LAYERS, knownBelow, n, budget.compressed(), elapsed(start)));
+        }
+        // Top down: if a bound stops the reading, what was read is what overrides the rest.
+        for (int i = n - 1; i >= 0; i--) {
+            if (facts[i] != null) {
+                continue;
+            }
+            listener.cacheMiss("layer");
+            JsonNode d = layerList.get(i);
+            facts[i] = readLayer(ref, d, config.diffIds().get(i), used, budget, i + 1, n);
+            layers.put(config.diffIds().get(i), facts[i]);
+        }
+        ImageInspection r = result(ref, top.digest(), platform, config, new ImageFiles(List.of(facts)),
+                ImageInspection.Basis.COMPLETE, n, n, budget.compressed(), elapsed(start));
+        results.put(key(top.digest(), platform), r);
+        return r;
+    }
+
+    private LayerFacts readLayer(ImageRef ref, JsonNode descriptor, String diffId, Credential used, ReadBudget budget,
+            int index, int count) throws RegistryException {
+        String digest = descriptor.path("digest").asText("");
+        String type = descriptor.path("mediaType").asText("");
+        MediaTypes.Compression compression = MediaTypes.compression(type);
+        if (compression == null || !Digests.isSha256(digest) || !Digests.isSha256(diffId)) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count + " of " + ref
+                    + " is not a layer dnsprobe reads (" + (type.isEmpty() ? "no media type" : type) + ")");
+        }
+        long before = budget.compressed();
+        long uncompressedBefore = budget.uncompressed();
+        try (DigestCheckingInputStream checked = client.checkedBlob(ref, digest, used, budget)) {
+            budget.reading(checked);
+            LayerFacts f;
+            try {
+                f = LayerScanner.scan(budget.wrapCompressed(checked), compression, diffId, budget);
+            } catch (RegistryException e) {
+                if (e.kind() == RegistryException.Kind.PROTOCOL) {
+                    // Bytes that do not decompress are most often bytes that are not the blob: say so when the digest agrees.
+                    checked.drain();
+                }
+                throw e;
+            }
+            checked.drain();
+            listener.layerRead(budget.compressed() - before, budget.uncompressed() - uncompressedBefore);
+            return f;
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted() || budget.expired()) {
+                throw budget.timeout();
+            }
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count + " of " + ref
+                    + " could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String mediaType(RegistryClient.Fetched f) throws RegistryException {
+        if (!f.mediaType().isEmpty() && !f.mediaType().equals("application/json")) {
+            return f.mediaType();
+        }
+        // Some registries send application/json: the document names its own type.
+        return f.json().path("mediaType").asText(f.json().has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST);
+    }
+
+    /** The index entry for {@code platform}; attestations ({@code unknown/unknown}) are never picked. */
+    static String pick(JsonNode index, Platform platform, ImageRef ref) throws RegistryException {
+        List<String> offered = new ArrayList<>();
+        for (JsonNode e : index.path("manifests")) {
+            JsonNode p = e.path("platform");
+            String os = p.path("os").asText(null);
+            String arch = p.path("architecture").asText(null);
+            if (os == null || arch == null || os.equals("unknown") || arch.equals("unknown")) {
+                continue;
+            }
+            offered.add(os + "/" + arch + (p.hasNonNull("variant") ? "/" + p.get("variant").asText() : ""));
+            if (platform.matches(os, arch, p.path("variant").asText(null)) && Digests.isSha256(e.path("digest").asText(""))) {
+                return e.path("digest").asText();
+            }
+        }
+        throw new RegistryException(RegistryException.Kind.NO_PLATFORM, ref + " has no " + platform + " image"
+                + (offered.isEmpty() ? "" : " (it has " + String.join(", ", offered) + ")"));
+    }
+
+    private static ImageInspection result(ImageRef ref, String digest, Platform platform, ImageConfig config, ImageFiles files,
+            ImageInspection.Basis basis, int read, int n, long bytes, Duration took) {
+        LibcFinder.Finding f = LibcFinder.find(files);
+        LibcFinder.Evidence e = f.evidence();
+        if (e.file() != null && e.layers() != n) {
+            e = new LibcFinder.Evidence(e.file(), e.layer(), n, e.detail());
+        }
+        List<String> notes = new ArrayList<>(f.notes());
+        if (basis == ImageInspection.Basis.LOWER_LAYERS) {
+            notes.add("from the lower " + read + " of " + n + " layers (already known); the upper ones are being read");
+        }
+        if (files.layers().stream().anyMatch(LayerFacts::incomplete)) {
+            notes.add("a layer has more executables than are kept: the program may not be found");
+        }
+        return new ImageInspection(ref, digest, platform, f.libc(), e, f.release(), notes, config, files, basis, read, n,
+                null, null, bytes, took);
+    }
+
+    /** For tests and metrics: cached layers and their estimated heap. */
+    public long cachedLayerBytes() {
+        return layers.weight();
+    }
+
+    public int cachedLayers() {
+        return layers.size();
+    }
+
+    public int cachedImages() {
+        return results.size();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        watchdog.shutdownNow();
+    }
+}

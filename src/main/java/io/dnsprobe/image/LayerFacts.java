@@ -1,0 +1,41 @@
+package io.dnsprobe.image;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything dnsprobe keeps of one layer, independent of the image it was read for: the same layer
+ * (same uncompressed {@code diffId}, whatever its compression or registry) gives the same facts, so
+ * base layers shared by many images are read once.
+ *
+ * @param files facts of the files that matter (libc files, package databases, executables), by path
+ *     without a leading slash
+ * @param symlinks link path to its target as written
+ * @param whiteouts paths this layer deletes from the layers below
+ * @param opaqueDirs directories whose lower-layer contents this layer hides
+ * @param size uncompressed bytes
+ * @param incomplete true when the layer had more executables and links than are kept; libc files are
+ *     always kept
+ */
+public record LayerFacts(String diffId, Map<String, FileFact> files, Map<String, String> symlinks, Set<String> whiteouts,
+        Set<String> opaqueDirs, long size, boolean incomplete) {
+
+    public LayerFacts {
+        files = Map.copyOf(files);
+        symlinks = Map.copyOf(symlinks);
+        whiteouts = Set.copyOf(whiteouts);
+        opaqueDirs = Set.copyOf(opaqueDirs);
+    }
+
+    /** Rough heap cost, for bounding the layer cache by memory rather than count alone. */
+    long weight() {
+        long w = 256;
+        for (Map.Entry<String, FileFact> e : files.entrySet()) {
+            w += 96 + 2L * e.getKey().length();
+        }
+        for (Map.Entry<String, String> e : symlinks.entrySet()) {
+            w += 96 + 2L * (e.getKey().length() + e.getValue().length());
+        }
+        return w + 64L * (whiteouts.size() + opaqueDirs.size());
+    }
+}

@@ -1,0 +1,65 @@
+package io.dnsprobe.workload;
+
+import io.dnsprobe.image.ImageInspection;
+import io.dnsprobe.image.Libc;
+import io.dnsprobe.image.LibcDetector;
+import io.dnsprobe.image.ProgramFinder;
+import java.util.Optional;
+
+/**
+ * Which libc's resolver a container uses, and how dnsprobe knows: declared (annotation, image rule),
+ * read from the image (its files, and the program it runs), or guessed from the image's name. Pure.
+ *
+ * @param evidence one line: the annotation, the file and layer, or the name
+ * @param program the program and whose resolver it uses, when the image was read; null otherwise
+ */
+public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFinder.Program program) {
+
+    /** Where the answer came from, strongest first. */
+    public enum Source {
+        ANNOTATION, RULE, IMAGE,
+        /** The image's lower layers, known from other images; its upper layers were not read yet. */
+        IMAGE_LOWER_LAYERS,
+        NAME
+    }
+
+    /**
+     * The order of issue 10: annotation, operator rules, the inspected image, then the name. A failed
+     * inspection (registry down, bound hit) falls through to the name.
+     */
+    public static ContainerLibc decide(LibcDetector detector, Workload workload, Workload.Container c,
+            Optional<ImageInspection> inspected) {
+        Optional<LibcDetector.Declared> declared = detector.declared(c.image(), workload.annotations().get(LibcDetector.ANNOTATION));
+        if (declared.isPresent()) {
+            Source s = declared.get().source().startsWith("annotation") ? Source.ANNOTATION : Source.RULE;
+            return new ContainerLibc(declared.get().libc(), s, declared.get().source(), null);
+        }
+        if (inspected.isPresent() && !inspected.get().failed()) {
+            ImageInspection i = inspected.get();
+            ProgramFinder.Program program = i.program(c.command(), c.args(), c.literalEnv());
+            Source s = i.basis() == ImageInspection.Basis.LOWER_LAYERS ? Source.IMAGE_LOWER_LAYERS : Source.IMAGE;
+            Libc libc = i.libc();
+            if (program.resolver() == ProgramFinder.Resolver.MUSL && !libc.isMusl()) {
+                libc = Libc.MUSL_UNKNOWN_VERSION; // a musl-linked program in a glibc image: rare, but musl it is
+            }
+            return new ContainerLibc(libc, s, i.where() + (i.release() == null ? "" : " (" + i.release() + ")"), program);
+        }
+        Libc byName = detector.fromName(c.image());
+        return new ContainerLibc(byName, Source.NAME, byName.kind() == Libc.Kind.UNKNOWN ? "image name says nothing"
+                : "image name " + c.image(), null);
+    }
+
+    /** Whether musl's resolver answers this container's lookups: musl, and not a Go or glibc program. */
+    public boolean usesMusl() {
+        if (!libc.isMusl()) {
+            return false;
+        }
+        return program == null || program.resolver() == ProgramFinder.Resolver.MUSL
+                || program.resolver() == ProgramFinder.Resolver.IMAGE_LIBC;
+    }
+
+    /** Why this container gets no musl warning although its image is musl; empty otherwise. */
+    public Optional<String> exemption() {
+        return libc.isMusl() && !usesMusl() ? Optional.of(program.reason()) : Optional.empty();
+    }
+}
