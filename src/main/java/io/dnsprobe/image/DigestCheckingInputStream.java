@@ -13,12 +13,19 @@ final class DigestCheckingInputStream extends FilterInputStream {
     private final MessageDigest sha = Digests.sha256();
     private final String expected;
     private final String what;
+    private final long size;
     private long count;
     private boolean checked;
 
     DigestCheckingInputStream(InputStream in, String expected, String what) {
+        this(in, expected, -1, what);
+    }
+
+    /** @param size the bytes the descriptor promises, -1 when unknown: a stream that ends early is a cut connection */
+    DigestCheckingInputStream(InputStream in, String expected, long size, String what) {
         super(in);
         this.expected = expected;
+        this.size = size;
         this.what = what;
     }
 
@@ -82,6 +89,10 @@ final class DigestCheckingInputStream extends FilterInputStream {
             return;
         }
         checked = true;
+        if (size >= 0 && count < size) {
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, what + " ended after " + count + " of " + size
+                    + " bytes: the registry closed the connection");
+        }
         String actual = Digests.format(sha.digest());
         if (!actual.equals(expected)) {
             throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + " has sha256 " + actual

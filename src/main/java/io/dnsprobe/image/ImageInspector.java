@@ -213,6 +213,14 @@ public final class ImageInspector implements AutoCloseable {
      * lower layers while the upper ones are being read, or a recent failure.
      */
     public Optional<ImageInspection> peek(ImageRef ref, Platform platform) {
+        Optional<ImageInspection> known = cached(ref, platform);
+        if (known.isPresent() && known.get().basis() == ImageInspection.Basis.COMPLETE) {
+            listener.cacheHit("image");
+        }
+        return known;
+    }
+
+    private Optional<ImageInspection> cached(ImageRef ref, Platform platform) {
         String top = ref.digest() != null ? ref.digest() : tags.get(key(ref.withoutDigest().toString(), platform));
         if (top != null) {
             ImageInspection done = results.get(key(top, platform));
@@ -242,7 +250,7 @@ public final class ImageInspector implements AutoCloseable {
      */
     public CompletableFuture<ImageInspection> inspect(ImageRef ref, Platform platform, RegistryAuths auths, Priority priority) {
         Platform p = platform == null ? defaultPlatform : platform;
-        Optional<ImageInspection> known = peek(ref, p);
+        Optional<ImageInspection> known = cached(ref, p);
         if (known.isPresent() && known.get().basis() != ImageInspection.Basis.LOWER_LAYERS) {
             listener.cacheHit("image");
             return CompletableFuture.completedFuture(known.get());
@@ -426,7 +434,7 @@ public final class ImageInspector implements AutoCloseable {
         }
         long before = budget.compressed();
         long uncompressedBefore = budget.uncompressed();
-        try (DigestCheckingInputStream checked = client.checkedBlob(ref, digest, used, budget)) {
+        try (DigestCheckingInputStream checked = client.checkedBlob(ref, digest, descriptor.path("size").asLong(-1), used, budget)) {
             budget.reading(checked);
             LayerFacts f;
             try {

@@ -203,13 +203,14 @@ public final class RegistryClient {
     }
 
     DigestCheckingInputStream checkedBlob(ImageRef ref, String digest, Credential credential) throws RegistryException {
-        return checkedBlob(ref, digest, credential, null);
+        return checkedBlob(ref, digest, -1, credential, null);
     }
 
-    DigestCheckingInputStream checkedBlob(ImageRef ref, String digest, Credential credential, ReadBudget budget)
+    /** @param size what the descriptor says, -1 when not known */
+    DigestCheckingInputStream checkedBlob(ImageRef ref, String digest, long size, Credential credential, ReadBudget budget)
             throws RegistryException {
         HttpResponse<InputStream> r = send(ref, "blobs/" + digest, "GET", "*/*", credential, budget);
-        return new DigestCheckingInputStream(r.body(), digest, "blob " + Digests.shortForm(digest) + " of " + where(ref));
+        return new DigestCheckingInputStream(r.body(), digest, size, "blob " + Digests.shortForm(digest) + " of " + where(ref));
     }
 
     private HttpResponse<InputStream> send(ImageRef ref, String path, String method, String accept, Credential credential,

@@ -114,7 +114,10 @@ final class PullSecrets {
         try {
             Secret s = client.secrets().inNamespace(namespace).withName(name).get();
             if (s == null) {
-                warnOnce(key, "pull secret " + key + " does not exist: not used");
+                // Not an error: the operator's conventional Secret exists only where someone made it.
+                if (warned.size() < MAX_KEPT && warned.add(key)) {
+                    LOG.infof("pull secret %s does not exist: images are read without it", key);
+                }
                 return RegistryAuths.NONE;
             }
             Map<String, String> data = s.getData() == null ? Map.of() : s.getData();
