@@ -86,7 +86,8 @@ final class ImageCommand implements Callable<Integer> {
         for (String note : r.notes()) {
             out.println("  " + note);
         }
-        out.printf("  %s, %s, %d layers, %s read in %.2f s%n", r.platform(), Digests.shortForm(r.digest()), r.layers(),
+        out.printf("  %s, %s, %d layer%s, %s read in %.2f s%n", r.platform(), Digests.shortForm(r.digest()), r.layers(),
+                r.layers() == 1 ? "" : "s",
                 size(r.bytesRead()), r.took().toMillis() / 1000.0);
     }
 

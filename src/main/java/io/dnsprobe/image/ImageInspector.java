@@ -72,6 +72,7 @@ public final class ImageInspector implements AutoCloseable {
     private final BoundedCache<String, LayerFacts> layers;
     private final Map<String, ImageInspection> provisional = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ImageInspection>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<LayerFacts>> layersInFlight = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
     private ImageInspector(Builder b) {
@@ -136,7 +137,7 @@ public final class ImageInspector implements AutoCloseable {
             return this;
         }
 
-        /** Bytes taken from the registry for one image (compressed layers, manifests, config). */
+        /** Layer bytes taken from the registry for one image, as sent (compressed); manifests and configs have their own caps. */
         public Builder maxBytes(long n) {
             this.maxBytes = n;
             return this;
@@ -258,7 +259,7 @@ public final class ImageInspector implements AutoCloseable {
         List<String> problems = ref.problems();
         if (!problems.isEmpty()) {
             return CompletableFuture.completedFuture(ImageInspection.failed(ref, null, p, new RegistryException(
-                    RegistryException.Kind.INVALID, "'" + ref + "' is not an image reference: " + String.join("; ", problems)),
+                    RegistryException.Kind.INVALID, "not an image reference: " + String.join("; ", problems)),
                     0, Duration.ZERO));
         }
         String flightKey = key(ref.toString(), p);
@@ -365,18 +366,18 @@ public final class ImageInspector implements AutoCloseable {
         }
         String type = mediaType(manifest);
         if (!MediaTypes.isManifest(type)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, ref + " is a " + (type.isEmpty() ? "manifest of no known type"
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the image is a " + (type.isEmpty() ? "manifest of no known type"
                     : type) + (type.startsWith(MediaTypes.DOCKER_SCHEMA1) ? " (Docker schema 1, not supported: push the image again)" : ""));
         }
         JsonNode m = manifest.json();
         JsonNode layerList = m.path("layers");
         if (layerList.size() > maxLayers) {
-            throw new RegistryException(RegistryException.Kind.LIMIT, ref + " has " + layerList.size() + " layers, more than "
+            throw new RegistryException(RegistryException.Kind.LIMIT, "the image has " + layerList.size() + " layers, more than "
                     + maxLayers + " (dnsprobe.image.max-layers)");
         }
         String configDigest = m.path("config").path("digest").asText("");
         if (!Digests.isSha256(configDigest)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, ref + " has no config digest");
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the manifest names no config");
         }
         ImageConfig config;
         try {
@@ -384,11 +385,11 @@ public final class ImageInspector implements AutoCloseable {
         } catch (RegistryException e) {
             throw e;
         } catch (IOException e) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the config of " + ref + " is not JSON");
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the image config is not JSON");
         }
         int n = layerList.size();
         if (config.diffIds().size() != n) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, ref + " lists " + n + " layers but its config "
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the manifest lists " + n + " layers but the config "
                     + config.diffIds().size() + " diff_ids");
         }
         LayerFacts[] facts = new LayerFacts[n];
@@ -409,18 +410,56 @@ public final class ImageInspector implements AutoCloseable {
         }
         // Top down: if a bound stops the reading, what was read is what overrides the rest.
         for (int i = n - 1; i >= 0; i--) {
-            if (facts[i] != null) {
-                continue;
+            if (facts[i] == null) {
+                facts[i] = layer(ref, layerList.get(i), config.diffIds().get(i), used, budget, i + 1, n);
             }
-            listener.cacheMiss("layer");
-            JsonNode d = layerList.get(i);
-            facts[i] = readLayer(ref, d, config.diffIds().get(i), used, budget, i + 1, n);
-            layers.put(config.diffIds().get(i), facts[i]);
         }
         ImageInspection r = result(ref, top.digest(), platform, config, new ImageFiles(List.of(facts)),
                 ImageInspection.Basis.COMPLETE, n, n, budget.compressed(), elapsed(start));
         results.put(key(top.digest(), platform), r);
         return r;
+    }
+
+    /**
+     * A layer's facts: from the cache (another image may have read it since this one started), from the
+     * read another inspection has under way, or read here. Two images on one base arriving together read
+     * the base once.
+     */
+    private LayerFacts layer(ImageRef ref, JsonNode descriptor, String diffId, Credential used, ReadBudget budget, int index,
+            int count) throws RegistryException {
+        while (true) {
+            LayerFacts cached = layers.get(diffId);
+            if (cached != null) {
+                listener.cacheHit("layer");
+                return cached;
+            }
+            CompletableFuture<LayerFacts> mine = new CompletableFuture<>();
+            CompletableFuture<LayerFacts> other = layersInFlight.putIfAbsent(diffId, mine);
+            if (other == null) {
+                listener.cacheMiss("layer");
+                try {
+                    LayerFacts f = readLayer(ref, descriptor, diffId, used, budget, index, count);
+                    layers.put(diffId, f);
+                    mine.complete(f);
+                    return f;
+                } catch (RegistryException | RuntimeException e) {
+                    mine.completeExceptionally(e);
+                    throw e;
+                } finally {
+                    layersInFlight.remove(diffId, mine);
+                }
+            }
+            try {
+                LayerFacts f = other.get(budget.remainingNanos(), TimeUnit.NANOSECONDS);
+                listener.cacheHit("layer");
+                return f;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The other read failed (its registry, its credentials): read it here, on this image's terms.
+                layersInFlight.remove(diffId, other);
+            } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+                throw budget.timeout();
+            }
+        }
     }
 
     private LayerFacts readLayer(ImageRef ref, JsonNode descriptor, String diffId, Credential used, ReadBudget budget,
@@ -429,7 +468,7 @@ public final class ImageInspector implements AutoCloseable {
         String type = descriptor.path("mediaType").asText("");
         MediaTypes.Compression compression = MediaTypes.compression(type);
         if (compression == null || !Digests.isSha256(digest) || !Digests.isSha256(diffId)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count + " of " + ref
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count
                     + " is not a layer dnsprobe reads (" + (type.isEmpty() ? "no media type" : type) + ")");
         }
         long before = budget.compressed();
@@ -455,7 +494,7 @@ public final class ImageInspector implements AutoCloseable {
             if (Thread.currentThread().isInterrupted() || budget.expired()) {
                 throw budget.timeout();
             }
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count + " of " + ref
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count
                     + " could not be read: " + e.getMessage(), e);
         }
     }
@@ -483,7 +522,7 @@ public final class ImageInspector implements AutoCloseable {
                 return e.path("digest").asText();
             }
         }
-        throw new RegistryException(RegistryException.Kind.NO_PLATFORM, ref + " has no " + platform + " image"
+        throw new RegistryException(RegistryException.Kind.NO_PLATFORM, "no " + platform + " image in the index"
                 + (offered.isEmpty() ? "" : " (it has " + String.join(", ", offered) + ")"));
     }
 

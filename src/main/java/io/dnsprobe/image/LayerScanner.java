@@ -390,7 +390,8 @@ final class LayerScanner {
         static GoBuildInfo find(byte[] prefix, InputStream in) throws IOException {
             byte[] window = prefix;
             int len = prefix.length;
-            byte[] buf = new byte[1 << 16];
+            // One buffer for the whole file: a 200 MB layer of executables must not cost a buffer per read.
+            byte[] next = new byte[GO_MAGIC.length - 1 + (1 << 16)];
             while (true) {
                 int at = indexOf(window, len, GO_MAGIC);
                 if (at >= 0) {
@@ -408,9 +409,8 @@ final class LayerScanner {
                 }
                 // Keep the last bytes: the magic may straddle two reads.
                 int keep = Math.min(len, GO_MAGIC.length - 1);
-                byte[] next = new byte[keep + buf.length];
                 System.arraycopy(window, len - keep, next, 0, keep);
-                int n = in.read(next, keep, buf.length);
+                int n = in.read(next, keep, next.length - keep);
                 if (n < 0) {
                     return null;
                 }

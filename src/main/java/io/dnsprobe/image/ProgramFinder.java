@@ -140,8 +140,8 @@ public final class ProgramFinder {
                 return new Program(path, r, "program " + path + " is linked against " + exe.interpreter());
             }
             case ELF_STATIC:
-                return new Program(path, Resolver.IMAGE_LIBC, "program " + path + " is a static binary: its libc is not "
-                        + "recorded in it; judged by the image's");
+                return new Program(path, Resolver.IMAGE_LIBC, "program " + path + " is static and not Go: the libc linked "
+                        + "into it cannot be told (dnsprobe.io/libc=musl if it was built with musl)");
             case SCRIPT:
                 return new Program(path, Resolver.IMAGE_LIBC, "program " + path + " is a script (" + exe.interpreter()
                         + "): judged by the image's libc");

@@ -124,7 +124,7 @@ class ImageInspectorTest {
         assertThat(inspect("distroless/base:12").libc().kind()).isEqualTo(Libc.Kind.GLIBC);
         ImageInspection scratch = inspect("scratch/static:1");
         assertThat(scratch.libc().kind()).isEqualTo(Libc.Kind.STATIC);
-        assertThat(scratch.program(List.of(), List.of(), Map.of()).reason()).contains("static binary");
+        assertThat(scratch.program(List.of(), List.of(), Map.of()).reason()).contains("is static and not Go");
     }
 
     @Test
@@ -152,7 +152,7 @@ class ImageInspectorTest {
                     .isEqualTo("musl 1.2.5");
             ImageInspection none = inspect(i, catalog.reference("multi/app:1"), Platform.parse("linux/s390x"));
             assertThat(none.problemKind()).isEqualTo(RegistryException.Kind.NO_PLATFORM);
-            assertThat(none.problem()).contains("has no linux/s390x image").contains("linux/amd64").contains("linux/arm64/v8")
+            assertThat(none.problem()).contains("no linux/s390x image in the index").contains("linux/amd64").contains("linux/arm64/v8")
                     .doesNotContain("unknown");
             assertThat(inspect(i, catalog.reference("multi/docker:1")).libc().label()).isEqualTo("musl 1.2.4");
             assertThat(inspect(i, catalog.get("multi/app:1").digestReference(registry)).libc().label()).isEqualTo("musl 1.2.2");
@@ -191,6 +191,21 @@ class ImageInspectorTest {
     }
 
     @Test
+    void imagesReadTogetherReadTheirSharedBaseOnce() throws Exception {
+        try (ImageInspector i = ImageInspector.builder(client()).concurrency(2).build()) {
+            CompletableFuture<ImageInspection> orders = i.inspect(ImageRef.parse(catalog.reference("acme/orders:1.4")),
+                    Platform.LINUX_AMD64, RegistryAuths.NONE, ImageInspector.Priority.INTERACTIVE);
+            CompletableFuture<ImageInspection> gateway = i.inspect(ImageRef.parse(catalog.reference("acme/gateway:2.0")),
+                    Platform.LINUX_AMD64, RegistryAuths.NONE, ImageInspector.Priority.INTERACTIVE);
+            long read = orders.get(60, TimeUnit.SECONDS).bytesRead() + gateway.get(60, TimeUnit.SECONDS).bytesRead();
+            List<Layer> o = TestImages.image("acme/orders:1.4").layers();
+            List<Layer> g = TestImages.image("acme/gateway:2.0").layers();
+            assertThat(o.get(0).diffId()).as("one base").isEqualTo(g.get(0).diffId());
+            assertThat(read).as("both app layers and the base once").isEqualTo(o.get(0).size() + o.get(1).size() + g.get(1).size());
+        }
+    }
+
+    @Test
     void theLowerLayersAnswerAtOnceWhileTheUpperOnesAreRead() throws Exception {
         try (DockerRegistry own = DockerRegistry.plain(); HostileRegistry slow = new HostileRegistry(own)) {
             ImagePusher pusher = new ImagePusher(own);
@@ -200,7 +215,8 @@ class ImageInspectorTest {
             pusher.push("acme/app", "1", first);
             pusher.push("acme/app", "2", second);
             String topOfSecond = second.layerDigests().get(1);
-            slow.stallBlob(topOfSecond, 0);
+            // Mid-layer: the headers and the first bytes arrive, then nothing, the connection kept open.
+            slow.stallBlob(topOfSecond, 64);
             RegistryClient client = RegistryClient.builder().insecure(Set.of(slow.host())).build();
             try (ImageInspector i = ImageInspector.builder(client).timeout(Duration.ofSeconds(3)).build()) {
                 assertThat(inspect(i, slow.host() + "/acme/app:1").basis()).isEqualTo(ImageInspection.Basis.COMPLETE);
