@@ -354,9 +354,10 @@ public final class RegistryClient {
                 throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected without a Location");
             }
             URI next = current.resolve(location);
-            if (!"https".equals(next.getScheme()) && !"http".equals(current.getScheme())) {
-                throw new RegistryException(RegistryException.Kind.INVALID, where(ref) + " redirected from HTTPS to "
-                        + next.getScheme() + "://" + next.getAuthority() + ": refused");
+            if (!"https".equals(next.getScheme())
+                    && !("http".equals(next.getScheme()) && insecure.contains(String.valueOf(next.getAuthority()).toLowerCase(Locale.ROOT)))) {
+                throw new RegistryException(RegistryException.Kind.INVALID, where(ref) + " redirected to " + next.getScheme()
+                        + "://" + next.getAuthority() + ": plain HTTP only to registries listed as insecure; refused");
             }
             if (!sameOrigin(current, next)) {
                 auth = null;

@@ -124,7 +124,14 @@ class RegistryAuthTest {
              HostileRegistry front = new HostileRegistry(r)) {
             pushOrders(r, new ImagePusher(r));
             front.redirectBlobs();
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(front.host())).build();
+            try (ImageInspector strict = ImageInspector.builder(RegistryClient.builder().insecure(Set.of(front.host())).build())
+                    .build()) {
+                ImageInspection refused = inspect(strict, front.host() + "/acme/orders:1.4", auths(front.host(), USER, PASSWORD));
+                assertThat(refused.problemKind()).as("a redirect to plain HTTP on a host not listed as insecure")
+                        .isEqualTo(RegistryException.Kind.INVALID);
+                assertThat(refused.problem()).contains("redirected to http://" + front.redirectHost());
+            }
+            RegistryClient client = RegistryClient.builder().insecure(Set.of(front.host(), front.redirectHost())).build();
             try (ImageInspector i = ImageInspector.builder(client).build()) {
                 ImageInspection ok = inspect(i, front.host() + "/acme/orders:1.4", auths(front.host(), USER, PASSWORD));
                 assertThat(ok.problem()).isNull();
