@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "probe", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Asks for each NAME as musl does (UDP, no EDNS0, A and AAAA, the search list), then over TCP, "
             + "and says per libc whether getaddrinfo would resolve it.", "",
-            "Exit status: 0 no musl model FAILS, 1 some name FAILS, 2 usage error or a server that never replied."})
+            "Exit status: 0 no musl model FAILS, 1 some name FAILS, 2 usage error or a server that never replied to any name."})
 final class ProbeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "1..*", description = "Names to probe; a trailing dot skips the search list.")
     List<String> names;
@@ -55,12 +55,17 @@ final class ProbeCommand implements Callable<Integer> {
         }
         List<Probed> results = run(names, config);
         List<ProbeReport> reports = results.stream().map(Probed::report).toList();
+        // A server is unreachable only when none of its names got anything back: one silent name among
+        // answered ones is that name's own outcome, not the server's.
         Map<String, String> unreachable = new LinkedHashMap<>();
+        Map<String, Boolean> answered = new LinkedHashMap<>();
         for (ProbeReport r : reports) {
+            answered.merge(r.server(), r.unreachable() == null, Boolean::logicalOr);
             if (r.unreachable() != null) {
                 unreachable.putIfAbsent(r.server(), r.unreachable());
             }
         }
+        unreachable.keySet().removeIf(server -> answered.get(server));
         if (json) {
             out.println(ProbeJson.write(results));
         } else {

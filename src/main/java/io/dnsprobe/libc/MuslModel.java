@@ -157,8 +157,9 @@ public final class MuslModel implements LibcModel {
         String type = q.type();
         Optional<Long> total = fullCount(q);
         String of = total.map(t -> " of " + t).orElse("");
+        String transport = a.viaTcp() ? "TCP" : "UDP";
         if (out.recordLimitHit) {
-            losses.add("TCP reply for " + type + " holds " + out.ancount + " records; " + version.displayName
+            losses.add(transport + " reply for " + type + " holds " + out.ancount + " records; " + version.displayName
                     + " rejects replies with more than 63");
             return;
         }
@@ -167,11 +168,11 @@ public final class MuslModel implements LibcModel {
             String got = out.added == 0 && out.cnames > 0 ? out.cnames + " CNAME" + (out.cnames > 1 ? "s" : "")
                     + " and no " + type + " record" : out.added + of + " " + type + " records";
             losses.add("UDP reply truncated to " + got + "; " + version.displayName + " never retries over TCP");
-        } else if (a.viaTcp() && a.rlen() < a.bytes().length && !kept) {
+        } else if (a.rlen() < a.bytes().length && !kept) {
             String got = out.added == 0 && out.cnames > 0 ? "only CNAMEs, no " + type + " record"
                     : out.added + of + " " + type + " records";
-            losses.add("TCP reply is " + a.bytes().length + " bytes; " + version.displayName + " reads only "
-                    + version.bufferSize + ", " + got);
+            losses.add(transport + " reply is " + a.bytes().length + " bytes" + (a.viaTcp() ? "" : " without TC") + "; "
+                    + version.displayName + " reads only " + version.bufferSize + ", " + got);
         }
     }
 

@@ -36,8 +36,17 @@ public final class StatusBuilder {
         Set<String> fails = new LinkedHashSet<>();
         Set<String> partial = new LinkedHashSet<>();
         List<String> unreachable = new ArrayList<>();
+        Set<String> silent = new LinkedHashSet<>();
         List<String> errors = new ArrayList<>();
         int maxBytes = 0;
+        // A server is unreachable only when none of its names got anything back; one silent name on a
+        // server that answers the others is that name's own result.
+        Set<String> answering = new java.util.HashSet<>();
+        for (ProbeRound.Outcome o : round.outcomes()) {
+            if (o.report() != null && o.report().unreachable() == null) {
+                answering.add(o.report().server());
+            }
+        }
         for (ProbeRound.Outcome o : round.outcomes()) {
             names.add(o.name());
             if (o.report() == null) {
@@ -48,7 +57,11 @@ public final class StatusBuilder {
             }
             ProbeReport r = o.report();
             if (r.unreachable() != null) {
-                unreachable.add(r.server() + " (" + r.unreachable() + ")");
+                if (answering.contains(r.server())) {
+                    silent.add(o.name());
+                } else {
+                    unreachable.add(r.server() + " (" + r.unreachable() + ")");
+                }
                 results.add(new NameResult(o.name(), r.server(), null, null, null, null, null, null,
                         "no reply from " + r.server() + ": " + r.unreachable()));
                 continue;
@@ -70,7 +83,7 @@ public final class StatusBuilder {
         partial.removeAll(fails);
         long gen = round.generation();
         List<Condition> conditions = new ArrayList<>();
-        conditions.add(ready(round, unreachable, errors, names.size(), gen, previous, now));
+        conditions.add(ready(round, unreachable, silent, errors, names.size(), gen, previous, now));
         conditions.add(truncated.isEmpty()
                 ? condition(TRUNCATED, "False", "RepliesFit", "every reply fits in 512 bytes of UDP", gen, previous, now)
                 : condition(TRUNCATED, "True", "RepliesNeedTCP", truncated.size() + " of " + names.size()
@@ -94,8 +107,8 @@ public final class StatusBuilder {
         return new ModelVerdict(v.model(), v.kind().name(), result, v.reason());
     }
 
-    private static Condition ready(ProbeRound round, List<String> unreachable, List<String> errors, int names, long gen,
-            DnsProbeStatus previous, Instant now) {
+    private static Condition ready(ProbeRound round, List<String> unreachable, Set<String> silent, List<String> errors,
+            int names, long gen, DnsProbeStatus previous, Instant now) {
         if (!round.problems().isEmpty()) {
             return condition(READY, "False", "InvalidSpec", String.join("; ", round.problems()), gen, previous, now);
         }
@@ -106,8 +119,8 @@ public final class StatusBuilder {
         if (!errors.isEmpty()) {
             return condition(READY, "False", "InvalidName", list(new LinkedHashSet<>(errors)), gen, previous, now);
         }
-        return condition(READY, "True", "Probed", "probed " + names + " names in " + round.elapsed().toMillis() + "ms",
-                gen, previous, now);
+        return condition(READY, "True", "Probed", "probed " + names + " names in " + round.elapsed().toMillis() + "ms"
+                + (silent.isEmpty() ? "" : "; no reply for " + silent.size() + ": " + list(silent)), gen, previous, now);
     }
 
     private static String list(Set<String> items) {

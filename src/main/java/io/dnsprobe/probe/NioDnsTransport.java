@@ -41,11 +41,26 @@ public final class NioDnsTransport implements DnsTransport {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Txn> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+    /** Deadlines; an entry whose {@code at} is no longer its transaction's deadline was re-armed and is skipped. */
+    private final PriorityQueue<Timer> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+    /** Runs after every select, before anything is read: tests put a pause here to play a starved I/O thread. */
+    private final Runnable afterSelect;
     private final ByteBuffer datagram = ByteBuffer.allocateDirect(MAX_DATAGRAM);
     private volatile boolean closed;
 
+    private record Timer(Txn txn, long at) {
+        boolean live() {
+            return !txn.done && txn.deadline == at;
+        }
+    }
+
     public NioDnsTransport() {
+        this(() -> {
+        });
+    }
+
+    NioDnsTransport(Runnable afterSelect) {
+        this.afterSelect = afterSelect;
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -91,29 +106,32 @@ public final class NioDnsTransport implements DnsTransport {
         try {
             while (!closed) {
                 long waitMillis = 0;
-                Txn next = deadlines.peek();
+                Timer next = nextLive();
                 if (next != null) {
-                    waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.deadline - System.nanoTime()) + 1);
+                    waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.at - System.nanoTime()) + 1);
                 }
-                selector.select(waitMillis);
+                // selectNow() below clears a wakeup() that announced a task: never block while one waits.
+                if (tasks.isEmpty()) {
+                    selector.select(waitMillis);
+                } else {
+                    selector.selectNow();
+                }
+                afterSelect.run();
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();
                 }
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    Txn txn = (Txn) key.attachment();
-                    if (key.isValid() && !txn.done) {
-                        txn.onReady(key);
-                    }
-                }
-                long now = System.nanoTime();
-                while ((next = deadlines.peek()) != null && (next.done || next.deadline - now <= 0)) {
-                    deadlines.poll();
-                    if (!next.done) {
-                        next.onDeadline();
+                processReady();
+                next = nextLive();
+                if (next != null && next.at - System.nanoTime() <= 0) {
+                    // The thread may have been off the CPU since the select: read what arrived meanwhile before
+                    // any transaction is charged with a timeout or sent again.
+                    selector.selectNow();
+                    processReady();
+                    long now = System.nanoTime();
+                    while ((next = nextLive()) != null && next.at - now <= 0) {
+                        deadlines.poll();
+                        next.txn.onDeadline(now);
                     }
                 }
             }
@@ -125,8 +143,33 @@ public final class NioDnsTransport implements DnsTransport {
         }
     }
 
+    private Timer nextLive() {
+        Timer t;
+        while ((t = deadlines.peek()) != null && !t.live()) {
+            deadlines.poll();
+        }
+        return t;
+    }
+
+    private void processReady() {
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey key = keys.next();
+            keys.remove();
+            Txn txn = (Txn) key.attachment();
+            if (key.isValid() && !txn.done) {
+                txn.onReady(key);
+            }
+        }
+    }
+
     private void shutDown() {
-        List<Txn> pending = new ArrayList<>(deadlines);
+        List<Txn> pending = new ArrayList<>();
+        for (Timer t : deadlines) {
+            if (t.live()) {
+                pending.add(t.txn);
+            }
+        }
         deadlines.clear();
         for (Txn txn : pending) {
             txn.finish(Exchange.failure(txn.transport(), Outcome.NETWORK_ERROR, txn.elapsedMicros(), "transport closed"));
@@ -190,7 +233,7 @@ public final class NioDnsTransport implements DnsTransport {
 
         abstract void onReady(SelectionKey key);
 
-        abstract void onDeadline();
+        abstract void onDeadline(long now);
 
         long elapsedMicros() {
             return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
@@ -198,7 +241,7 @@ public final class NioDnsTransport implements DnsTransport {
 
         void armDeadline(long at) {
             deadline = at;
-            deadlines.add(this);
+            deadlines.add(new Timer(this, at));
         }
 
         void finish(Exchange exchange) {
@@ -233,14 +276,22 @@ public final class NioDnsTransport implements DnsTransport {
         }
     }
 
+    /**
+     * One UDP query, timed as musl times it ({@code res_msend}): the whole exchange has {@code timeout}
+     * from the first send, and the query is sent again every {@code timeout / attempts} until then.
+     */
     private final class UdpTxn extends Txn {
         final int attempts;
+        final long interval;
+        long finalDeadline;
+        long nextSend;
         int sent;
         int otherIds;
 
         UdpTxn(ServerAddress server, byte[] query, long timeoutNanos, int attempts, CompletableFuture<Exchange> r) {
             super(server, query, timeoutNanos, r);
             this.attempts = attempts;
+            this.interval = Math.max(1, timeoutNanos / attempts);
         }
 
         @Override
@@ -257,7 +308,10 @@ public final class NioDnsTransport implements DnsTransport {
                 ch.configureBlocking(false);
                 ch.connect(server.socketAddress());
                 ch.register(selector, SelectionKey.OP_READ, this);
-                send();
+                long now = System.nanoTime();
+                finalDeadline = now + timeoutNanos;
+                nextSend = now;
+                send(now);
             } catch (IOException e) {
                 failOn(e);
             } catch (RuntimeException e) {
@@ -265,14 +319,20 @@ public final class NioDnsTransport implements DnsTransport {
             }
         }
 
-        private void send() throws IOException {
+        private void send(long now) throws IOException {
             ((DatagramChannel) channel).write(ByteBuffer.wrap(query));
             sent++;
-            armDeadline(System.nanoTime() + timeoutNanos);
+            nextSend += interval;
+            armDeadline(sent < attempts ? Math.min(nextSend, finalDeadline) : finalDeadline);
         }
 
         @Override
         void onReady(SelectionKey key) {
+            drain();
+        }
+
+        /** Reads every datagram waiting; finishes on the first with the query's ID. */
+        private void drain() {
             DatagramChannel ch = (DatagramChannel) channel;
             try {
                 while (!done) {
@@ -297,29 +357,38 @@ public final class NioDnsTransport implements DnsTransport {
         }
 
         @Override
-        void onDeadline() {
-            if (sent < attempts) {
+        void onDeadline(long now) {
+            drain(); // a reply that came while this thread was busy is a reply, not a timeout
+            if (done) {
+                return;
+            }
+            if (now - finalDeadline < 0) {
                 try {
-                    send();
+                    send(now);
                 } catch (IOException e) {
                     failOn(e);
                 }
                 return;
             }
-            String waited = attempts + " x " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms";
+            String waited = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms (" + sent + (sent == 1 ? " send" : " sends") + ")";
             if (otherIds > 0) {
-                fail(Outcome.ID_MISMATCH, otherIds + " replies with a foreign ID and none with ours in " + waited);
+                fail(Outcome.ID_MISMATCH, "only replies with another ID (" + otherIds + ") from " + server + " in " + waited);
             } else {
                 fail(Outcome.TIMEOUT, "no reply from " + server + " in " + waited);
             }
         }
     }
 
+    /**
+     * One TCP query. The server has {@code timeout} to accept the connection, and {@code timeout} to reply
+     * from the moment the query is written: time this process took to write it is not the server's.
+     */
     private final class TcpTxn extends Txn {
         final ByteBuffer out;
         final ByteBuffer lengthPrefix = ByteBuffer.allocate(2);
         ByteBuffer body;
         SelectionKey key;
+        long writtenAt;
 
         TcpTxn(ServerAddress server, byte[] query, long timeoutNanos, CompletableFuture<Exchange> r) {
             super(server, query, timeoutNanos, r);
@@ -339,8 +408,11 @@ public final class NioDnsTransport implements DnsTransport {
                 channel = ch;
                 ch.configureBlocking(false);
                 boolean connected = ch.connect(server.socketAddress());
-                key = ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, this);
+                key = ch.register(selector, SelectionKey.OP_CONNECT, this);
                 armDeadline(System.nanoTime() + timeoutNanos);
+                if (connected) {
+                    advance();
+                }
             } catch (IOException e) {
                 failOn(e);
             } catch (RuntimeException e) {
@@ -350,26 +422,30 @@ public final class NioDnsTransport implements DnsTransport {
 
         @Override
         void onReady(SelectionKey k) {
-            SocketChannel ch = (SocketChannel) channel;
             try {
-                if (k.isConnectable()) {
-                    ch.finishConnect();
-                    k.interestOps(SelectionKey.OP_WRITE);
-                    return;
-                }
-                if (k.isWritable()) {
-                    ch.write(out);
-                    if (!out.hasRemaining()) {
-                        k.interestOps(SelectionKey.OP_READ);
-                    }
-                    return;
-                }
-                if (k.isReadable()) {
-                    read(ch);
-                }
+                advance();
             } catch (IOException e) {
                 failOn(e);
             }
+        }
+
+        /** Connects, writes, reads as far as the socket allows now, without waiting for another select. */
+        private void advance() throws IOException {
+            SocketChannel ch = (SocketChannel) channel;
+            if (ch.isConnectionPending() && !ch.finishConnect()) {
+                return;
+            }
+            if (out.hasRemaining()) {
+                ch.write(out);
+                if (out.hasRemaining()) {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                    return;
+                }
+                writtenAt = System.nanoTime();
+                key.interestOps(SelectionKey.OP_READ);
+                armDeadline(writtenAt + timeoutNanos);
+            }
+            read(ch);
         }
 
         private void read(SocketChannel ch) throws IOException {
@@ -395,19 +471,35 @@ public final class NioDnsTransport implements DnsTransport {
             byte[] reply = Arrays.copyOf(body.array(), body.capacity());
             if (reply.length < 2 || reply[0] != query[0] || reply[1] != query[1]) {
                 finish(new Exchange(Transport.TCP, Outcome.ID_MISMATCH, null, elapsedMicros(),
-                        "TCP reply carries a foreign ID"));
+                        "TCP reply carries another ID"));
                 return;
             }
             finish(classify(Transport.TCP, query, reply, elapsedMicros()));
         }
 
         @Override
-        void onDeadline() {
-            String stage = body != null ? "received " + body.position() + " of " + body.capacity() + " bytes"
-                    : out.hasRemaining() ? (((SocketChannel) channel).isConnected() ? "query not fully sent" : "not connected")
-                    : "query sent, no reply";
-            fail(Outcome.TIMEOUT, "TCP to " + server + " gave up after "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms: " + stage);
+        void onDeadline(long now) {
+            SocketChannel ch = (SocketChannel) channel;
+            boolean wasWritten = !out.hasRemaining();
+            try {
+                advance(); // whatever the socket has now counts: this thread may have been busy
+            } catch (IOException e) {
+                failOn(e);
+                return;
+            }
+            if (done) {
+                return;
+            }
+            if (!wasWritten && !out.hasRemaining()) {
+                return; // written only now: the reply deadline was armed from now on
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+            String stage = !ch.isConnected() ? "no connection within " + ms + "ms"
+                    : out.hasRemaining() ? "the query could not be written within " + ms + "ms"
+                    : body != null ? "received " + body.position() + " of " + body.capacity() + " bytes in " + ms
+                            + "ms after the query was sent"
+                    : "no reply within " + ms + "ms after the query was sent";
+            fail(Outcome.TIMEOUT, "TCP to " + server + ": " + stage);
         }
     }
 }

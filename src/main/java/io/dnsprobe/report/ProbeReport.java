@@ -7,6 +7,7 @@ import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.probe.CandidateProbe;
 import io.dnsprobe.probe.Exchange;
 import io.dnsprobe.probe.NameProbe;
+import io.dnsprobe.probe.Outcome;
 import io.dnsprobe.probe.QueryProbe;
 import io.dnsprobe.resolver.DnsNames;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.List;
  * @param tcpBytes largest TCP reply, -1 when no TCP was needed or none came
  * @param truncated query types whose UDP reply had TC set
  * @param kept per truncated type, records kept in the UDP reply out of those in the TCP one: {@code A 29/40}
- * @param unreachable set when no query for this name got any reply: the server is down or filtered
+ * @param unreachable set when no query for this name got anything back (not even a reply with another ID)
  * @param replies every reply for that candidate, per type and transport
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -67,16 +68,24 @@ public record ProbeReport(String name, String server, String candidate, int udpB
         return e.reply().map(r -> (int) r.addressCount(type)).orElse(-1);
     }
 
+    /**
+     * Why nothing at all came back for this name, or null when anything did: a reply on either transport,
+     * even one with another ID, shows the server is there.
+     */
     private static String unreachable(NameProbe probe) {
         for (CandidateProbe c : probe.candidates()) {
             for (QueryProbe q : List.of(c.a(), c.aaaa())) {
-                if (q.udp().outcome().hasReply()) {
+                if (answered(q.udp()) || q.tcp() != null && answered(q.tcp())) {
                     return null;
                 }
             }
         }
         Exchange first = probe.candidates().get(0).a().udp();
         return first.detail() != null ? first.detail() : first.outcome().name();
+    }
+
+    private static boolean answered(Exchange e) {
+        return e.outcome().hasReply() || e.outcome() == Outcome.ID_MISMATCH;
     }
 
     /** The worst verdict of any musl model. */

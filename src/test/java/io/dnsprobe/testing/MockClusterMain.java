@@ -20,7 +20,8 @@ import java.util.List;
  * loopback port with the committed CRD and COUNT DnsProbes of 5 names each, and an in-process DNS
  * server answering them. Prints when every DnsProbe has a status, then exits after WAIT seconds.
  *
- * <p>Usage: MockClusterMain PORT COUNT WAIT_SECONDS (run by .ci/bench-operator)
+ * <p>Usage: MockClusterMain PORT COUNT WAIT_SECONDS [INTERVAL] (run by .ci/bench-operator and .ci/soak-operator;
+ * INTERVAL is each DnsProbe's spec.interval, 10m unless given)
  */
 public final class MockClusterMain {
     private MockClusterMain() {
@@ -30,6 +31,7 @@ public final class MockClusterMain {
         int port = Integer.parseInt(args[0]);
         int count = Integer.parseInt(args[1]);
         long waitSeconds = Long.parseLong(args[2]);
+        String interval = args.length > 3 ? args[3] : "10m";
         Zone zone = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40)
                 .manyA("pods.test.example", 64).manyAaaa("v6.test.example", 20).a("db.test.example", "192.0.2.9");
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(zone, Truncation.EMPTY)) {
@@ -42,7 +44,7 @@ public final class MockClusterMain {
             }
             DnsProbeSpec spec = DnsProbeSpec.of(List.of("small", "big", "pods", "v6", "db"))
                     .withServers(List.of(dns.address().toString())).withSearch(List.of("test.example"), 5)
-                    .withTiming("10m", "2s");
+                    .withTiming(interval, "2s");
             for (int i = 0; i < count; i++) {
                 client.resource(new DnsProbe("team-" + (i % 20), "probe-" + i, spec)).create();
             }
