@@ -25,9 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Option;
 @Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Warn, as the admission webhook would, about musl (Alpine) containers in manifests that refer to "
                 + "names whose DNS replies need TCP. Reads multi-document YAML, JSON, Lists and helm template output.", "",
-            "Exit status: 0 no name FAILS, 1 some name FAILS on a container's musl, 2 unreadable input or usage error."})
+            "Exit status: 0 every name judged and none FAILS, 1 some name FAILS on a container's musl, 2 some names got "
+                    + "no verdict (no reply from the nameserver; --allow-unjudged accepts that), unreadable input or usage error."})
 final class CheckCommand implements Callable<Integer> {
     /** Names are probed within this once images are read. */
     private static final Duration NAMES_BUDGET = Duration.ofSeconds(60);
@@ -64,6 +67,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--no-pull", description = "Do not read images from registries: libc from annotations and image names only.")
     boolean noPull;
+
+    @Option(names = "--allow-unjudged", description = "Do not fail (exit 2) when some names got no verdict, e.g. because "
+            + "the nameserver never replied: the summary still counts them.")
+    boolean allowUnjudged;
 
     @Option(names = "--image-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "120s",
             description = "Most time one image may take to read (default: ${DEFAULT-VALUE}).")
@@ -144,6 +151,9 @@ final class CheckCommand implements Callable<Integer> {
                         r.containers().stream().map(c -> ContainerJson.of(c, imageErrors)).toList()));
             }
         }
+        // Names of musl containers that got no verdict: a check that could not check must not pass silently.
+        Set<String> unjudged = new LinkedHashSet<>();
+        results.forEach(r -> unjudged.addAll(r.unknown()));
         if (json) {
             out.println(ProbeJson.write(results));
         } else {
@@ -165,11 +175,25 @@ final class CheckCommand implements Callable<Integer> {
                     }
                 }
             }
-            out.println("checked " + results.size() + " workloads: " + warnings + " warnings");
+            out.println("checked " + results.size() + " workloads: " + warnings + " warnings"
+                    + (unjudged.isEmpty() ? "" : ", " + unjudged.size() + " unjudged names (no reply from the nameserver)"));
         }
         out.flush();
+        if (!unjudged.isEmpty() && !allowUnjudged) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("dnsprobe: " + unjudged.size() + " names got no verdict (no reply from the nameserver): "
+                    + abbreviate(unjudged) + "; the check is incomplete (--allow-unjudged accepts that)");
+            err.flush();
+            return ExitCodes.USAGE_OR_PROBE_ERROR;
+        }
         boolean fails = results.stream().flatMap(r -> r.findings().stream()).anyMatch(Finding::fails);
         return fails ? ExitCodes.FAILS : ExitCodes.OK;
+    }
+
+    /** The first few names, then how many more. */
+    private static String abbreviate(Set<String> names) {
+        List<String> first = names.stream().limit(5).toList();
+        return String.join(", ", first) + (names.size() > first.size() ? " and " + (names.size() - first.size()) + " more" : "");
     }
 
     private String ns(JsonNode object) {

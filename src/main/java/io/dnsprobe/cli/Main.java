@@ -20,8 +20,8 @@ public final class Main {
     public static void main(String... args) {
         if (args.length == 0 || args[0].equals("serve")) {
             bootstrapTls();
-            // Not Quarkus.run(SomeApplication.class): QOSDK starts the operator itself only when the
-            // application declares no QuarkusApplication.
+            // The operator itself is started by io.dnsprobe.operator.OperatorLifecycle once the API server
+            // answers (QOSDK's own start is off: it cannot be retried and is noisy when stopped early).
             Quarkus.run(args);
             return;
         }

@@ -3,70 +3,167 @@ package io.dnsprobe.operator;
 import io.dnsprobe.server.Schedulers;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Says in the log, in one line, whether the API server is reachable. The HTTP side (health, metrics)
- * comes up either way; without this a missing API server shows only as informer retries.
+ * Asks the API server for its version every {@code dnsprobe.api-server.check-interval}, with one bounded
+ * request (no client retries), and keeps the answer: readiness reports it ({@link ApiServerReadiness}) and
+ * the operator starts once the API server has answered ({@link OperatorLifecycle}). The log says in one
+ * line when the API server becomes unreachable and when it is back; the HTTP side (health, metrics)
+ * serves either way.
  */
 @ApplicationScoped
 public class ApiServerCheck {
     private static final Logger LOG = Logger.getLogger(ApiServerCheck.class);
-    private static final long RETRY_SECONDS = 15;
+
+    /**
+     * What the latest check found.
+     *
+     * @param reachable null before the first check
+     * @param since when {@code reachable} last changed
+     */
+    public record State(Boolean reachable, Instant since, String detail) {
+        static final State UNKNOWN = new State(null, Instant.now(), "not checked yet");
+    }
 
     @Inject
     KubernetesClient client;
 
+    @Inject
+    OperatorAvailabilityConfig.ApiServer config;
+
     private ScheduledExecutorService timer;
-    private volatile boolean warned;
+    private HttpClient http;
+    private volatile State state = State.UNKNOWN;
+    private volatile boolean stopped;
 
     void onStart(@Observes StartupEvent event) {
+        // The client's own HTTP client (its TLS, token and headers), without its retries: a check must
+        // answer within its timeout, not after the client's ~20 s of backoff.
+        http = client.getHttpClient().newBuilder()
+                .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                        .withRequestRetryBackoffLimit(0).build())
+                .build();
         timer = Schedulers.daemon("dnsprobe-api-check");
-        timer.execute(this::check);
+        timer.scheduleWithFixedDelay(this::check, 0, config.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        synchronized (this) {
+            stopped = true;
+            notifyAll();
+        }
         if (timer != null) {
             timer.shutdownNow();
         }
     }
 
-    private void check() {
-        java.net.URL master = client.getMasterUrl();
-        String url = String.valueOf(master);
+    public State state() {
+        return state;
+    }
+
+    public String url() {
+        return String.valueOf(client.getMasterUrl());
+    }
+
+    /**
+     * Blocks until the API server has answered a check; false when the application stops first.
+     *
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public synchronized boolean awaitReachable() throws InterruptedException {
+        while (!stopped && !Boolean.TRUE.equals(state.reachable())) {
+            wait();
+        }
+        return !stopped;
+    }
+
+    void check() {
+        String version;
         try {
-            // A plain connect first: the client itself retries with backoff for minutes before it gives up.
-            int port = master.getPort() > 0 ? master.getPort() : master.getDefaultPort();
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress(master.getHost(), port), 3000);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            var version = client.getKubernetesVersion();
-            LOG.infof("Kubernetes API server %s reachable (%s.%s)", url, version.getMajor(), version.getMinor());
+            version = askVersion();
+        } catch (Exception e) {
+            changed(false, rootMessage(e));
+            return;
+        }
+        changed(true, version);
+    }
+
+    private String askVersion() throws Exception {
+        Duration timeout = config.checkTimeout();
+        HttpRequest request = http.newHttpRequestBuilder()
+                .uri(URLUtils.join(url(), "version"))
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.sendAsync(request, String.class).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer within " + timeout.toMillis() + "ms");
+        }
+        int code = response.code();
+        if (code >= 500) {
+            throw new IllegalStateException("HTTP " + code);
+        }
+        if (code != 200) {
+            // Reachable all the same: it answered (a 401/403 here is a credentials problem the operator's
+            // own requests will report).
+            return "HTTP " + code;
+        }
+        try {
+            VersionInfo info = client.getKubernetesSerialization().unmarshal(response.body(), VersionInfo.class);
+            return info.getMajor() + "." + info.getMinor();
         } catch (RuntimeException e) {
-            if (!warned) {
-                warned = true;
-                LOG.warnf("Kubernetes API server %s is not reachable (%s). Health and metrics are served; DnsProbes "
-                        + "are reconciled once it is; /q/health/ready reports DOWN meanwhile. In a pod, check the "
-                        + "service account and KUBERNETES_SERVICE_HOST.", url, rootMessage(e));
-            }
-            timer.schedule(this::check, RETRY_SECONDS, TimeUnit.SECONDS);
+            return "version not readable";
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private synchronized void changed(boolean reachable, String detail) {
+        State previous = state;
+        boolean flipped = previous.reachable() == null || previous.reachable() != reachable;
+        Instant now = Instant.now();
+        if (previous.reachable() == null) {
+            if (reachable) {
+                LOG.infof("Kubernetes API server %s reachable (%s)", url(), detail);
+            } else {
+                LOG.warnf("Kubernetes API server %s is not reachable (%s). Health and metrics are served; DnsProbes "
+                        + "are reconciled once it is; /q/health/ready reports DOWN meanwhile. In a pod, check the "
+                        + "service account and KUBERNETES_SERVICE_HOST.", url(), detail);
+            }
+        } else if (flipped && !reachable) {
+            LOG.warnf("Kubernetes API server %s is not reachable (%s); /q/health/ready reports DOWN until it is",
+                    url(), detail);
+        } else if (flipped) {
+            LOG.infof("Kubernetes API server %s reachable again after %ds (%s)", url(),
+                    Duration.between(previous.since(), now).toSeconds(), detail);
+        }
+        state = new State(reachable, flipped ? now : previous.since(), detail);
+        if (reachable) {
+            notifyAll();
+        }
+    }
+
+    static String rootMessage(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null) {
+        while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 }

@@ -14,7 +14,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +30,15 @@ import org.jboss.logging.Logger;
  * Keeps each DnsProbe's status true to its latest probe round. A reconciliation never waits on DNS:
  * when a round is due (first sight, spec change, interval elapsed) it starts one on the engine and
  * returns; the finished round comes back as an event and is turned into status, events and metrics.
+ *
+ * <p>A status write the API server refuses for a passing reason (409, 429, 5xx, no connection) is retried
+ * with JOSDK's backoff, without end: 1 s, then doubling up to one minute between attempts (the fabric8
+ * client has already retried 429, 5xx and connection failures ten times over ~20 s within each attempt).
+ * The status derived from a round is kept, so a retry writes the same status, and events and metrics
+ * are not repeated. {@code quarkus.operator-sdk.controllers.dnsprobe.retry.*} overrides these figures.
  */
 @ControllerConfiguration(name = "dnsprobe")
+@GradualRetry(maxAttempts = -1, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 60_000)
 public class DnsProbeReconciler implements Reconciler<DnsProbe> {
     private static final Logger LOG = Logger.getLogger(DnsProbeReconciler.class);
 
@@ -102,6 +112,13 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
 
     @Override
     public ErrorStatusUpdateControl<DnsProbe> updateErrorStatus(DnsProbe resource, Context<DnsProbe> context, Exception e) {
+        if (transientApiError(e)) {
+            // Writing an error status would meet the same refusal, and the status is not wrong: JOSDK retries
+            // (and logs the attempt) with the backoff configured above.
+            LOG.debugf("writing the status of %s/%s failed for a passing reason (%s); retrying",
+                    resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
         LOG.errorf(e, "reconciling %s/%s failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         DnsProbeStatus current = resource.getStatus();
         long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
@@ -116,6 +133,34 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
                 current == null ? null : current.muslPartial(), current == null ? null : current.maxBytes(),
                 current == null ? null : current.results(), conditions));
         return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    /**
+     * Refusals that go away by themselves: a conflict, throttling, a server error, or no connection at all
+     * (no HTTP code, an I/O cause: the client gave up connecting). A 4xx other than 409 and 429 is a real error.
+     */
+    static boolean transientApiError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException k) {
+                int code = k.getCode();
+                if (code == 409 || code == 429 || code >= 500 || (code <= 0 && hasIoCause(k))) {
+                    return true;
+                }
+                if (code > 0) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasIoCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Duration withJitter(Duration interval) {

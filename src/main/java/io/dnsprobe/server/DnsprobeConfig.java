@@ -135,6 +135,23 @@ public interface DnsprobeConfig {
         @WithDefault("5m")
         Duration cacheTtl();
 
+        /**
+         * New inline probes started per second, across every review (a token bucket holding one second's
+         * worth): a name over the limit is unknown for that review. Verdicts already cached or read from a
+         * DnsProbe status are not limited. Bounds the DNS traffic a stream of reviews can cause; 0 probes
+         * nothing inline (DnsProbe statuses only).
+         */
+        @WithDefault("50")
+        int maxLookupsPerSecond();
+
+        /**
+         * Serve every path on the plain HTTP port too. Off: plain HTTP serves only /q/health and
+         * /q/metrics (kubelet probes, Prometheus), and /validate answers 404 there, so AdmissionReviews
+         * travel over TLS only. On in the test and dev profiles, whose clients speak plain HTTP.
+         */
+        @WithDefault("false")
+        boolean allowPlainHttp();
+
         /** Deny, in every namespace, workloads whose known-version musl FAILS (else only where labelled). */
         @WithDefault("false")
         boolean enforce();

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Informer caches the webhook reads without calling the API server during a review: DnsProbe
@@ -28,7 +27,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class ClusterState implements NameExtractor.ConfigMaps {
-    private static final Logger LOG = Logger.getLogger(ClusterState.class);
     public static final String ENFORCE_LABEL = "dnsprobe.io/enforce";
 
     @Inject
@@ -43,13 +41,7 @@ public class ClusterState implements NameExtractor.ConfigMaps {
         probes = client.resources(DnsProbe.class).inAnyNamespace().runnableInformer(0);
         configMaps = client.configMaps().inAnyNamespace().runnableInformer(0);
         namespaces = client.namespaces().runnableInformer(0);
-        for (SharedIndexInformer<?> informer : List.of(probes, configMaps, namespaces)) {
-            informer.start().whenComplete((v, e) -> {
-                if (e != null) {
-                    LOG.warnf("webhook cache did not start: %s", e.getMessage());
-                }
-            });
-        }
+        Informers.start("webhook cache", List.of(probes, configMaps, namespaces));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jboss.logging.Logger;
 
 /**
  * Warms the image cache with what already runs: every Pod's {@code status.containerStatuses[].imageID}
@@ -37,7 +36,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class RunningImages {
-    private static final Logger LOG = Logger.getLogger(RunningImages.class);
     private static final int MAX_SEEN = 50_000;
 
     @Inject
@@ -75,13 +73,7 @@ public class RunningImages {
                 // Nothing to undo: cached images expire on their own.
             }
         });
-        for (SharedIndexInformer<?> informer : List.of(nodes, pods)) {
-            informer.start().whenComplete((v, e) -> {
-                if (e != null) {
-                    LOG.warnf("image cache warming did not start: %s", e.getMessage());
-                }
-            });
-        }
+        Informers.start("image cache warming", List.of(nodes, pods));
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -46,6 +46,12 @@ final class TtlCache<K, V> {
         return e.value();
     }
 
+    /** The live value for {@code key}, or null: nothing is made. */
+    V getIfLive(K key) {
+        Entry<V> e = entries.get(key);
+        return e == null || e.expires() - nanoClock.getAsLong() < 0 ? null : e.value();
+    }
+
     int size() {
         return entries.size();
     }

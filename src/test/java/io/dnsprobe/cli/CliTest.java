@@ -172,6 +172,62 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
         assertThat(r.err()).startsWith("dnsprobe: " + bad + ":").doesNotContain("Exception");
         Run missing = run("check", "-f", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(missing.out()).isEmpty();
         assertThat(missing.err().strip()).isEqualTo("dnsprobe: " + dir.resolve("nope.yaml") + ": no such file or directory");
+    }
+
+    private static final String CLEAN = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: shop}
+            spec:
+              template:
+                spec:
+                  containers:
+                  - {name: app, image: alpine:3.14, env: [{name: API_URL, value: "https://small.test.example/v1"}]}
+            """;
+
+    @Test
+    void aCleanCheckExitsZero(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, CLEAN);
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
+            Run r = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--no-pull");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+            assertThat(r.out().lines()).containsExactly("deployment/web (" + file + "): no DNS warnings",
+                    "checked 1 workloads: 0 warnings");
+            assertThat(r.err()).isEmpty();
+            assertThat(server.receivedQueries()).as("the name was asked, not skipped").isNotEmpty();
+        }
+    }
+
+    @Test
+    void aCheckThatCouldNotCheckDoesNotPass(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("web.yaml");
+        Files.writeString(file, CLEAN);
+        int port;
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = s.getLocalPort();
+        }
+        String[] args = {"check", "-f", file.toString(), "--server", "127.0.0.1:" + port, "--no-search", "--no-pull"};
+        Run r = run(args);
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+        assertThat(r.out().lines()).containsExactly(
+                "deployment/web (" + file + "): no DNS warnings; no verdict for small.test.example (no reply from the nameserver)",
+                "checked 1 workloads: 0 warnings, 1 unjudged names (no reply from the nameserver)");
+        assertThat(r.err().strip()).isEqualTo("dnsprobe: 1 names got no verdict (no reply from the nameserver): "
+                + "small.test.example; the check is incomplete (--allow-unjudged accepts that)");
+
+        Run json = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--json"))
+                .toArray(String[]::new));
+        assertThat(json.exit()).as("--json is held to the same rule").isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+
+        Run allowed = run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--allow-unjudged"))
+                .toArray(String[]::new));
+        assertThat(allowed.exit()).as(allowed.err()).isEqualTo(ExitCodes.OK);
+        assertThat(allowed.out()).endsWith("checked 1 workloads: 0 warnings, 1 unjudged names (no reply from the nameserver)"
+                + System.lineSeparator());
+        assertThat(allowed.err()).isEmpty();
     }
 }

@@ -6,18 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.probe.ProbeJson;
 import io.dnsprobe.resolver.SearchPath;
+import io.dnsprobe.testing.BoundedProcess;
 import io.dnsprobe.testing.RealDnsServer;
 import io.dnsprobe.testing.SearchLines;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -232,20 +232,17 @@ class ConformanceTest {
                 .as(path + " is missing: apt-get install " + pkg + " (.ci/install-deps does this)").isExecutable());
     }
 
+    /** Runs a command to its end, 120 s at most (then it is killed and the test fails); stderr shows in the build log. */
     private static String run(List<String> cmd, int... okExits) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + String.join(" ", cmd.subList(0, Math.min(6, cmd.size()))));
-        }
+        BoundedProcess.Result r = BoundedProcess.run(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT),
+                Duration.ofSeconds(120));
         int[] ok = okExits.length == 0 ? new int[] {0} : okExits;
         for (int code : ok) {
-            if (p.exitValue() == code) {
-                return out;
+            if (r.exit() == code) {
+                return r.out();
             }
         }
-        throw new IOException("exit " + p.exitValue() + ": " + String.join(" ", cmd.subList(0, Math.min(6, cmd.size()))));
+        throw new IOException("exit " + r.exit() + ": " + String.join(" ", cmd.subList(0, Math.min(6, cmd.size()))));
     }
 
     private static void printSummary(List<Row> rows) {

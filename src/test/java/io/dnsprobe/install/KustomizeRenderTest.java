@@ -5,10 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.dnsprobe.certs.WebhookCertificates;
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.testing.BoundedProcess;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -19,7 +28,6 @@ import dev.cel.runtime.CelRuntimeFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +52,10 @@ class KustomizeRenderTest {
     private static List<JsonNode> kustomize(String dir) throws Exception {
         Path kubectl = Path.of("/usr/bin/kubectl");
         assertThat(kubectl).as("kubectl renders config/ (it is on these machines)").isExecutable();
-        Process p = new ProcessBuilder(kubectl.toString(), "kustomize", dir).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
+        // Output to a file and a deadline over the whole run: a hung kubectl fails the test, it does not hang the build.
+        BoundedProcess.Result r = BoundedProcess.run(List.of(kubectl.toString(), "kustomize", dir), Duration.ofSeconds(60));
+        String out = r.out();
+        assertThat(r.exit()).as(out).isZero();
         List<JsonNode> objects = new ArrayList<>();
         try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(out)) {
             while (docs.hasNext()) {
@@ -84,6 +92,56 @@ class KustomizeRenderTest {
         List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
         assertThat(found).as(kind).hasSize(1);
         return found.get(0);
+    }
+
+    /**
+     * The configuration the operator container would run with: application.properties in the prod profile,
+     * then the Deployment's env (fieldRefs to the pod's namespace resolved), then the -D options in its
+     * JAVA_TOOL_OPTIONS, read through the real {@link DnsprobeConfig} mapping with its {@code @WithDefault}s.
+     * Whatever default the operator's code really uses is what the rendered objects are compared with.
+     */
+    private static SmallRyeConfig operatorConfig(JsonNode deployment) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        Map<String, String> systemProperties = new HashMap<>();
+        for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
+            String fieldRef = e.at("/valueFrom/fieldRef/fieldPath").asText();
+            String value = fieldRef.equals("metadata.namespace") ? deployment.at("/metadata/namespace").asText()
+                    : e.path("value").asText();
+            env.put(e.path("name").asText(), value);
+        }
+        for (String option : env.getOrDefault("JAVA_TOOL_OPTIONS", "").trim().split("\\s+")) {
+            if (option.startsWith("-D") && option.contains("=")) {
+                systemProperties.put(option.substring(2, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+            }
+        }
+        return new SmallRyeConfigBuilder()
+                .withProfile("prod")
+                .withValidateUnknown(false)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(Path.of("src/main/resources/application.properties").toUri().toURL(), 250),
+                        new EnvConfigSource(env, 300),
+                        new PropertiesConfigSource(systemProperties, "JAVA_TOOL_OPTIONS", 400))
+                .withMapping(DnsprobeConfig.class)
+                .build();
+    }
+
+    /** The certificate settings as WebhookCertificateService builds them from that configuration. */
+    private static WebhookCertificates.Settings certificateSettings(JsonNode deployment) throws Exception {
+        DnsprobeConfig.Tls tls = operatorConfig(deployment).getConfigMapping(DnsprobeConfig.class).webhook().tls();
+        return new WebhookCertificates.Settings(tls.namespace().orElse(deployment.at("/metadata/namespace").asText()),
+                tls.secretName(), tls.serviceName(), tls.webhookConfiguration(), Path.of(tls.dir()), tls.validity(),
+                tls.renewBefore());
+    }
+
+    /** The container port a Service, probe or policy names, by name or number; -1 when there is none. */
+    private static int containerPort(JsonNode deployment, JsonNode nameOrNumber) {
+        for (JsonNode p : deployment.at("/spec/template/spec/containers/0/ports")) {
+            if (nameOrNumber.isInt() ? p.path("containerPort").asInt() == nameOrNumber.asInt()
+                    : p.path("name").asText().equals(nameOrNumber.asText())) {
+                return p.path("containerPort").asInt();
+            }
+        }
+        return -1;
     }
 
     private static String env(JsonNode deployment, String name) {
@@ -176,19 +234,74 @@ class KustomizeRenderTest {
         assertThat(matches(hook, "Deployment", "{\"annotations\": {\"dnsprobe.io/libc\": \"glibc\"}}")).isFalse();
         assertThat(matches(hook, "Deployment", "{\"annotations\": {\"dnsprobe.io/libc\": \"musl\"}}")).isTrue();
 
-        // Operator-managed certificates: the names it writes are the names RBAC allows and kustomize renders.
-        assertThat(env(d, "DNSPROBE_WEBHOOK_TLS_MANAGED")).isEqualTo("true");
-        assertThat(env(d, "JAVA_TOOL_OPTIONS")).contains(env(d, "DNSPROBE_WEBHOOK_TLS_DIR") + "/tls.crt");
-        var defaults = new io.dnsprobe.certs.WebhookCertificates.Settings(svc.at("/metadata/namespace").asText(),
-                "dnsprobe-webhook-tls", "dnsprobe-webhook", "dnsprobe-validating-webhook", Path.of("/tmp"), null, null);
-        assertThat(defaults.serviceName()).as("dnsprobe.webhook.tls.service-name default").isEqualTo(svc.at("/metadata/name").asText());
-        assertThat(defaults.webhookConfiguration()).isEqualTo(vwc.at("/metadata/name").asText());
-        assertThat(one("ClusterRole").at("/rules").toString()).contains("\"" + defaults.webhookConfiguration() + "\"");
-        assertThat(one("Role").at("/rules").toString()).contains("\"" + defaults.secretName() + "\"");
+        // Operator-managed certificates: the names it writes, from the configuration it really runs with
+        // (its defaults, application.properties, the Deployment's env), are the names RBAC allows and
+        // kustomize renders.
+        SmallRyeConfig config = operatorConfig(d);
+        assertThat(config.getConfigMapping(DnsprobeConfig.class).webhook().tls().managed()).isTrue();
+        WebhookCertificates.Settings settings = certificateSettings(d);
+        assertThat(settings.serviceName()).as("dnsprobe.webhook.tls.service-name").isEqualTo(svc.at("/metadata/name").asText());
+        assertThat(settings.namespace()).isEqualTo(svc.at("/metadata/namespace").asText());
+        assertThat(settings.dnsNames()).contains(hook.at("/clientConfig/service/name").asText() + "."
+                + hook.at("/clientConfig/service/namespace").asText() + ".svc");
+        assertThat(settings.webhookConfiguration()).as("dnsprobe.webhook.tls.webhook-configuration")
+                .isEqualTo(vwc.at("/metadata/name").asText());
+        assertThat(one("ClusterRole").at("/rules").toString()).contains("\"" + settings.webhookConfiguration() + "\"");
+        assertThat(one("Role").at("/rules").toString()).contains("\"" + settings.secretName() + "\"");
+        // The HTTPS listener reads the files the operator writes, and listens on the port the Service targets.
+        assertThat(config.getValue("quarkus.tls.key-store.pem.0.cert", String.class))
+                .isEqualTo(settings.dir().resolve("tls.crt").toString());
+        assertThat(config.getValue("quarkus.tls.key-store.pem.0.key", String.class))
+                .isEqualTo(settings.dir().resolve("tls.key").toString());
+        assertThat(config.getValue("quarkus.http.ssl-port", Integer.class)).isEqualTo(containerPort(d, https.path("targetPort")));
     }
 
     @Test
-    void theCertManagerVariantMountsWhatCertManagerIssues() {
+    void theNetworkPolicyAdmitsTheWebhookAndHealthPortsOnly() throws Exception {
+        for (List<JsonNode> variant : List.of(OBJECTS, CERT_MANAGER)) {
+            JsonNode policy = one(variant, "NetworkPolicy");
+            JsonNode d = one(variant, "Deployment");
+            JsonNode svc = one(variant, "Service");
+            assertThat(policy.at("/metadata/namespace").asText()).isEqualTo(d.at("/metadata/namespace").asText());
+            // It selects the Deployment's pods: its labels are among theirs, and it is the Deployment's own selector.
+            JsonNode podLabels = d.at("/spec/template/metadata/labels");
+            JsonNode selector = policy.at("/spec/podSelector/matchLabels");
+            assertThat(selector.size()).isPositive();
+            selector.fields().forEachRemaining(f ->
+                    assertThat(podLabels.path(f.getKey()).asText()).as("policy selects the pods").isEqualTo(f.getValue().asText()));
+            assertThat(selector).isEqualTo(d.at("/spec/selector/matchLabels"));
+            assertThat(policy.at("/spec/podSelector/matchExpressions").isMissingNode()).isTrue();
+            // Ingress only: egress (DNS probes, registries, the API server) stays open.
+            assertThat(policy.at("/spec/policyTypes").toString()).isEqualTo("[\"Ingress\"]");
+
+            Set<Integer> admitted = new HashSet<>();
+            for (JsonNode rule : policy.at("/spec/ingress")) {
+                assertThat(rule.path("ports").size()).as("every rule names its ports").isPositive();
+                for (JsonNode port : rule.path("ports")) {
+                    assertThat(port.path("protocol").asText("TCP")).isEqualTo("TCP");
+                    int number = containerPort(d, port.path("port"));
+                    assertThat(number).as("a container port: " + port).isPositive();
+                    admitted.add(number);
+                    assertThat(rule.has("from")).as("port " + number + " is open to any source (the API server's and the "
+                            + "kubelet's addresses are not selectable)").isFalse();
+                }
+            }
+            int https = containerPort(d, new com.fasterxml.jackson.databind.node.TextNode("https"));
+            int http = containerPort(d, new com.fasterxml.jackson.databind.node.TextNode("http"));
+            assertThat(admitted).as("the webhook's and the health/metrics ports, nothing else").containsExactlyInAnyOrder(https, http);
+            assertThat(operatorConfig(d).getValue("quarkus.http.ssl-port", Integer.class)).isEqualTo(https);
+            for (JsonNode port : svc.at("/spec/ports")) {
+                assertThat(admitted).as("Service port " + port.path("name").asText()).contains(containerPort(d, port.path("targetPort")));
+            }
+            for (String probe : List.of("livenessProbe", "readinessProbe")) {
+                assertThat(admitted).as(probe).contains(containerPort(d, d.at("/spec/template/spec/containers/0/" + probe
+                        + "/httpGet/port")));
+            }
+        }
+    }
+
+    @Test
+    void theCertManagerVariantMountsWhatCertManagerIssues() throws Exception {
         JsonNode d = one(CERT_MANAGER, "Deployment");
         JsonNode cert = one(CERT_MANAGER, "Certificate");
         JsonNode svc = one(CERT_MANAGER, "Service");
@@ -205,6 +318,22 @@ class KustomizeRenderTest {
         assertThat(d.at("/spec/template/spec/containers/0/volumeMounts").toString()).contains("/etc/dnsprobe/tls");
         assertThat(cert.at("/spec/dnsNames/0").asText())
                 .isEqualTo(svc.at("/metadata/name").asText() + "." + svc.at("/metadata/namespace").asText() + ".svc");
+        // The operator does not issue here, but it reads the same names: its configuration agrees with cert-manager's.
+        SmallRyeConfig config = operatorConfig(d);
+        assertThat(config.getConfigMapping(DnsprobeConfig.class).webhook().tls().managed()).isFalse();
+        WebhookCertificates.Settings settings = certificateSettings(d);
+        assertThat(settings.secretName()).isEqualTo(secret);
+        List<String> dnsNames = new ArrayList<>();
+        cert.at("/spec/dnsNames").forEach(n -> dnsNames.add(n.asText()));
+        assertThat(dnsNames).containsExactlyElementsOf(settings.dnsNames());
+        String mount = null;
+        for (JsonNode m : d.at("/spec/template/spec/containers/0/volumeMounts")) {
+            if (m.path("name").asText().equals("tls")) {
+                mount = m.path("mountPath").asText();
+            }
+        }
+        assertThat(config.getValue("quarkus.tls.key-store.pem.0.cert", String.class)).isEqualTo(mount + "/tls.crt");
+        assertThat(config.getValue("quarkus.tls.key-store.pem.0.key", String.class)).isEqualTo(mount + "/tls.key");
         assertThat(vwc.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText())
                 .isEqualTo(cert.at("/metadata/namespace").asText() + "/" + cert.at("/metadata/name").asText());
     }

@@ -2,6 +2,7 @@ package io.dnsprobe.operator;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -26,7 +27,15 @@ class StartWithoutApiServerTest {
 
     @Test
     void livenessAndMetricsAnswer() {
-        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void readinessIsDownWhileThereIsNoApiServer() {
+        // The Service then sends no admission reviews to this pod, whose caches cannot be filled.
+        given().get("/q/health/ready").then().statusCode(503).body("status", is("DOWN"));
+        given().get("/q/health").then().statusCode(503).body("status", is("DOWN"));
+        given().get("/q/health/live").then().statusCode(200);
     }
 }

@@ -68,7 +68,7 @@ public abstract class RealDnsServer implements AutoCloseable {
             if (netns == null ? waitUntilServing(p, chosen) : waitUntilServingIn(p, netns)) {
                 started = p;
             } else {
-                p.destroyForcibly();
+                kill(p);
             }
         }
         if (started == null) {
@@ -115,15 +115,14 @@ public abstract class RealDnsServer implements AutoCloseable {
         return s.toString();
     }
 
-    /** Polls inside the namespace with dig until the server answers, for at most 10 s. */
+    /** Polls inside the namespace with dig until the server answers, for at most 10 s (each dig 5 s at most). */
     private static boolean waitUntilServingIn(Process p, String netns) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && p.isAlive()) {
-            Process dig = new ProcessBuilder("ip", "netns", "exec", netns, "dig", "+short", "+time=1", "+tries=1",
-                    "@127.0.0.1", ORIGIN, "SOA").redirectErrorStream(true).start();
             try {
-                String out = new String(dig.getInputStream().readAllBytes());
-                if (dig.waitFor() == 0 && out.contains("admin." + ORIGIN)) {
+                BoundedProcess.Result dig = BoundedProcess.run(List.of("ip", "netns", "exec", netns, "dig", "+short", "+time=1",
+                        "+tries=1", "@127.0.0.1", ORIGIN, "SOA"), java.time.Duration.ofSeconds(5));
+                if (dig.exit() == 0 && dig.out().contains("admin." + ORIGIN)) {
                     return true;
                 }
             } catch (InterruptedException e) {
@@ -177,12 +176,21 @@ public abstract class RealDnsServer implements AutoCloseable {
         }
     }
 
+    /** Its output goes to server.log (never a pipe), so a server that hangs cannot block a read here. */
+    private static void kill(Process p) {
+        try {
+            BoundedProcess.kill(p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                BoundedProcess.kill(process);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -21,7 +21,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.http.ContentType;
+import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +49,9 @@ class AdmissionWebhookTest {
 
     @Inject
     KubernetesClient client;
+
+    @TestHTTPResource("/validate")
+    URL validate;
 
     public static class Dns implements QuarkusTestResourceLifecycleManager {
         static LoopbackDnsServer server;
@@ -162,6 +171,9 @@ class AdmissionWebhookTest {
         assertThat(res.at("/response/allowed").asBoolean()).isTrue();
         assertThat(warnings(res)).containsExactly(
                 "container app (alpine:3.14, musl 1.2.2): big.test.example fails, 40 A records need TCP");
+        // Inline probes are rate-limited (LookupRateLimitTest); what the limit refuses is counted.
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .contains("dnsprobe_webhook_lookups_rate_limited_total ");
     }
 
     @Test
@@ -288,6 +300,72 @@ class AdmissionWebhookTest {
         JsonNode res = post(review("CREATE", d, false));
         assertThat(res.at("/response/allowed").asBoolean()).isTrue();
         assertThat(warnings(res)).hasSize(1);
+    }
+
+    /** quarkus.http.limits.max-body-size: see application.properties for why 8 MiB. */
+    private static final int BODY_LIMIT = 8 * 1024 * 1024;
+
+    @Test
+    void theLargestReviewTheApiServerSendsIsServed() {
+        // An UPDATE carries object and oldObject, each up to the API server's 3 MiB write limit as JSON.
+        ObjectNode d = deployment("huge", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL)));
+        ((ObjectNode) d.get("metadata")).putObject("annotations").put("filler", "x".repeat(3 * 1024 * 1024 - 1024));
+        String body = review("UPDATE", d, false);
+        assertThat(body.length()).isGreaterThan(6 * 1024 * 1024 - 4096).isLessThan(BODY_LIMIT);
+        JsonNode res = post(body);
+        assertThat(res.at("/response/allowed").asBoolean()).isTrue();
+        assertThat(warnings(res)).hasSize(1);
+    }
+
+    @Test
+    void aBodyOverTheLimitGets413BeforeItIsRead() throws Exception {
+        // Declared length over the limit: refused on the headers alone, nothing of the body is sent.
+        assertThat(rawPost("Content-Length: " + (BODY_LIMIT + 1), out -> { })).startsWith("HTTP/1.1 413");
+        // Exactly at the limit the request is read (and, not being JSON, answered 400).
+        assertThat(rawPost("Content-Length: " + BODY_LIMIT, out -> out.write(new byte[BODY_LIMIT])))
+                .startsWith("HTTP/1.1 400");
+        // No declared length (chunked): refused once more than the limit has arrived.
+        assertThat(rawPost("Transfer-Encoding: chunked", out -> {
+            byte[] chunk = new byte[64 * 1024];
+            String header = Integer.toHexString(chunk.length) + "\r\n";
+            for (long sent = 0; sent <= BODY_LIMIT; sent += chunk.length) {
+                out.write(header.getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        })).startsWith("HTTP/1.1 413");
+    }
+
+    interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * The status line of a POST /validate with one extra header and a body written on another thread (the
+     * server may answer, and close, before it has all of it). Bounded by socket timeouts.
+     */
+    private String rawPost(String header, BodyWriter body) throws Exception {
+        try (Socket s = new Socket(validate.getHost(), validate.getPort())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + header
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread writer = new Thread(() -> {
+                try {
+                    body.write(out);
+                    out.flush();
+                } catch (IOException closedByServer) {
+                    // the server answered and closed; the status line says what it thought
+                }
+            }, "raw-post-body");
+            writer.setDaemon(true);
+            writer.start();
+            String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            writer.join(30_000);
+            return status;
+        }
     }
 
     private static String readUid(String body) {

@@ -26,6 +26,18 @@ class TtlCacheTest {
     }
 
     @Test
+    void getIfLiveNeverMakesAValue() {
+        TtlCache<String, String> cache = new TtlCache<>(10, Duration.ofSeconds(60), now::get);
+        assertThat(cache.getIfLive("a")).isNull();
+        assertThat(cache.size()).isZero();
+        cache.get("a", () -> make("a"));
+        assertThat(cache.getIfLive("a")).isEqualTo("a#1");
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        assertThat(cache.getIfLive("a")).as("expired").isNull();
+        assertThat(made.get()).isEqualTo(1);
+    }
+
+    @Test
     void fullOfLiveEntriesItDropsTheHalfThatExpiresSoonest() {
         TtlCache<String, String> cache = new TtlCache<>(10, Duration.ofSeconds(60), now::get);
         for (int i = 0; i < 10; i++) {
