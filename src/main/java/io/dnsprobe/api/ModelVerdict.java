@@ -10,4 +10,10 @@ public record ModelVerdict(
         @JsonPropertyDescription("OK, PARTIAL or FAILS, against glibc.") String verdict,
         @JsonPropertyDescription("What getaddrinfo returns: the number of addresses or the EAI error.") String result,
         @JsonPropertyDescription("Why, in one line.") String reason) {
+    public ModelVerdict {
+        model = Interned.of(model);
+        verdict = Interned.of(verdict);
+        result = Interned.of(result);
+        reason = Interned.of(reason);
+    }
 }

@@ -19,8 +19,12 @@ public record NameResult(
         @JsonPropertyDescription("Why this name could not be probed, when it could not.") String error) {
 
     public NameResult {
-        truncated = truncated == null ? null : List.copyOf(truncated);
-        kept = kept == null ? null : List.copyOf(kept);
+        name = Interned.of(name);
+        server = Interned.of(server);
+        candidate = Interned.of(candidate);
+        error = Interned.of(error);
+        truncated = Interned.of(truncated);
+        kept = Interned.of(kept);
         verdicts = verdicts == null ? null : List.copyOf(verdicts);
     }
 }
