@@ -3,6 +3,7 @@ package io.dnsprobe.api;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(DnsProbe.GROUP)
 @Version(DnsProbe.VERSION)
 @ShortNames("dnsp")
+// One category for both kinds: kubectl get dnsaudit -A lists DnsProbes and DnsReports (no resource is named so).
+@Categories("dnsaudit")
 @AdditionalPrinterColumn(name = "Names", jsonPath = ".status.names", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Truncated", jsonPath = ".status.truncated", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Musl-Fails", jsonPath = ".status.muslFails", type = AdditionalPrinterColumn.Type.INTEGER)

@@ -1,0 +1,53 @@
+package io.dnsprobe.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** The latest audit of one workload, as one value, patched only when it changes. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DnsReportStatus(
+        @JsonPropertyDescription("When the names were last judged (RFC 3339).") String lastAudit,
+        @JsonPropertyDescription("The libc of the workload's musl containers, e.g. musl 1.2.3 (the oldest when they differ).")
+        String libc,
+        @JsonPropertyDescription("Names the musl containers refer to.") Integer names,
+        @JsonPropertyDescription("Names some musl container cannot resolve where glibc can.") Integer fails,
+        @JsonPropertyDescription("Names some musl container resolves only partially (and none fails).") Integer partial,
+        @JsonPropertyDescription("Names that had no verdict yet (not probed, or no reply).") Integer unknown,
+        @JsonPropertyDescription("One line: what fails, or that nothing does.") String summary,
+        @JsonPropertyDescription("Every container of the workload.") List<ContainerReport> containers,
+        @JsonPropertyDescription("Every name a musl container refers to, with its verdict.") List<NameReport> results) {
+
+    public DnsReportStatus {
+        containers = containers == null ? null : List.copyOf(containers);
+        results = results == null ? null : List.copyOf(results);
+    }
+
+    /** One container and its resolver. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ContainerReport(
+            @JsonPropertyDescription("Container name.") String name,
+            @JsonPropertyDescription("Image as the pod spec names it.") String image,
+            @JsonPropertyDescription("musl 1.2.3, glibc 2.36, static or unknown.") String libc,
+            @JsonPropertyDescription("How the libc is known: annotation, rule, image, image-lower-layers or name.") String source,
+            @JsonPropertyDescription("The file and layer, the annotation, or the name that says so.") String evidence,
+            @JsonPropertyDescription("The program the container runs and whose resolver it uses, when the image was read.")
+            String program,
+            @JsonPropertyDescription("Whether musl's resolver answers this container's lookups.") Boolean usesMusl) {
+    }
+
+    /** One name, judged by the musl of the containers that refer to it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NameReport(
+            @JsonPropertyDescription("The name as the workload refers to it.") String name,
+            @JsonPropertyDescription("Containers that refer to it.") List<String> containers,
+            @JsonPropertyDescription("OK, PARTIAL, FAILS or UNKNOWN, for the oldest musl among those containers.") String verdict,
+            @JsonPropertyDescription("The musl model judged by, e.g. musl-1.2.3.") String model,
+            @JsonPropertyDescription("Why, in one line.") String reason,
+            @JsonPropertyDescription("Records the reply needed TCP for, e.g. 40 A records.") String needsTcp) {
+
+        public NameReport {
+            containers = containers == null ? null : List.copyOf(containers);
+        }
+    }
+}
