@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
+import io.dnsprobe.server.Leading;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +51,9 @@ public class OperatorLifecycle {
     Operator operator;
 
     @Inject
+    jakarta.enterprise.event.Event<Leading> leadingEvent;
+
+    @Inject
     ApiServerCheck apiServer;
 
     @Inject
@@ -90,6 +94,9 @@ public class OperatorLifecycle {
         try {
             operator.start();
             setPhase(Phase.STARTED);
+            if (operator.getConfigurationService().getLeaderElectionConfiguration().isEmpty()) {
+                leadingEvent.fire(new Leading("single"));
+            }
         } catch (RuntimeException e) {
             setPhase(Phase.FAILED);
             if (stopping) {
@@ -210,6 +217,8 @@ public class OperatorLifecycle {
     /** Leader election's start callback. */
     void startedLeading() {
         leading = true;
+        leadingEvent.fire(new Leading(operator.getConfigurationService().getLeaderElectionConfiguration()
+                .flatMap(LeaderElectionConfiguration::getIdentity).orElse("leader")));
     }
 
     private void releaseLease() {

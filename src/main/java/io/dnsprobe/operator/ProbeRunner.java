@@ -3,6 +3,7 @@ package io.dnsprobe.operator;
 import io.dnsprobe.server.DnsprobeConfig;
 import io.dnsprobe.server.Engine;
 
+import io.dnsprobe.probe.InFlightLimiter;
 import io.dnsprobe.probe.NameProbe;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
@@ -37,8 +38,23 @@ public class ProbeRunner {
 
     Clock clock = Clock.systemUTC();
 
-    /** Never fails: every problem ends up in the round. */
+    private volatile InFlightLimiter rounds;
+
+    /** Never fails: every problem ends up in the round. Runs when one of the rounds under way is done, if many are. */
     public CompletionStage<ProbeRound> run(long generation, ProbePlan plan) {
+        InFlightLimiter limiter = rounds;
+        if (limiter == null) {
+            synchronized (this) {
+                if (rounds == null) {
+                    rounds = new InFlightLimiter(config.maxRoundsInFlight());
+                }
+                limiter = rounds;
+            }
+        }
+        return limiter.submit(() -> runNow(generation, plan));
+    }
+
+    private CompletionStage<ProbeRound> runNow(long generation, ProbePlan plan) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         List<String> problems = new ArrayList<>(plan.problems());

@@ -6,22 +6,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Caps the queries in flight across every probe. Waiting tasks queue instead of blocking a thread,
- * so a burst of names costs memory, never threads.
+ * Caps the tasks in flight (queries across every probe, the operator's probe rounds). Waiting tasks
+ * queue instead of blocking a thread, so a burst of names costs memory, never threads.
  */
-final class InFlightLimiter {
+public final class InFlightLimiter {
     private final int max;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
     private int inFlight;
 
-    InFlightLimiter(int max) {
+    public InFlightLimiter(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("maxInFlight must be at least 1");
         }
         this.max = max;
     }
 
-    <T> CompletionStage<T> submit(Supplier<? extends CompletionStage<T>> task) {
+    public <T> CompletionStage<T> submit(Supplier<? extends CompletionStage<T>> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable run = () -> {
             CompletionStage<T> stage;

@@ -39,6 +39,7 @@ public final class Prober implements AutoCloseable {
     private final InFlightLimiter limiter;
     private final InFlightLimiter tcpLimiter;
     private final Clock clock;
+    private final QueryPacer pacer;
     private final SecureRandom random = new SecureRandom();
 
     private Prober(Builder b) {
@@ -47,6 +48,24 @@ public final class Prober implements AutoCloseable {
         this.limiter = new InFlightLimiter(b.maxInFlight);
         this.tcpLimiter = new InFlightLimiter(Math.min(b.maxInFlight, b.maxTcpInFlight));
         this.clock = b.clock;
+        this.pacer = null;
+    }
+
+    private Prober(Prober shared, QueryPacer pacer) {
+        this.ownsTransport = false;
+        this.transport = shared.transport;
+        this.limiter = shared.limiter;
+        this.tcpLimiter = shared.tcpLimiter;
+        this.clock = shared.clock;
+        this.pacer = pacer;
+    }
+
+    /**
+     * This prober's engine (socket, thread, caps on queries in flight), with every query of the returned
+     * one also spaced by {@code pacer}. Closing the returned prober closes nothing.
+     */
+    public Prober paced(QueryPacer pacer) {
+        return new Prober(this, pacer);
     }
 
     public static Builder builder() {
@@ -97,6 +116,17 @@ public final class Prober implements AutoCloseable {
     }
 
     private CompletionStage<Exchange> send(ServerAddress server, Transport t, byte[] query, ResolverConfig config) {
+        if (pacer == null) {
+            return unpaced(server, t, query, config);
+        }
+        int sends = t == Transport.UDP ? Math.max(1, config.attempts()) : 1;
+        QueryPacer.Reservation slots = pacer.reserve(sends, config.timeout().dividedBy(sends));
+        CompletableFuture<Exchange> done = slots.ready().thenCompose(v -> unpaced(server, t, query, config));
+        done.whenComplete((x, e) -> slots.release());
+        return done;
+    }
+
+    private CompletionStage<Exchange> unpaced(ServerAddress server, Transport t, byte[] query, ResolverConfig config) {
         if (t == Transport.TCP) {
             return tcpLimiter.submit(() -> limiter.submit(
                     () -> transport.exchange(server, t, query, config.timeout(), config.attempts())));

@@ -23,6 +23,14 @@ public interface DnsprobeConfig {
     @WithDefault("256")
     int maxInFlight();
 
+    /**
+     * DnsProbe rounds under way at once; more wait their turn. Each round holds its names' results until
+     * its last name is done: 5,000 DnsProbes due together (at start) held them all at once and pushed the
+     * heap of a 512 MiB pod to its end. 64 rounds still keep the engine's queries in flight busy.
+     */
+    @WithDefault("64")
+    int maxRoundsInFlight();
+
     /** Up to this fraction of the interval is added at random, so DnsProbes created together spread out. */
     @WithDefault("0.1")
     double jitter();

@@ -7,6 +7,7 @@ import io.dnsprobe.workload.WorkloadChecker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.image.LibcDetector;
+import io.dnsprobe.server.ClusterState;
 import io.dnsprobe.server.DnsprobeConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

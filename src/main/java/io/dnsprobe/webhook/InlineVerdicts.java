@@ -1,22 +1,20 @@
 package io.dnsprobe.webhook;
 
 import io.dnsprobe.workload.PodDns;
-import io.dnsprobe.workload.PodResolvConf;
 import io.dnsprobe.workload.WorkloadChecker;
 import io.dnsprobe.workload.NameVerdicts;
 
 import io.dnsprobe.server.Engine;
+import io.dnsprobe.server.PodResolvers;
+import io.dnsprobe.server.ClusterState;
 import io.dnsprobe.server.DnsprobeConfig;
 import io.dnsprobe.resolver.ResolverConfig;
-import io.dnsprobe.resolver.SearchPath;
-import io.dnsprobe.resolver.ServerAddress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +37,6 @@ import java.util.function.LongSupplier;
 public class InlineVerdicts implements WorkloadChecker.Verdicts {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_ENTRIES = 10_000;
-    /** kubelet's options for ClusterFirst pods. */
-    private static final int CLUSTER_NDOTS = 5;
-
     @Inject
     Engine engine;
 
@@ -50,6 +45,9 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
 
     @Inject
     ClusterState cluster;
+
+    @Inject
+    PodResolvers podResolvers;
 
     @Inject
     MeterRegistry registry;
@@ -122,16 +120,6 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
 
     /** The pod's resolv.conf as kubelet would write it, with the webhook's short probe timeout. */
     ResolverConfig resolvConf(String namespace, PodDns dns) {
-        String domain = config.clusterDomain();
-        List<ServerAddress> servers = config.webhook().servers()
-                .map(list -> list.stream().map(ServerAddress::parse).toList())
-                .orElse(engine.podResolver().servers());
-        List<String> nodeSearch = config.webhook().nodeSearch()
-                .orElseGet(() -> SearchPath.nodeDomains(engine.podResolver().search(), domain));
-        ResolverConfig cluster = new ResolverConfig(servers, SearchPath.clusterFirst(namespace, domain, nodeSearch), CLUSTER_NDOTS, PROBE_TIMEOUT, 2);
-        // A Default pod uses the node's resolv.conf; its nameservers are not visible from here, and the
-        // cluster DNS forwards to them anyway, so only the node's search list is taken.
-        ResolverConfig host = new ResolverConfig(servers, nodeSearch, ResolverConfig.DEFAULT_NDOTS, PROBE_TIMEOUT, 2);
-        return PodResolvConf.of(dns, cluster, host);
+        return podResolvers.of(namespace, dns, PROBE_TIMEOUT);
     }
 }

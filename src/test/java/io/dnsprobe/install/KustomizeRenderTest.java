@@ -164,7 +164,9 @@ class KustomizeRenderTest {
                 assertThat(o.at("/metadata/namespace").asText()).as(kind).isEqualTo("dnsprobe-system");
             }
         }
-        assertThat(one("CustomResourceDefinition").at("/metadata/name").asText()).isEqualTo("dnsprobes.dnsprobe.io");
+        assertThat(OBJECTS.stream().filter(o -> o.path("kind").asText().equals("CustomResourceDefinition"))
+                .map(o -> o.at("/metadata/name").asText()).toList())
+                .containsExactlyInAnyOrder("dnsprobes.dnsprobe.io", "dnsreports.dnsprobe.io");
         assertThat(Files.exists(Path.of("config/samples/dnsprobe_v1alpha1_dnsprobe.yaml"))).isTrue();
     }
 

@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.server;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
@@ -9,10 +9,10 @@ import java.util.function.UnaryOperator;
  * An informer store that keeps a reduced copy of each object: a cluster's Pods or Nodes in full (managed
  * fields, status conditions, volumes) cost far more heap than the few fields read here.
  */
-final class StrippedStore<T extends HasMetadata> extends BasicItemStore<T> {
+public final class StrippedStore<T extends HasMetadata> extends BasicItemStore<T> {
     private final UnaryOperator<T> strip;
 
-    StrippedStore(UnaryOperator<T> strip) {
+    public StrippedStore(UnaryOperator<T> strip) {
         super(Cache::metaNamespaceKeyFunc);
         this.strip = strip;
     }

@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.server;
 
 import io.dnsprobe.workload.NameExtractor;
 import io.dnsprobe.workload.NameVerdicts;

@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.server;
 
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -10,13 +10,13 @@ import org.jboss.logging.Logger;
  * keep retrying (with fabric8's backoff) instead of stopping for good after the first failed list, as
  * JOSDK's own informers do. Only a response that cannot be read as the expected kind stops one.
  */
-final class Informers {
+public final class Informers {
     private static final Logger LOG = Logger.getLogger(Informers.class);
 
     private Informers() {
     }
 
-    static void start(String what, List<SharedIndexInformer<?>> informers) {
+    public static void start(String what, List<SharedIndexInformer<?>> informers) {
         for (SharedIndexInformer<?> informer : informers) {
             informer.exceptionHandler((started, t) -> !ExceptionHandler.isDeserializationException(t));
             informer.start().whenComplete((v, e) -> {

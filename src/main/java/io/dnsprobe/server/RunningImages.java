@@ -1,4 +1,4 @@
-package io.dnsprobe.webhook;
+package io.dnsprobe.server;
 
 import io.dnsprobe.image.ImageInspector;
 import io.dnsprobe.image.ImageRef;
@@ -45,7 +45,7 @@ public class RunningImages {
     ImageService images;
 
     @Inject
-    io.dnsprobe.server.DnsprobeConfig config;
+    DnsprobeConfig config;
 
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Node> nodes;

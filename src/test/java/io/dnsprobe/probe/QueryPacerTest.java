@@ -1,0 +1,105 @@
+package io.dnsprobe.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.resolver.ServerAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/** The audit's cap on queries per second: slots, resends, slots given back, and a prober that uses them. */
+class QueryPacerTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    /** The most slots any one-second window holds. */
+    static int busiestSecond(List<Long> times) {
+        List<Long> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        int best = 0;
+        for (int i = 0, j = 0; i < sorted.size(); i++) {
+            while (sorted.get(i) - sorted.get(j) >= SECOND) {
+                j++;
+            }
+            best = Math.max(best, i - j + 1);
+        }
+        return best;
+    }
+
+    @Test
+    void noSecondHoldsMoreThanTheCapWhateverIsAskedAtOnce() {
+        try (QueryPacer pacer = new QueryPacer(20)) {
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                times.addAll(pacer.reserve(i % 3 == 0 ? 2 : 1, Duration.ofMillis(700)).times());
+            }
+            assertThat(times).hasSize(267).doesNotHaveDuplicates();
+            assertThat(busiestSecond(times)).isLessThanOrEqualTo(20).isGreaterThanOrEqualTo(16);
+            assertThat(pacer.waited()).isGreaterThan(150);
+        }
+    }
+
+    @Test
+    void aResendGetsItsSlotAtMuslsRetryTimeAndGivesItBackWhenAReplyCame() {
+        try (QueryPacer pacer = new QueryPacer(10)) {
+            QueryPacer.Reservation udp = pacer.reserve(2, Duration.ofMillis(2500));
+            List<Long> slots = udp.times();
+            assertThat(slots.get(1) - slots.get(0)).isEqualTo(2_500_000_000L);
+            assertThat(udp.ready()).isDone();
+            assertThat(pacer.sent()).isEqualTo(2);
+
+            udp.release();
+            assertThat(pacer.sent()).isEqualTo(1);
+            // The slot given back is free again: a send that would have needed to avoid it can take it.
+            List<Long> later = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                later.addAll(pacer.reserve(1, Duration.ofSeconds(1)).times());
+            }
+            // 30 sends at 10 a second reach past the resend's old slot; one of them now sits where it was.
+            assertThat(later).anyMatch(t -> Math.abs(t - slots.get(1)) < 120_000_000L);
+            later.add(slots.get(0));
+            assertThat(busiestSecond(later)).isLessThanOrEqualTo(10);
+        }
+    }
+
+    @Test
+    void aPacedProberSendsEveryQueryInItsSlotAndSharesTheEngine() throws Exception {
+        ConcurrentLinkedQueue<Long> sentAt = new ConcurrentLinkedQueue<>();
+        DnsTransport answersAtOnce = new DnsTransport() {
+            @Override
+            public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query, Duration timeout,
+                    int attempts) {
+                sentAt.add(System.nanoTime());
+                byte[] reply = query.clone();
+                reply[2] |= (byte) 0x80; // QR: a reply with no records (NODATA)
+                return CompletableFuture.completedFuture(Exchange.reply(transport, Outcome.REPLY, reply, 100));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (Prober shared = Prober.builder().transport(answersAtOnce).build(); QueryPacer pacer = new QueryPacer(40)) {
+            Prober paced = shared.paced(pacer);
+            ResolverConfig config = ResolverConfig.of(List.of(ServerAddress.parse("127.0.0.1:53")))
+                    .withSearch(List.of("a.example", "b.example")).withNdots(5).withTimeout(Duration.ofSeconds(2)).withAttempts(1);
+            List<CompletableFuture<List<NameProbe>>> probes = new ArrayList<>();
+            for (String name : List.of("db", "cache", "queue", "api", "auth", "search")) {
+                probes.add(paced.probe(name, config).toCompletableFuture());
+            }
+            CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).join();
+            paced.close();
+            assertThat(sentAt).hasSize(36); // 6 names x 3 candidates x A and AAAA
+            assertThat(busiestSecond(new ArrayList<>(sentAt))).isLessThanOrEqualTo(40);
+            assertThat(pacer.sent()).isEqualTo(36);
+            // The shared engine still probes unpaced, and closing the paced view closed nothing.
+            shared.probe("db", config).toCompletableFuture().join();
+            assertThat(sentAt).hasSize(42);
+        }
+    }
+}
