@@ -1,9 +1,11 @@
 package io.dnsprobe.probe;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -19,12 +21,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * 20% margin absorbs the delay between a slot and the datagram leaving (the engine's thread, a busy CPU):
  * a send may run up to 0.2 s late before two sends could share a window with more than the cap. A UDP
  * exchange may send up to {@code attempts} datagrams, musl's way, one every {@code timeout / attempts}
- * from the first; all of them get slots up front, at those times, and the slots still ahead when the
- * exchange ends (a reply came) are given back. A TCP exchange sends one query.
+ * from the first; all of them get slots when the exchange starts, at those times, and the slots still
+ * ahead when it ends (a reply came) are given back. A TCP exchange sends one query.
+ *
+ * <p>Exchanges wait in a queue, first come first served, and get their slots only when their turn comes:
+ * slots planned far ahead for a long queue would keep the resend slots of every queued exchange, and
+ * halve the rate when replies come at once.
  */
 public final class QueryPacer implements AutoCloseable {
+    private static final long SLACK_NANOS = 1_000_000L;
+
     private final long spacingNanos;
     private final NavigableSet<Long> slots = new TreeSet<>();
+    private final Queue<Reservation> waiting = new ArrayDeque<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dnsprobe-query-pacer");
         t.setDaemon(true);
@@ -32,6 +41,7 @@ public final class QueryPacer implements AutoCloseable {
     });
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong waited = new AtomicLong();
+    private boolean pumpScheduled;
 
     public QueryPacer(double maxPerSecond) {
         if (!(maxPerSecond > 0)) {
@@ -42,19 +52,23 @@ public final class QueryPacer implements AutoCloseable {
 
     /** Slots for one exchange: {@link #ready()} completes at the first; {@link #release()} when it is over. */
     public final class Reservation {
-        private final List<Long> times;
+        private final int sends;
+        private final long every;
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
+        private final long created = System.nanoTime();
+        private List<Long> times = List.of();
 
-        private Reservation(List<Long> times) {
-            this.times = times;
+        private Reservation(int sends, long every) {
+            this.sends = sends;
+            this.every = every;
         }
 
         public CompletableFuture<Void> ready() {
             return ready;
         }
 
-        /** The slots, System.nanoTime() based. */
-        List<Long> times() {
+        /** The slots (System.nanoTime), once the exchange's turn came. */
+        synchronized List<Long> times() {
             return times;
         }
 
@@ -63,7 +77,7 @@ public final class QueryPacer implements AutoCloseable {
             long now = System.nanoTime();
             int unused = 0;
             synchronized (QueryPacer.this) {
-                for (Long t : times) {
+                for (Long t : times()) {
                     if (t > now && slots.remove(t)) {
                         unused++;
                     }
@@ -73,42 +87,75 @@ public final class QueryPacer implements AutoCloseable {
         }
     }
 
-    /**
-     * @param sends datagrams the exchange may send (UDP attempts), one every {@code resendEvery}
-     */
+    /** @param sends datagrams the exchange may send (UDP attempts), one every {@code resendEvery} */
     public Reservation reserve(int sends, Duration resendEvery) {
-        long every = Math.max(resendEvery.toNanos(), spacingNanos);
-        long now = System.nanoTime();
-        List<Long> times = new ArrayList<>(sends);
+        Reservation r = new Reservation(Math.max(1, sends), Math.max(resendEvery.toNanos(), spacingNanos));
+        boolean first;
         synchronized (this) {
-            slots.headSet(now - 2_000_000_000L).clear();
-            long start = now;
-            for (boolean moved = true; moved; ) {
-                moved = false;
-                for (int k = 0; k < sends && !moved; k++) {
-                    long t = start + k * every;
-                    Long near = slots.ceiling(t - spacingNanos + 1);
-                    if (near != null && near < t + spacingNanos) {
-                        start += near + spacingNanos - t;
-                        moved = true;
-                    }
-                }
-            }
-            for (int k = 0; k < sends; k++) {
-                times.add(start + k * every);
-            }
-            slots.addAll(times);
+            first = waiting.isEmpty();
+            waiting.add(r);
         }
-        sent.addAndGet(sends);
-        Reservation r = new Reservation(times);
-        long delay = times.get(0) - System.nanoTime();
-        if (delay <= 0) {
-            r.ready.complete(null);
-        } else {
-            waited.incrementAndGet();
-            timer.schedule(() -> r.ready.complete(null), delay, TimeUnit.NANOSECONDS);
+        if (first) {
+            pump();
         }
         return r;
+    }
+
+    /** Starts the exchanges whose slots have come, in order; wakes up again when the next one's has. */
+    private void pump() {
+        List<Reservation> go = new ArrayList<>();
+        long wake = -1;
+        synchronized (this) {
+            pumpScheduled = false;
+            while (!waiting.isEmpty()) {
+                Reservation head = waiting.peek();
+                long now = System.nanoTime();
+                slots.headSet(now - 2_000_000_000L).clear();
+                long start = earliest(now, head);
+                if (start > now + SLACK_NANOS) {
+                    wake = start - now;
+                    break;
+                }
+                waiting.poll();
+                List<Long> times = new ArrayList<>(head.sends);
+                for (int k = 0; k < head.sends; k++) {
+                    times.add(start + k * head.every);
+                }
+                slots.addAll(times);
+                synchronized (head) {
+                    head.times = times;
+                }
+                go.add(head);
+            }
+            if (wake >= 0 && !pumpScheduled) {
+                pumpScheduled = true;
+                timer.schedule(this::pump, wake, TimeUnit.NANOSECONDS);
+            }
+        }
+        for (Reservation r : go) {
+            sent.addAndGet(r.sends);
+            if (r.times().get(0) - r.created > SLACK_NANOS) {
+                waited.incrementAndGet();
+            }
+            r.ready.complete(null);
+        }
+    }
+
+    /** The first start from {@code now} at which every send of {@code r} keeps its distance from every slot taken. */
+    private long earliest(long now, Reservation r) {
+        long start = now;
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (int k = 0; k < r.sends && !moved; k++) {
+                long t = start + k * r.every;
+                Long near = slots.ceiling(t - spacingNanos + 1);
+                if (near != null && near < t + spacingNanos) {
+                    start += near + spacingNanos - t;
+                    moved = true;
+                }
+            }
+        }
+        return start;
     }
 
     /** Queries sent or about to be (slots taken and not given back). */
@@ -124,5 +171,9 @@ public final class QueryPacer implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        synchronized (this) {
+            waiting.forEach(r -> r.ready.cancel(false));
+            waiting.clear();
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.dnsprobe.api.NameResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Informer caches the webhook reads without calling the API server during a review: DnsProbe
@@ -35,12 +39,17 @@ public class ClusterState implements NameExtractor.ConfigMaps {
     private SharedIndexInformer<DnsProbe> probes;
     private SharedIndexInformer<ConfigMap> configMaps;
     private SharedIndexInformer<Namespace> namespaces;
+    private final List<BiConsumer<String, String>> configMapListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> namespaceListeners = new CopyOnWriteArrayList<>();
 
     void start(@Observes StartupEvent event) {
         // Started without waiting for the first list: a review before the caches sync just knows less.
         probes = client.resources(DnsProbe.class).inAnyNamespace().runnableInformer(0);
         configMaps = client.configMaps().inAnyNamespace().runnableInformer(0);
         namespaces = client.namespaces().runnableInformer(0);
+        configMaps.addEventHandler(handler(cm -> configMapListeners.forEach(
+                l -> l.accept(cm.getMetadata().getNamespace(), cm.getMetadata().getName()))));
+        namespaces.addEventHandler(handler(ns -> namespaceListeners.forEach(l -> l.accept(ns.getMetadata().getName()))));
         Informers.start("webhook cache", List.of(probes, configMaps, namespaces));
     }
 
@@ -50,6 +59,48 @@ public class ClusterState implements NameExtractor.ConfigMaps {
                 informer.stop();
             }
         }
+    }
+
+    /** Calls {@code listener} with namespace and name whenever a ConfigMap is added, changed or deleted. */
+    public void onConfigMapChange(BiConsumer<String, String> listener) {
+        configMapListeners.add(listener);
+    }
+
+    /** Calls {@code listener} with the name whenever a namespace is added, changed (its labels) or deleted. */
+    public void onNamespaceChange(Consumer<String> listener) {
+        namespaceListeners.add(listener);
+    }
+
+    /** Whether the namespace carries {@code label}, written key=value. */
+    public boolean hasLabel(String namespace, String label) {
+        if (namespaces == null) {
+            return false;
+        }
+        int eq = label.indexOf('=');
+        String key = eq < 0 ? label : label.substring(0, eq);
+        String value = eq < 0 ? null : label.substring(eq + 1);
+        Namespace ns = namespaces.getStore().getByKey(namespace);
+        Map<String, String> labels = ns == null ? null : ns.getMetadata().getLabels();
+        return labels != null && labels.containsKey(key) && (value == null || value.equals(labels.get(key)));
+    }
+
+    private static <T> ResourceEventHandler<T> handler(Consumer<T> changed) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                changed.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T old, T obj) {
+                changed.accept(obj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean unknownFinalState) {
+                changed.accept(obj);
+            }
+        };
     }
 
     @Override

@@ -49,6 +49,38 @@ public interface DnsprobeConfig {
     /** The validating webhook. */
     Webhook webhook();
 
+    /** The audit of running workloads: a DnsReport per workload with a musl container. */
+    Audit audit();
+
+    interface Audit {
+        /** Audit at all (leader only). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** A full pass over every workload, and how long a name's verdict is reused before it is probed again. */
+        @WithDefault("1h")
+        Duration interval();
+
+        /**
+         * DNS queries per second the audit sends at most, resends included: no one-second window holds more.
+         * The cluster DNS serves every pod; the audit is a background check. DnsProbes are not counted here.
+         */
+        @WithDefault("20")
+        double maxQps();
+
+        /** Namespaces never audited, besides the operator's own. */
+        @WithDefault("kube-system")
+        java.util.List<String> excludedNamespaces();
+
+        /** A namespace with this label (key=value) is not audited. */
+        @WithDefault("dnsprobe.io/audit=disabled")
+        String optOutLabel();
+
+        /** Workloads judged at once; their names share the query cap. */
+        @WithDefault("8")
+        int concurrency();
+    }
+
     /** Reading images from their registries: which libc they carry, and which program they run. */
     Image image();
 

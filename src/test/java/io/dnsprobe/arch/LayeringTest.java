@@ -25,20 +25,25 @@ class LayeringTest {
             + "io\\.javaoperatorsdk)\\b");
 
     /** Package to what it must not use. */
-    private static final Map<String, Set<String>> FORBIDDEN = Map.of(
-            "resolver", Set.of("io.dnsprobe.probe", "io.dnsprobe.libc", "io.dnsprobe.image", "io.dnsprobe.workload", "server"),
-            "probe", Set.of("io.dnsprobe.libc", "io.dnsprobe.image", "io.dnsprobe.workload", "server"),
-            "libc", Set.of("io.dnsprobe.report", "io.dnsprobe.image", "io.dnsprobe.workload", "server"),
-            "report", Set.of("io.dnsprobe.image", "io.dnsprobe.workload", "server"),
-            "image", Set.of("io.dnsprobe.probe", "io.dnsprobe.report", "io.dnsprobe.resolver", "io.dnsprobe.workload", "server"),
-            "workload", Set.of("server"),
-            "server", Set.of("io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.certs"),
-            "operator", Set.of("io.dnsprobe.webhook", "io.dnsprobe.cli", "io.dnsprobe.certs"),
-            "webhook", Set.of("io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.certs"),
-            "certs", Set.of("io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.cli"));
+    private static final Map<String, Set<String>> FORBIDDEN = Map.ofEntries(
+            Map.entry("resolver", Set.of("io.dnsprobe.probe", "io.dnsprobe.libc", "io.dnsprobe.image", "io.dnsprobe.workload",
+                    "server")),
+            Map.entry("probe", Set.of("io.dnsprobe.libc", "io.dnsprobe.image", "io.dnsprobe.workload", "server")),
+            Map.entry("libc", Set.of("io.dnsprobe.report", "io.dnsprobe.image", "io.dnsprobe.workload", "server")),
+            Map.entry("report", Set.of("io.dnsprobe.image", "io.dnsprobe.workload", "server")),
+            Map.entry("image", Set.of("io.dnsprobe.probe", "io.dnsprobe.report", "io.dnsprobe.resolver", "io.dnsprobe.workload",
+                    "server")),
+            Map.entry("workload", Set.of("server")),
+            Map.entry("server", Set.of("io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.certs",
+                    "io.dnsprobe.audit")),
+            Map.entry("operator", Set.of("io.dnsprobe.webhook", "io.dnsprobe.cli", "io.dnsprobe.certs", "io.dnsprobe.audit")),
+            Map.entry("audit", Set.of("io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.certs")),
+            Map.entry("webhook", Set.of("io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.certs", "io.dnsprobe.audit")),
+            Map.entry("certs", Set.of("io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.audit")));
     /** What "server" stands for above: the servers' frameworks and packages, none of which the pure core may touch. */
     private static final Set<String> SERVER = Set.of("io.quarkus", "jakarta", "io.fabric8", "io.micrometer", "io.javaoperatorsdk",
-            "io.dnsprobe.server", "io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.certs", "io.dnsprobe.cli");
+            "io.dnsprobe.server", "io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.certs", "io.dnsprobe.cli",
+            "io.dnsprobe.audit");
 
     @Test
     void arrowsRunOneWay() throws IOException {

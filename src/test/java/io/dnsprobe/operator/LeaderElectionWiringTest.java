@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * server that answers JOSDK's SelfSubjectRulesReview: the LeaderElectionConfiguration bean is the one QOSDK
  * uses, with the production timings, the Lease is taken in the configured namespace before any status is
  * written, and the stop (at the end of the test) cancels the election without the exit that losing the
- * Lease would cause. The mock answers the SelfSubjectRulesReview with the lease verbs of the committed
+ * Lease would cause. The Leading event, which starts the audit, fires once, after the Lease was taken.
+ * The mock answers the SelfSubjectRulesReview with the lease verbs of the committed
  * Role and refuses (403) Lease requests that need another verb, as kube-apiserver does: renewals are JSON
  * merge PATCHes. Two replicas and failover: {@link LeaderElectionTest}.
  */
@@ -53,6 +54,9 @@ class LeaderElectionWiringTest {
     @InjectMockApi
     LoopbackDnsServer dns;
 
+    @jakarta.inject.Inject
+    LeadingRecorder leading;
+
     @Test
     void theApplicationTakesTheLeaseBeforeItWritesAnyStatus() {
         try (KubernetesClient admin = api.client("test-admin")) {
@@ -76,6 +80,11 @@ class LeaderElectionWiringTest {
             assertThat(api.statusWrites()).allMatch(w -> !w.at().isBefore(acquired));
             assertThat(api.leaseWrites()).extracting(MockApiServer.LeaseWrite::holder)
                     .containsOnly(lease.getSpec().getHolderIdentity());
+            // The cluster-wide work (the audit) starts on the Leading event: once, after the Lease was taken.
+            assertThat(leading.seen()).singleElement().satisfies(l -> {
+                assertThat(l.leading().identity()).isEqualTo(lease.getSpec().getHolderIdentity());
+                assertThat(l.at()).isAfterOrEqualTo(acquired);
+            });
             given().get("/q/health/ready").then().statusCode(200);
 
             // Renewals go through: the leader renews every retry period (2 s) with a JSON merge PATCH of the

@@ -1,0 +1,344 @@
+package io.dnsprobe.audit;
+
+import io.dnsprobe.api.DnsReport;
+import io.dnsprobe.api.DnsReportStatus;
+import io.dnsprobe.image.LibcDetector;
+import io.dnsprobe.probe.InFlightLimiter;
+import io.dnsprobe.probe.QueryPacer;
+import io.dnsprobe.server.ClusterState;
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Engine;
+import io.dnsprobe.server.ImageService;
+import io.dnsprobe.server.Leading;
+import io.dnsprobe.server.PodResolvers;
+import io.dnsprobe.workload.NameExtractor;
+import io.dnsprobe.workload.Workload;
+import io.dnsprobe.workload.WorkloadChecker;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The audit of what already runs (leader only): every workload outside the excluded namespaces is judged
+ * with the analysis the webhook and {@code check} use, and each one with a musl container gets a
+ * DnsReport; a change of its verdict to FAILS (or back) is an Event on the workload.
+ *
+ * <p>Work is queued by workload uid: a change to a workload, to a ConfigMap it reads, or to its namespace's
+ * opt-out label queues it at once; a full pass queues every workload each {@code dnsprobe.audit.interval}.
+ * A worker judges up to {@code concurrency} workloads at a time. Names are probed through
+ * {@link AuditVerdicts} (once per interval per name and resolv.conf, under the query cap).
+ */
+@ApplicationScoped
+public class Auditor {
+    private static final Logger LOG = Logger.getLogger(Auditor.class);
+    /** musl's defaults: the audit asks as the pods do. */
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
+    /** How long judging one workload may take (its images are read to the end, bounded by the inspector). */
+    private static final Duration WORKLOAD_BUDGET = Duration.ofMinutes(10);
+
+    static final String FAILURE = "MuslDnsFailure";
+    static final String RESOLVED = "MuslDnsResolved";
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    DnsprobeConfig config;
+
+    @Inject
+    Engine engine;
+
+    @Inject
+    PodResolvers podResolvers;
+
+    @Inject
+    ImageService images;
+
+    @Inject
+    ClusterState cluster;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, AuditedWorkload> workloads = new ConcurrentHashMap<>();
+    /** Workloads whose latest report has a failing name (by uid): an Event is written when this changes. */
+    private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+    private final Map<String, WorkloadVerdict> verdicts = new ConcurrentHashMap<>();
+    private final Set<String> queued = new LinkedHashSet<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean started;
+    private ScheduledExecutorService worker;
+    private WorkloadWatch watch;
+    private QueryPacer pacer;
+    private AuditVerdicts nameVerdicts;
+    private AuditImages auditImages;
+    private ReportWriter writer;
+    private LibcDetector detector;
+    private InFlightLimiter inFlight;
+    private AuditMetrics metrics;
+    private String ownNamespace;
+    private volatile long passStarted;
+
+    /** What the audit last concluded for a workload, for the metrics: its libc and its verdict. */
+    record WorkloadVerdict(String libc, String verdict) {
+    }
+
+    void onLeading(@Observes Leading leading) {
+        if (!config.audit().enabled()) {
+            LOG.info("audit disabled (dnsprobe.audit.enabled=false)");
+            return;
+        }
+        start();
+    }
+
+    synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        ownNamespace = client.getNamespace();
+        pacer = new QueryPacer(config.audit().maxQps());
+        nameVerdicts = new AuditVerdicts((ns, dns) -> podResolvers.of(ns, dns, QUERY_TIMEOUT), engine.prober().paced(pacer),
+                config.audit().interval());
+        auditImages = new AuditImages(images);
+        writer = new ReportWriter(client);
+        detector = new LibcDetector(config.webhook().imageRules());
+        inFlight = new InFlightLimiter(Math.max(1, config.audit().concurrency()));
+        metrics = new AuditMetrics(registry, pacer, verdicts);
+        worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dnsprobe-audit");
+            t.setDaemon(true);
+            return t;
+        });
+        seedFromReports();
+        cluster.onConfigMapChange(this::configMapChanged);
+        cluster.onNamespaceChange(this::namespaceChanged);
+        watch = new WorkloadWatch();
+        watch.start(client, new WorkloadWatch.Listener() {
+            @Override
+            public void changed(AuditedWorkload w) {
+                AuditedWorkload before = workloads.put(w.uid(), w);
+                if (before == null || !before.equals(w)) {
+                    enqueue(w.uid());
+                }
+            }
+
+            @Override
+            public void gone(String uid) {
+                AuditedWorkload w = workloads.remove(uid);
+                if (w != null) {
+                    worker.execute(() -> forget(w));
+                }
+            }
+        });
+        long interval = config.audit().interval().toMillis();
+        worker.scheduleWithFixedDelay(this::fullPass, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.infof("audit started: every %s, at most %s queries per second; excluded namespaces %s, %s and those labelled %s",
+                config.audit().interval(), config.audit().maxQps(), config.audit().excludedNamespaces(), ownNamespace,
+                config.audit().optOutLabel());
+    }
+
+    void stop(@Observes @Priority(1) ShutdownEvent event) {
+        synchronized (this) {
+            if (!started) {
+                return;
+            }
+            started = false;
+        }
+        watch.stop();
+        worker.shutdownNow();
+        metrics.close();
+        pacer.close();
+    }
+
+    /** Who failed before this replica led: a new leader must not repeat their Events. */
+    private void seedFromReports() {
+        try {
+            for (DnsReport r : client.resources(DnsReport.class).inAnyNamespace().list().getItems()) {
+                if (r.getSpec() != null && r.getSpec().workload() != null && r.getStatus() != null && r.getStatus().fails() != null) {
+                    failing.put(r.getSpec().workload().uid(), r.getStatus().fails() > 0);
+                }
+            }
+        } catch (KubernetesClientException e) {
+            LOG.debugf("could not list DnsReports (%s); Events may repeat once", e.getMessage());
+        }
+    }
+
+    private void fullPass() {
+        passStarted = System.nanoTime();
+        nameVerdicts.prune();
+        workloads.keySet().forEach(this::enqueue);
+    }
+
+    private void configMapChanged(String namespace, String name) {
+        for (AuditedWorkload w : workloads.values()) {
+            if (w.namespace().equals(namespace) && w.workload().containers().stream().anyMatch(c -> reads(c, name))) {
+                enqueue(w.uid());
+            }
+        }
+    }
+
+    private static boolean reads(Workload.Container c, String configMap) {
+        return c.envFromConfigMaps().contains(configMap) || c.env().stream().anyMatch(e -> configMap.equals(e.configMap()));
+    }
+
+    private void namespaceChanged(String namespace) {
+        workloads.values().stream().filter(w -> w.namespace().equals(namespace)).forEach(w -> enqueue(w.uid()));
+    }
+
+    private void enqueue(String uid) {
+        synchronized (queued) {
+            if (!queued.add(uid)) {
+                return;
+            }
+        }
+        worker.execute(this::drain);
+    }
+
+    /** Hands queued workloads to the limiter; one under way is queued again only after it is done. */
+    private void drain() {
+        List<String> next = new ArrayList<>();
+        synchronized (queued) {
+            for (var it = queued.iterator(); it.hasNext(); ) {
+                String uid = it.next();
+                if (running.add(uid)) {
+                    next.add(uid);
+                    it.remove();
+                }
+            }
+        }
+        for (String uid : next) {
+            inFlight.submit(() -> audit(uid)).whenComplete((v, e) -> {
+                running.remove(uid);
+                if (e != null) {
+                    LOG.warnf(e, "audit of workload %s failed", uid);
+                }
+                boolean more;
+                synchronized (queued) {
+                    more = queued.contains(uid);
+                }
+                if (more) {
+                    worker.execute(this::drain);
+                }
+                passDone();
+            });
+        }
+    }
+
+    private void passDone() {
+        long started = passStarted;
+        if (started != 0 && running.isEmpty()) {
+            synchronized (queued) {
+                if (!queued.isEmpty()) {
+                    return;
+                }
+            }
+            passStarted = 0;
+            metrics.passDone(Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** Judges one workload and writes what changed. */
+    CompletableFuture<Void> audit(String uid) {
+        AuditedWorkload w = workloads.get(uid);
+        if (w == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (excluded(w.namespace())) {
+            forget(w);
+            return CompletableFuture.completedFuture(null);
+        }
+        LOG.debugf("auditing %s %s/%s", w.kind(), w.namespace(), w.name());
+        return WorkloadChecker.checkAsync(w.workload(), w.namespace(), detector, auditImages, cluster, nameVerdicts,
+                WORKLOAD_BUDGET, Integer.MAX_VALUE).toCompletableFuture().thenAccept(result -> conclude(w, result));
+    }
+
+    private void conclude(AuditedWorkload w, WorkloadChecker.Result result) {
+        LOG.debugf("audited %s %s/%s: %d findings, %d unknown; %s", w.kind(), w.namespace(), w.name(), result.findings().size(),
+                result.unknown().size(), result.containers());
+        if (!w.equals(workloads.get(w.uid()))) {
+            return; // changed or gone meanwhile: the newer version is queued
+        }
+        Map<String, Set<String>> names = new LinkedHashMap<>();
+        for (int i = 0; i < result.containers().size(); i++) {
+            if (result.containers().get(i).libc().usesMusl()) {
+                Workload.Container c = w.workload().containers().get(i);
+                names.put(c.name(), NameExtractor.names(c, w.namespace(), w.workload().annotations(), cluster));
+            }
+        }
+        Optional<DnsReportStatus> status = ReportBuilder.build(result, names, Instant.now());
+        if (status.isEmpty()) {
+            verdicts.put(w.uid(), new WorkloadVerdict(libcOf(result), "not_musl"));
+            forgetReport(w);
+            return;
+        }
+        DnsReportStatus s = status.get();
+        verdicts.put(w.uid(), new WorkloadVerdict(s.libc(), s.fails() > 0 ? "fails" : s.partial() > 0 ? "partial"
+                : s.unknown() > 0 ? "unknown" : "ok"));
+        try {
+            writer.write(w, s);
+            boolean failsNow = s.fails() > 0;
+            Boolean before = failing.put(w.uid(), failsNow);
+            if (failsNow && !Boolean.TRUE.equals(before)) {
+                writer.event(w, "Warning", FAILURE, s.summary() + " (kubectl get dnsreport " + w.reportName() + " -n "
+                        + w.namespace() + " -o yaml)");
+            } else if (!failsNow && Boolean.TRUE.equals(before)) {
+                writer.event(w, "Normal", RESOLVED, "no name fails on musl any more: " + s.summary());
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("could not write the DnsReport of %s %s/%s: %s", w.kind(), w.namespace(), w.name(), e.getMessage());
+            enqueueLater(w.uid());
+        }
+    }
+
+    private static String libcOf(WorkloadChecker.Result result) {
+        return result.containers().isEmpty() ? "none" : result.containers().get(0).libc().libc().label();
+    }
+
+    private void enqueueLater(String uid) {
+        worker.schedule(() -> enqueue(uid), 30, TimeUnit.SECONDS);
+    }
+
+    private void forget(AuditedWorkload w) {
+        verdicts.remove(w.uid());
+        forgetReport(w);
+    }
+
+    /** Deletes the report if one was written (or found at start); a glibc workload costs no API call. */
+    private void forgetReport(AuditedWorkload w) {
+        if (failing.remove(w.uid()) == null) {
+            return;
+        }
+        try {
+            writer.delete(w.namespace(), w.reportName());
+        } catch (KubernetesClientException e) {
+            LOG.debugf("could not delete the DnsReport of %s/%s (its ownerReference removes it with the workload): %s",
+                    w.namespace(), w.name(), e.getMessage());
+        }
+    }
+
+    boolean excluded(String namespace) {
+        return namespace.equals(ownNamespace) || config.audit().excludedNamespaces().contains(namespace)
+                || cluster.hasLabel(namespace, config.audit().optOutLabel());
+    }
+}
