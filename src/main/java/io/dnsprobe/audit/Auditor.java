@@ -133,6 +133,7 @@ public class Auditor {
         seedFromReports();
         cluster.onConfigMapChange(this::configMapChanged);
         cluster.onNamespaceChange(this::namespaceChanged);
+        images.onRepushed(this::imageRepushed);
         watch = new WorkloadWatch();
         watch.start(client, new WorkloadWatch.Listener() {
             @Override
@@ -200,6 +201,24 @@ public class Auditor {
 
     private static boolean reads(Workload.Container c, String configMap) {
         return c.envFromConfigMaps().contains(configMap) || c.env().stream().anyMatch(e -> configMap.equals(e.configMap()));
+    }
+
+    /** A tag that running Pods now show at another digest (pushed again): its workloads are judged again. */
+    private void imageRepushed(String image) {
+        for (AuditedWorkload w : workloads.values()) {
+            if (w.workload().containers().stream().anyMatch(c -> image.equals(canonical(c.image())))) {
+                enqueue(w.uid());
+            }
+        }
+    }
+
+    /** The image as references print it (docker.io/library/alpine:3.16 for alpine:3.16); as written if it does not parse. */
+    private static String canonical(String image) {
+        try {
+            return io.dnsprobe.image.ImageRef.parse(image).toString();
+        } catch (RuntimeException e) {
+            return image;
+        }
     }
 
     private void namespaceChanged(String namespace) {
@@ -270,7 +289,10 @@ public class Auditor {
         }
         LOG.debugf("auditing %s %s/%s", w.kind(), w.namespace(), w.name());
         return WorkloadChecker.checkAsync(w.workload(), w.namespace(), detector, auditImages, cluster, nameVerdicts,
-                WORKLOAD_BUDGET, Integer.MAX_VALUE).toCompletableFuture().thenAccept(result -> conclude(w, result));
+                WORKLOAD_BUDGET, Integer.MAX_VALUE).toCompletableFuture()
+                // On the audit's own thread: the analysis completes on the DNS engine's or an image reader's
+                // thread, and writing a report blocks on the API server.
+                .thenAcceptAsync(result -> conclude(w, result), worker);
     }
 
     private void conclude(AuditedWorkload w, WorkloadChecker.Result result) {
@@ -298,13 +320,15 @@ public class Auditor {
         try {
             writer.write(w, s);
             boolean failsNow = s.fails() > 0;
-            Boolean before = failing.put(w.uid(), failsNow);
+            Boolean before = failing.get(w.uid());
             if (failsNow && !Boolean.TRUE.equals(before)) {
                 writer.event(w, "Warning", FAILURE, s.summary() + " (kubectl get dnsreport " + w.reportName() + " -n "
                         + w.namespace() + " -o yaml)");
             } else if (!failsNow && Boolean.TRUE.equals(before)) {
                 writer.event(w, "Normal", RESOLVED, "no name fails on musl any more: " + s.summary());
             }
+            // Only once the Event is out: a refused one is posted when the audit is retried.
+            failing.put(w.uid(), failsNow);
         } catch (KubernetesClientException e) {
             LOG.warnf("could not write the DnsReport of %s %s/%s: %s", w.kind(), w.namespace(), w.name(), e.getMessage());
             enqueueLater(w.uid());

@@ -3,17 +3,14 @@ package io.dnsprobe.audit;
 import io.dnsprobe.api.DnsReport;
 import io.dnsprobe.api.DnsReportSpec;
 import io.dnsprobe.api.DnsReportStatus;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.dnsprobe.server.EventPoster;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes what the audit found where people look: the DnsReport (owned by its workload, so the garbage
@@ -24,10 +21,11 @@ final class ReportWriter {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
     private final KubernetesClient client;
-    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
+    private final EventPoster events;
 
     ReportWriter(KubernetesClient client) {
         this.client = client;
+        this.events = new EventPoster(client, COMPONENT);
     }
 
     /** Creates or updates the report; its status is patched only when it differs from what is there. */
@@ -63,22 +61,7 @@ final class ReportWriter {
 
     /** A core/v1 Event on the workload, as {@code kubectl describe deployment} shows it. */
     void event(AuditedWorkload w, String type, String reason, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        client.v1().events().inNamespace(w.namespace()).resource(new EventBuilder()
-                .withNewMetadata()
-                .withName(w.name() + "." + Long.toHexString(sequence.incrementAndGet()))
-                .withNamespace(w.namespace())
-                .endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(w.apiVersion()).withKind(w.kind())
-                        .withName(w.name()).withNamespace(w.namespace()).withUid(w.uid()).build())
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withCount(1)
-                .withNewSource().withComponent(COMPONENT).endSource()
-                .withReportingComponent(COMPONENT)
-                .build()).create();
+        events.post(new ObjectReferenceBuilder().withApiVersion(w.apiVersion()).withKind(w.kind()).withName(w.name())
+                .withNamespace(w.namespace()).withUid(w.uid()).build(), type, reason, message);
     }
 }

@@ -237,10 +237,19 @@ public final class ImageInspector implements AutoCloseable {
     }
 
     /** Records which digest a tag had, as a running Pod's {@code imageID} tells. */
-    public void learnDigest(ImageRef tagged, String digest, Platform platform) {
+    /**
+     * Pins a tag to the digest a running Pod was pulled at.
+     *
+     * @return whether the tag was known at another digest before (it was pushed again)
+     */
+    public boolean learnDigest(ImageRef tagged, String digest, Platform platform) {
         if (tagged.digest() == null && Digests.isSha256(digest)) {
-            tags.put(key(tagged.toString(), platform), digest);
+            String key = key(tagged.toString(), platform == null ? defaultPlatform : platform);
+            String before = tags.get(key);
+            tags.put(key, digest);
+            return before != null && !before.equals(digest);
         }
+        return false;
     }
 
     /**

@@ -1,15 +1,12 @@
 package io.dnsprobe.operator;
 
 import io.dnsprobe.api.DnsProbe;
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.dnsprobe.server.EventPoster;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /** Posts core/v1 Events on a DnsProbe, as {@code kubectl describe} shows them. Never fails a reconciliation. */
@@ -17,40 +14,33 @@ import org.jboss.logging.Logger;
 public class EventRecorder {
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     private static final String COMPONENT = "dnsprobe-operator";
-    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
 
     @Inject
     KubernetesClient client;
 
+    private EventPoster poster;
+
     public void record(DnsProbe resource, VerdictEvents.EventSpec event) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String ns = resource.getMetadata().getNamespace();
         try {
-            client.v1().events().inNamespace(ns).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(resource.getMetadata().getName() + "." + Long.toHexString(sequence.incrementAndGet()))
+            poster().post(new ObjectReferenceBuilder()
+                    .withApiVersion(resource.getApiVersion())
+                    .withKind(resource.getKind())
+                    .withName(resource.getMetadata().getName())
                     .withNamespace(ns)
-                    .endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder()
-                            .withApiVersion(resource.getApiVersion())
-                            .withKind(resource.getKind())
-                            .withName(resource.getMetadata().getName())
-                            .withNamespace(ns)
-                            .withUid(resource.getMetadata().getUid())
-                            .withResourceVersion(resource.getMetadata().getResourceVersion())
-                            .build())
-                    .withType(event.type())
-                    .withReason(event.reason().name())
-                    .withMessage(event.message().length() > 1024 ? event.message().substring(0, 1021) + "..." : event.message())
-                    .withFirstTimestamp(now)
-                    .withLastTimestamp(now)
-                    .withCount(1)
-                    .withNewSource().withComponent(COMPONENT).endSource()
-                    .withReportingComponent(COMPONENT)
-                    .build()).create();
+                    .withUid(resource.getMetadata().getUid())
+                    .withResourceVersion(resource.getMetadata().getResourceVersion())
+                    .build(), event.type(), event.reason().name(), event.message());
         } catch (KubernetesClientException e) {
             LOG.warnf("could not record event %s on %s/%s: %s", event.reason(), ns, resource.getMetadata().getName(),
                     e.getMessage());
         }
+    }
+
+    private synchronized EventPoster poster() {
+        if (poster == null) {
+            poster = new EventPoster(client, COMPONENT);
+        }
+        return poster;
     }
 }

@@ -8,12 +8,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.Collector;
 import io.prometheus.client.GaugeMetricFamily;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,9 +44,6 @@ public class ProbeMetrics {
     @Inject
     MeterRegistry registry;
 
-    @Inject
-    Instance<PrometheusMeterRegistry> prometheus;
-
     private final Map<ResourceID, List<Row>> rows = new ConcurrentHashMap<>();
     private final Map<ResourceID, Set<Meter.Id>> meters = new ConcurrentHashMap<>();
 
@@ -75,14 +71,21 @@ public class ProbeMetrics {
     record Row(Family family, List<String> labels, double value) {
     }
 
-    @PostConstruct
-    void registerCollector() {
-        if (prometheus.isResolvable()) {
-            new Rows().register(prometheus.get().getPrometheusRegistry());
+    private boolean collecting;
+
+    /** Once, on the first round: the collector goes into the Prometheus registry behind /q/metrics, if there is one. */
+    private void collect() {
+        if (collecting) {
+            return;
         }
+        collecting = true;
+        List<MeterRegistry> all = registry instanceof CompositeMeterRegistry c ? List.copyOf(c.getRegistries()) : List.of(registry);
+        all.stream().filter(PrometheusMeterRegistry.class::isInstance).map(PrometheusMeterRegistry.class::cast).findFirst()
+                .ifPresent(p -> new Rows().register(p.getPrometheusRegistry()));
     }
 
     public synchronized void record(ResourceID id, ProbeRound round) {
+        collect();
         String namespace = id.getNamespace().orElse("");
         String probe = id.getName();
         Map<List<Object>, Row> latest = new LinkedHashMap<>();

@@ -109,8 +109,17 @@ public class ImageService {
                 .thenCompose(auths -> inspector.inspect(ref, p, auths, priority));
     }
 
+    private final java.util.List<java.util.function.Consumer<String>> repushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public void learnDigest(ImageRef tagged, String digest, Platform p) {
-        inspector.learnDigest(tagged, digest, p);
+        if (inspector.learnDigest(tagged, digest, p)) {
+            repushed.forEach(l -> l.accept(tagged.toString()));
+        }
+    }
+
+    /** Calls {@code listener} with an image (as its tag reads) when running Pods show it now stands for another digest. */
+    public void onRepushed(java.util.function.Consumer<String> listener) {
+        repushed.add(listener);
     }
 
     ImageInspector inspector() {

@@ -304,4 +304,20 @@ class AuditTest {
         await().atMost(WAIT).until(() -> client.resources(DnsReport.class).inNamespace("team-b").list().getItems().isEmpty());
         assertThat(report("team-a", "deployment-orders")).isPresent();
     }
+
+    @Test
+    @Order(4)
+    void aTagPushedAgainIsJudgedAgainOnceARunningPodShowsTheNewDigest() throws Exception {
+        // CI pushes orders:1.4 again, now on a Debian base; a Pod of the Deployment pulled the new digest.
+        String digest = new ImagePusher(Setup.registry).push("acme/orders", "1.4", TestImages.image("debian/base:12"));
+        client.resource(new PodBuilder().withNewMetadata().withName("orders-5d4f-abcde").withNamespace("team-a")
+                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+                        .withName("orders-5d4f").withUid("rs-uid").withController(true).build()).endMetadata()
+                .withSpec(spec(image("acme/orders:1.4"), Map.of("DB_URL", BIG_URL)))
+                .withNewStatus().addNewContainerStatus().withName("app").withImage(image("acme/orders:1.4"))
+                .withImageID(image("acme/orders") + "@" + digest).endContainerStatus().endStatus()
+                .build()).create();
+        // glibc now: the workload is no longer at risk and its report goes.
+        await().atMost(WAIT).until(() -> report("team-a", "deployment-orders").isEmpty());
+    }
 }
