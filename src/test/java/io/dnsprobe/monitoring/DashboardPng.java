@@ -187,6 +187,11 @@ public final class DashboardPng {
             }
         }
         chart.draw(g, area);
+        if (data.getSeriesCount() == 0) {
+            g.setColor(Color.GRAY);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+            g.drawString("No data", (int) area.getCenterX() - 25, (int) area.getCenterY());
+        }
     }
 
     private static String unitLabel(String unit) {

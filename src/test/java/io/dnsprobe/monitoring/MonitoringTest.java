@@ -355,8 +355,13 @@ class MonitoringTest {
         Instant half = Instant.now().plus(length.dividedBy(2));
         boolean added = false;
         int i = 0;
+        String registry = Servers.registry.host();
         while (Instant.now().isBefore(end)) {
-            reviews();
+            review(registry + "/acme/orders:1.4", "big.test.example", "CREATE", "musl-1.2.3");
+            review(registry + "/acme/orders:1.4", "small.test.example", i % 3 == 0 ? "DELETE" : "CREATE", null);
+            if (i % 4 == 0) {
+                review(registry + "/acme/missing:1", "small.test.example", "CREATE", null);
+            }
             if (i % 8 == 0) {
                 // CI pushes a tag per deploy: a new tag is a new read (the layers are known).
                 String tag = "1.4." + i;
