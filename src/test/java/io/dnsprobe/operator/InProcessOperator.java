@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ final class InProcessOperator implements AutoCloseable {
         ProbeMetrics metrics = new ProbeMetrics();
         EventRecorder events = new EventRecorder();
         inject(List.of(reconciler, runner, new ProbeRounds(), metrics, events, sweeper, engine,
-                new ClusterDnsEndpoints(), config, client, registry));
+                new ClusterDnsEndpoints(), config, client, registry, noPrometheusRegistry()));
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false) // quarkus.operator-sdk.enable-ssa=false
                 .withStopOnInformerErrorDuringStartup(false)
@@ -144,6 +146,20 @@ final class InProcessOperator implements AutoCloseable {
                         "in-process-operator", 100))
                 .build()
                 .getConfigMapping(DnsprobeConfig.class);
+    }
+
+    /**
+     * ProbeMetrics's {@code Instance<PrometheusMeterRegistry>}, unresolvable: a replica's registry is a
+     * SimpleMeterRegistry, so the per-name collector is not registered (nothing here scrapes it).
+     */
+    private static Instance<?> noPrometheusRegistry() {
+        java.lang.reflect.InvocationHandler unresolvable = (proxy, method, args) -> {
+            if (method.getName().equals("isResolvable")) {
+                return false;
+            }
+            throw new UnsupportedOperationException(method.getName());
+        };
+        return (Instance<?>) Proxy.newProxyInstance(Instance.class.getClassLoader(), new Class<?>[] {Instance.class}, unresolvable);
     }
 
     /** Sets every {@code @Inject} field of each object to the one object of the field's type in {@code beans}. */
