@@ -91,10 +91,13 @@ class MonitoringTest {
                 throw new IllegalStateException(e);
             }
             // Inline probes of the webhook go to NSD, never to this machine's resolver.
+            // The audit runs too (its alerts and panels), on the same servers and registry, with a higher query cap.
             return Map.of("dnsprobe.webhook.servers", nsd.address().toString(),
                     "dnsprobe.image.enabled", "true",
                     "dnsprobe.image.insecure-registries", registry.host(),
-                    "dnsprobe.image.failure-ttl", "0s");
+                    "dnsprobe.image.failure-ttl", "0s",
+                    "dnsprobe.audit.enabled", "true",
+                    "dnsprobe.audit.max-qps", "200");
         }
 
         @Override
@@ -235,7 +238,18 @@ class MonitoringTest {
             // A server that answers nothing: the unreachable count the rules and the dashboard use.
             create("down", DnsProbeSpec.of(List.of("small")).withServers(List.of("127.0.0.1:" + closedPort())));
             reviews();
+            // A running workload the audit finds failing: the Deployment the warned review was about.
+            client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("orders")
+                    .withNamespace(NAMESPACE).endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "orders")
+                    .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "orders").endMetadata().withNewSpec()
+                    .addNewContainer().withName("app").withImage(Servers.registry.host() + "/acme/orders:1.4").addNewEnv()
+                    .withName("DB_URL").withValue("jdbc:postgresql://big.test.example:5432/orders").endEnv().endContainer()
+                    .endSpec().endTemplate().endSpec().build()).create();
         }
+        // The audit's gauge is refreshed every 5 s: wait for the workload to be counted as failing.
+        java.util.regex.Pattern failing = java.util.regex.Pattern.compile("dnsprobe_audit_workloads\\{libc=\"musl 1\\.2\\.3[^\"]*\",verdict=\"fails\",?} 1\\.0");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> failing.matcher(given().get("/q/metrics")
+                .then().extract().asString()).find());
         DnsProbeStatus[] last = new DnsProbeStatus[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             DnsProbe p = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get();
