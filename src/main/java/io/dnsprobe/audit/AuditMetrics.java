@@ -24,7 +24,10 @@ import java.util.stream.Collectors;
  * </ul>
  */
 final class AuditMetrics {
+    private final MeterRegistry registry;
     private final Timer pass;
+    private final FunctionCounter queries;
+    private final FunctionCounter waits;
     private final MultiGauge byVerdict;
     private final Map<String, Auditor.WorkloadVerdict> verdicts;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -34,12 +37,13 @@ final class AuditMetrics {
     });
 
     AuditMetrics(MeterRegistry registry, QueryPacer pacer, Map<String, Auditor.WorkloadVerdict> verdicts) {
+        this.registry = registry;
         this.verdicts = verdicts;
         pass = Timer.builder("dnsprobe.audit.pass.duration").description("Time for a full audit pass over every workload")
                 .register(registry);
-        FunctionCounter.builder("dnsprobe.audit.queries", pacer, QueryPacer::sent)
+        queries = FunctionCounter.builder("dnsprobe.audit.queries", pacer, QueryPacer::sent)
                 .description("DNS queries the audit sent, resends included").register(registry);
-        FunctionCounter.builder("dnsprobe.audit.qps.cap.waits", pacer, QueryPacer::waited)
+        waits = FunctionCounter.builder("dnsprobe.audit.qps.cap.waits", pacer, QueryPacer::waited)
                 .description("Audit queries that waited for a slot under dnsprobe.audit.max-qps").register(registry);
         byVerdict = MultiGauge.builder("dnsprobe.audit.workloads")
                 .description("Audited workloads by libc and verdict").register(registry);
@@ -60,7 +64,16 @@ final class AuditMetrics {
                 .collect(Collectors.toList()), true);
     }
 
+    /**
+     * Removes the meters: they read a pacer and a map of this audit only, and an existing meter of the same
+     * name would be handed to the next audit in this JVM (tests start the application several times) still
+     * reading the old, collected pacer.
+     */
     void close() {
         refresher.shutdownNow();
+        byVerdict.register(java.util.List.of(), true);
+        for (io.micrometer.core.instrument.Meter m : new io.micrometer.core.instrument.Meter[] {pass, queries, waits}) {
+            registry.remove(m);
+        }
     }
 }

@@ -98,6 +98,10 @@ public class ApiServerCheck {
         String version;
         try {
             version = askVersion();
+        } catch (InterruptedException e) {
+            // The check's thread is stopped (the application stops): the API server said nothing either way.
+            Thread.currentThread().interrupt();
+            return;
         } catch (Exception e) {
             changed(false, rootMessage(e));
             return;
