@@ -14,6 +14,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +33,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ApiServerCheck {
     private static final Logger LOG = Logger.getLogger(ApiServerCheck.class);
+    static final int MAX_VERSION_BYTES = 64 * 1024;
 
     /**
      * What the latest check found.
@@ -115,23 +118,38 @@ public class ApiServerCheck {
                 .uri(URLUtils.join(url(), "version"))
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
-        HttpResponse<String> response;
+        HttpResponse<InputStream> response;
         try {
-            response = http.sendAsync(request, String.class).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            response = http.sendAsync(request, InputStream.class).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new TimeoutException("no answer within " + timeout.toMillis() + "ms");
         }
-        int code = response.code();
-        if (code >= 500) {
-            throw new IllegalStateException("HTTP " + code);
+        try (InputStream body = response.body()) {
+            int code = response.code();
+            if (code >= 500) {
+                throw new IllegalStateException("HTTP " + code);
+            }
+            if (code != 200) {
+                // Reachable all the same: it answered (a 401/403 here is a credentials problem the operator's
+                // own requests will report).
+                return "HTTP " + code;
+            }
+            return version(body == null ? new byte[0] : body.readNBytes(MAX_VERSION_BYTES + 1));
         }
-        if (code != 200) {
-            // Reachable all the same: it answered (a 401/403 here is a credentials problem the operator's
-            // own requests will report).
-            return "HTTP " + code;
+    }
+
+    /**
+     * The version document is a few hundred bytes; anything past {@link #MAX_VERSION_BYTES} is not one (a proxy's
+     * page, or the fabric8 mock's CRUD mode, which answers {@code /version} with every object it holds: 21 MB
+     * every 5 s in the soak) and is neither buffered nor parsed.
+     */
+    private String version(byte[] bytes) {
+        if (bytes.length > MAX_VERSION_BYTES) {
+            return "version not readable (over " + MAX_VERSION_BYTES / 1024 + " KiB)";
         }
         try {
-            VersionInfo info = client.getKubernetesSerialization().unmarshal(response.body(), VersionInfo.class);
+            VersionInfo info = client.getKubernetesSerialization()
+                    .unmarshal(new String(bytes, StandardCharsets.UTF_8), VersionInfo.class);
             return info.getMajor() + "." + info.getMinor();
         } catch (RuntimeException e) {
             return "version not readable";
