@@ -144,6 +144,10 @@ class KustomizeRenderTest {
         return -1;
     }
 
+    private static List<String> jvmFlags(String javaToolOptions) {
+        return java.util.Arrays.stream(javaToolOptions.trim().split("\\s+")).filter(o -> o.startsWith("-XX:")).toList();
+    }
+
     private static String env(JsonNode deployment, String name) {
         for (JsonNode e : deployment.at("/spec/template/spec/containers/0/env")) {
             if (e.path("name").asText().equals(name)) {
@@ -317,6 +321,9 @@ class KustomizeRenderTest {
         }
         assertThat(cert.at("/spec/secretName").asText()).isEqualTo(secret);
         assertThat(env(d, "JAVA_TOOL_OPTIONS")).contains("/etc/dnsprobe/tls/tls.crt");
+        // The overlay replaces JAVA_TOOL_OPTIONS whole: the JVM's memory settings must survive that.
+        assertThat(jvmFlags(env(d, "JAVA_TOOL_OPTIONS"))).isEqualTo(jvmFlags(env(one(OBJECTS, "Deployment"), "JAVA_TOOL_OPTIONS")))
+                .contains("-XX:MaxRAMPercentage=60", "-XX:TrimNativeHeapInterval=60000");
         assertThat(d.at("/spec/template/spec/containers/0/volumeMounts").toString()).contains("/etc/dnsprobe/tls");
         assertThat(cert.at("/spec/dnsNames/0").asText())
                 .isEqualTo(svc.at("/metadata/name").asText() + "." + svc.at("/metadata/namespace").asText() + ".svc");

@@ -59,20 +59,26 @@ class ApiServerCheckTest {
         server.stop(0);
     }
 
-    private ApiServerCheck.State checkOnce() {
-        check = new ApiServerCheck();
+    /** A check as CDI would build it, for {@code client}, outside Quarkus. */
+    static ApiServerCheck configured(KubernetesClient client, Duration interval, Duration timeout) {
+        ApiServerCheck check = new ApiServerCheck();
         check.client = client;
         check.config = new OperatorAvailabilityConfig.ApiServer() {
             @Override
             public Duration checkInterval() {
-                return Duration.ofHours(1);
+                return interval;
             }
 
             @Override
             public Duration checkTimeout() {
-                return Duration.ofSeconds(5);
+                return timeout;
             }
         };
+        return check;
+    }
+
+    private ApiServerCheck.State checkOnce() {
+        check = configured(client, Duration.ofHours(1), Duration.ofSeconds(5));
         check.onStart(null);
         await().atMost(Duration.ofSeconds(20)).until(() -> check.state().reachable() != null);
         return check.state();

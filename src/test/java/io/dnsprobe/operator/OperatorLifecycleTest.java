@@ -65,20 +65,7 @@ class OperatorLifecycleTest {
     }
 
     private static ApiServerCheck check(KubernetesClient client) {
-        ApiServerCheck check = new ApiServerCheck();
-        check.client = client;
-        check.config = new OperatorAvailabilityConfig.ApiServer() {
-            @Override
-            public Duration checkInterval() {
-                return Duration.ofMillis(200);
-            }
-
-            @Override
-            public Duration checkTimeout() {
-                return Duration.ofSeconds(1);
-            }
-        };
-        return check;
+        return ApiServerCheckTest.configured(client, Duration.ofMillis(200), Duration.ofSeconds(1));
     }
 
     private static List<String> describe(List<LogRecord> records) {
