@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -85,7 +86,10 @@ class CertificateReloadTest {
         String certPem = decode(secret.getData().get("tls.crt"));
         X509Certificate ca = Certificates.parseCertificate(caPem);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        // A handshake that arrives while the listener swaps certificates can be dropped: Vert.x 4.5 accepts it
+        // before the new SSL context is ready and fails on it (NullPointerException in TCPServerBase, seen in a
+        // CI run). Such a handshake is retried here, as a client would; the one after the swap must succeed.
+        await().atMost(Duration.ofSeconds(30)).ignoreException(SSLHandshakeException.class).untilAsserted(() ->
                 assertThat(served()).isEqualTo(Certificates.parseCertificate(certPem)));
         served().verify(ca.getPublicKey());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decode(client.admissionRegistration().v1()
