@@ -1,5 +1,6 @@
 package io.dnsprobe.certs;
 
+import io.dnsprobe.testing.MockCrds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * caBundle gets the CA that signed it.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
 @QuarkusTestResource(value = CertificateReloadTest.Managed.class, restrictToAnnotatedClass = true)
 class CertificateReloadTest {
     static final Path DIR = Path.of("target", "test-managed-tls").toAbsolutePath();

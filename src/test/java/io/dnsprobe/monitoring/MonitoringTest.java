@@ -1,5 +1,6 @@
 package io.dnsprobe.monitoring;
 
+import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,7 +56,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * rounds going for that long and draws the dashboard from this Prometheus into that file.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
 @QuarkusTestResource(value = MonitoringTest.Servers.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringTest {

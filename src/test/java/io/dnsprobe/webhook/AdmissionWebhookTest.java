@@ -1,5 +1,6 @@
 package io.dnsprobe.webhook;
 
+import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * probe sees what an Alpine pod behind such a server would.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
 @QuarkusTestResource(value = AdmissionWebhookTest.Dns.class, restrictToAnnotatedClass = true)
 class AdmissionWebhookTest {
     private static final ObjectMapper JSON = new ObjectMapper();
