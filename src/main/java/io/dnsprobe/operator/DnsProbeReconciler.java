@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.inject.Inject;
+import io.vertx.core.http.HttpClosedException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -137,13 +138,16 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
 
     /**
      * Refusals that go away by themselves: a conflict, throttling, a server error, or no connection at all
-     * (no HTTP code, an I/O cause: the client gave up connecting). A 4xx other than 409 and 429 is a real error.
+     * (no HTTP code, an I/O cause: the client gave up connecting; or the connection closed under the request,
+     * which the Vert.x client reports as an {@link HttpClosedException}, not an IOException, so fabric8 does
+     * not retry it: an API server restarting, a load balancer dropping a kept-alive connection). A 4xx other
+     * than 409 and 429 is a real error.
      */
     static boolean transientApiError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof KubernetesClientException k) {
                 int code = k.getCode();
-                if (code == 409 || code == 429 || code >= 500 || (code <= 0 && hasIoCause(k))) {
+                if (code == 409 || code == 429 || code >= 500 || (code <= 0 && lostConnection(k))) {
                     return true;
                 }
                 if (code > 0) {
@@ -154,9 +158,9 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
         return false;
     }
 
-    private static boolean hasIoCause(Throwable e) {
+    private static boolean lostConnection(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IOException) {
+            if (t instanceof IOException || t instanceof HttpClosedException) {
                 return true;
             }
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vertx.core.http.HttpClosedException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,9 @@ class TransientApiErrorTest {
         assertThat(DnsProbeReconciler.transientApiError(code(503))).isTrue();
         assertThat(DnsProbeReconciler.transientApiError(
                 new KubernetesClientException("An error has occurred.", new ConnectException("Connection refused")))).isTrue();
+        // The connection closed under the request (Vert.x client; seen against the mock API server under load).
+        assertThat(DnsProbeReconciler.transientApiError(
+                new KubernetesClientException("Connection was closed", new HttpClosedException("Connection was closed")))).isTrue();
         // As JOSDK hands it over: wrapped.
         assertThat(DnsProbeReconciler.transientApiError(new RuntimeException(code(409)))).isTrue();
     }
