@@ -1,5 +1,6 @@
 package io.dnsprobe.monitoring;
 
+import io.dnsprobe.testing.ClosedConnections;
 import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -233,7 +234,7 @@ class MonitoringTest {
 
     /** The DnsProbes and reviews every test needs, made once; the status of shop/deps once probed. */
     private DnsProbeStatus probeAndReview() {
-        if (client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get() == null) {
+        if (ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get()) == null) {
             create("deps", DnsProbeSpec.of(List.of("small", "big", "pods"))
                     .withServers(List.of(Servers.bind.address().toString(), Servers.nsd.address().toString())));
             // A server that answers nothing: the unreachable count the rules and the dashboard use.
@@ -253,8 +254,8 @@ class MonitoringTest {
                 .then().extract().asString()).find());
         DnsProbeStatus[] last = new DnsProbeStatus[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            DnsProbe p = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get();
-            DnsProbe down = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("down").get();
+            DnsProbe p = ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get());
+            DnsProbe down = ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("down").get());
             last[0] = p.getStatus();
             return last[0] != null && last[0].observedGeneration() == 1 && down.getStatus() != null;
         });

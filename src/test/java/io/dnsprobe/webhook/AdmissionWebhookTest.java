@@ -1,5 +1,6 @@
 package io.dnsprobe.webhook;
 
+import io.dnsprobe.testing.ClosedConnections;
 import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -386,7 +387,7 @@ class AdmissionWebhookTest {
                 .withTiming("10m", "1s"));
         client.resource(watch).create();
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            DnsProbe p = client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get();
+            DnsProbe p = ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get());
             return p.getStatus() != null && p.getStatus().muslFails() != null && p.getStatus().muslFails() == 1;
         });
         String body = review("CREATE", deployment("api", podSpec(container("app", "alpine:3.18", "PODS_HOST",
