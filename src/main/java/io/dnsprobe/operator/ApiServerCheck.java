@@ -5,6 +5,7 @@ import io.dnsprobe.server.Schedulers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -14,7 +15,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,34 +117,66 @@ public class ApiServerCheck {
 
     private String askVersion() throws Exception {
         Duration timeout = config.checkTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
         HttpRequest request = http.newHttpRequestBuilder()
                 .uri(URLUtils.join(url(), "version"))
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
-        HttpResponse<InputStream> response;
+        BoundedBody head = new BoundedBody(MAX_VERSION_BYTES + 1);
+        HttpResponse<AsyncBody> response;
         try {
-            response = http.sendAsync(request, InputStream.class).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            response = http.consumeBytes(request, head).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            // The body is read to its end and only its head kept. Not cancelled: a cancelled body resets its
+            // request, and the Vert.x client then closes the connection, which by then may serve another
+            // request of the operator ("Connection was closed"), every check-interval.
+            response.body().consume();
+            response.body().done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new TimeoutException("no answer within " + timeout.toMillis() + "ms");
         }
-        try (InputStream body = response.body()) {
-            int code = response.code();
-            if (code >= 500) {
-                throw new IllegalStateException("HTTP " + code);
+        int code = response.code();
+        if (code >= 500) {
+            throw new IllegalStateException("HTTP " + code);
+        }
+        if (code != 200) {
+            // Reachable all the same: it answered (a 401/403 here is a credentials problem the operator's
+            // own requests will report).
+            return "HTTP " + code;
+        }
+        return version(head.bytes());
+    }
+
+    /** Keeps the first {@code limit} bytes of a body and lets the rest go by. */
+    private static final class BoundedBody implements AsyncBody.Consumer<List<ByteBuffer>> {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final int limit;
+
+        BoundedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void consume(List<ByteBuffer> buffers, AsyncBody body) {
+            for (ByteBuffer buffer : buffers) {
+                int n = Math.min(buffer.remaining(), limit - kept.size());
+                if (n > 0) {
+                    byte[] chunk = new byte[n];
+                    buffer.get(chunk);
+                    kept.write(chunk, 0, n);
+                }
             }
-            if (code != 200) {
-                // Reachable all the same: it answered (a 401/403 here is a credentials problem the operator's
-                // own requests will report).
-                return "HTTP " + code;
-            }
-            return version(body == null ? new byte[0] : body.readNBytes(MAX_VERSION_BYTES + 1));
+            body.consume();
+        }
+
+        synchronized byte[] bytes() {
+            return kept.toByteArray();
         }
     }
 
     /**
      * The version document is a few hundred bytes; anything past {@link #MAX_VERSION_BYTES} is not one (a proxy's
      * page, or the fabric8 mock's CRUD mode, which answers {@code /version} with every object it holds: 21 MB
-     * every 5 s in the soak) and is neither buffered nor parsed.
+     * every 5 s in the soak) and is neither kept nor parsed.
      */
     private String version(byte[] bytes) {
         if (bytes.length > MAX_VERSION_BYTES) {

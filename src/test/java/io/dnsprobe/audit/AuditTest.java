@@ -1,7 +1,5 @@
 package io.dnsprobe.audit;
 
-import io.dnsprobe.testing.ClosedConnections;
-import io.dnsprobe.testing.MockCrds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,7 +54,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * starts without leader election here, so it leads and audits.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = AuditTest.Setup.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditTest {
@@ -139,7 +137,7 @@ class AuditTest {
     }
 
     private Optional<DnsReport> report(String ns, String name) {
-        return Optional.ofNullable(ClosedConnections.read(() -> client.resources(DnsReport.class).inNamespace(ns).withName(name).get()));
+        return Optional.ofNullable(client.resources(DnsReport.class).inNamespace(ns).withName(name).get());
     }
 
     private DnsReportStatus awaitReport(String ns, String name, java.util.function.Predicate<DnsReportStatus> until) {
@@ -149,13 +147,13 @@ class AuditTest {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("no such report " + ns + "/" + name + "; the reports are:\n"
                     + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
-                            ClosedConnections.read(() -> client.resources(DnsReport.class).inAnyNamespace().list()).getItems()), e);
+                            client.resources(DnsReport.class).inAnyNamespace().list().getItems()), e);
         }
         return report(ns, name).orElseThrow().getStatus();
     }
 
     private List<Event> events(String ns, String workload, String reason) {
-        return ClosedConnections.read(() -> client.v1().events().inNamespace(ns).list()).getItems().stream()
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
                 .filter(e -> e.getInvolvedObject() != null && workload.equals(e.getInvolvedObject().getName())
                         && reason.equals(e.getReason()))
                 .toList();
@@ -259,15 +257,15 @@ class AuditTest {
         assertThat(report("team-b", "deployment-svc-1")).isEmpty();
         assertThat(report("team-c", "deployment-opted-out")).isEmpty();
         assertThat(report("kube-system", "deployment-system")).isEmpty();
-        assertThat(ClosedConnections.read(() -> client.resources(DnsReport.class).inAnyNamespace().list()).getItems()).hasSize(24);
+        assertThat(client.resources(DnsReport.class).inAnyNamespace().list().getItems()).hasSize(24);
 
         assertThat(events("team-a", "orders", Auditor.FAILURE)).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getInvolvedObject().getUid()).isEqualTo(orders.getMetadata().getUid());
             assertThat(e.getMessage()).startsWith("1 of 2 names fail on musl: big.test.example");
         });
-        Files.writeString(Path.of("target", "dnsreports.txt"), KubectlTable.render(ClosedConnections.read(() -> client.resources(DnsReport.class)
-                .inAnyNamespace().list()).getItems(), Path.of("crds", "dnsreports.dnsprobe.io-v1.yml")));
+        Files.writeString(Path.of("target", "dnsreports.txt"), KubectlTable.render(client.resources(DnsReport.class)
+                .inAnyNamespace().list().getItems(), Path.of("crds", "dnsreports.dnsprobe.io-v1.yml")));
     }
 
     @Test
@@ -303,7 +301,7 @@ class AuditTest {
 
         client.namespaces().withName("team-b").edit(n -> new NamespaceBuilder(n).editMetadata()
                 .addToLabels("dnsprobe.io/audit", "disabled").endMetadata().build());
-        await().atMost(WAIT).until(() -> ClosedConnections.read(() -> client.resources(DnsReport.class).inNamespace("team-b").list()).getItems().isEmpty());
+        await().atMost(WAIT).until(() -> client.resources(DnsReport.class).inNamespace("team-b").list().getItems().isEmpty());
         assertThat(report("team-a", "deployment-orders")).isPresent();
     }
 

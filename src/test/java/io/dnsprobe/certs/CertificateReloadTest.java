@@ -1,7 +1,5 @@
 package io.dnsprobe.certs;
 
-import io.dnsprobe.testing.ClosedConnections;
-import io.dnsprobe.testing.MockCrds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * caBundle gets the CA that signed it.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = CertificateReloadTest.Managed.class, restrictToAnnotatedClass = true)
 class CertificateReloadTest {
     static final Path DIR = Path.of("target", "test-managed-tls").toAbsolutePath();
@@ -82,8 +80,8 @@ class CertificateReloadTest {
                 .withName("dnsprobe-webhook").withNamespace("dnsprobe-system").endService().endClientConfig()
                 .withAdmissionReviewVersions("v1").withSideEffects("None").endWebhook().build()).create();
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                ClosedConnections.read(() -> client.secrets().inNamespace("dnsprobe-system").withName("dnsprobe-webhook-tls").get()) != null);
-        Secret secret = ClosedConnections.read(() -> client.secrets().inNamespace("dnsprobe-system").withName("dnsprobe-webhook-tls").get());
+                client.secrets().inNamespace("dnsprobe-system").withName("dnsprobe-webhook-tls").get() != null);
+        Secret secret = client.secrets().inNamespace("dnsprobe-system").withName("dnsprobe-webhook-tls").get();
         String caPem = decode(secret.getData().get("ca.crt"));
         String certPem = decode(secret.getData().get("tls.crt"));
         X509Certificate ca = Certificates.parseCertificate(caPem);
@@ -94,8 +92,8 @@ class CertificateReloadTest {
         await().atMost(Duration.ofSeconds(30)).ignoreException(SSLHandshakeException.class).untilAsserted(() ->
                 assertThat(served()).isEqualTo(Certificates.parseCertificate(certPem)));
         served().verify(ca.getPublicKey());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decode(ClosedConnections.read(() -> client.admissionRegistration().v1()
-                .validatingWebhookConfigurations().withName("dnsprobe-validating-webhook").get()).getWebhooks().get(0)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decode(client.admissionRegistration().v1()
+                .validatingWebhookConfigurations().withName("dnsprobe-validating-webhook").get().getWebhooks().get(0)
                 .getClientConfig().getCaBundle())).isEqualTo(caPem));
     }
 

@@ -1,7 +1,5 @@
 package io.dnsprobe.monitoring;
 
-import io.dnsprobe.testing.ClosedConnections;
-import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +55,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * rounds going for that long and draws the dashboard from this Prometheus into that file.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = MonitoringTest.Servers.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringTest {
@@ -234,7 +232,7 @@ class MonitoringTest {
 
     /** The DnsProbes and reviews every test needs, made once; the status of shop/deps once probed. */
     private DnsProbeStatus probeAndReview() {
-        if (ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get()) == null) {
+        if (client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get() == null) {
             create("deps", DnsProbeSpec.of(List.of("small", "big", "pods"))
                     .withServers(List.of(Servers.bind.address().toString(), Servers.nsd.address().toString())));
             // A server that answers nothing: the unreachable count the rules and the dashboard use.
@@ -254,8 +252,8 @@ class MonitoringTest {
                 .then().extract().asString()).find());
         DnsProbeStatus[] last = new DnsProbeStatus[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            DnsProbe p = ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get());
-            DnsProbe down = ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("down").get());
+            DnsProbe p = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get();
+            DnsProbe down = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("down").get();
             last[0] = p.getStatus();
             return last[0] != null && last[0].observedGeneration() == 1 && down.getStatus() != null;
         });

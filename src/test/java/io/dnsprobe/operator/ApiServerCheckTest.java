@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.dnsprobe.testing.MockApiServer;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -12,7 +13,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +110,41 @@ class ApiServerCheckTest {
         ApiServerCheck.State state = checkOnce();
         assertThat(state.reachable()).isTrue();
         assertThat(state.detail()).isEqualTo("version not readable (over 64 KiB)");
+    }
+
+    /**
+     * The check shares the operator's connection pool. It once read a bounded head of the body and closed it; the
+     * Vert.x client resets a closed body's request by closing its connection, which by then could be serving
+     * another request: "Connection was closed" on random operator requests, every check interval. Checks every
+     * 20 ms here while the same client reads the API server in a loop: none of those reads may fail.
+     */
+    @Test
+    void checksNeverCloseAConnectionAnotherRequestUses() throws Exception {
+        MockApiServer api = MockApiServer.start();
+        try (KubernetesClient shared = api.client("dnsprobe-check")) {
+            ApiServerCheck frequent = configured(shared, Duration.ofMillis(20), Duration.ofSeconds(5));
+            frequent.onStart(null);
+            List<String> failures = new ArrayList<>();
+            int reads = 0;
+            try {
+                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (System.nanoTime() < end) {
+                    try {
+                        shared.namespaces().withName("default").get();
+                        reads++;
+                    } catch (RuntimeException e) {
+                        failures.add(String.valueOf(e.getMessage()));
+                    }
+                }
+            } finally {
+                frequent.onStop(null);
+            }
+            assertThat(frequent.state().reachable()).isTrue();
+            assertThat(reads).isPositive();
+            assertThat(failures).as("reads that failed beside the checks").isEmpty();
+        } finally {
+            api.close();
+        }
     }
 
     @Test

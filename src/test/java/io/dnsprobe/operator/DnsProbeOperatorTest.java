@@ -1,7 +1,5 @@
 package io.dnsprobe.operator;
 
-import io.dnsprobe.testing.ClosedConnections;
-import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * BIND on loopback answers the probes.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 class DnsProbeOperatorTest {
     private static final Zone ZONE = new Zone()
             .a("small.test.example", "192.0.2.1")
@@ -59,10 +57,6 @@ class DnsProbeOperatorTest {
         return client.resource(new DnsProbe(namespace, name, spec)).create();
     }
 
-    private DnsProbe probe(String namespace, String name) {
-        return ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace(namespace).withName(name).get());
-    }
-
     private DnsProbeSpec spec(String... names) {
         return DnsProbeSpec.of(List.of(names)).withServers(List.of(bind.address().toString()))
                 .withSearch(List.of("test.example"), 5).withTiming("10m", "1s");
@@ -71,7 +65,7 @@ class DnsProbeOperatorTest {
     private DnsProbeStatus awaitStatus(String namespace, String name, Predicate<DnsProbeStatus> done) {
         DnsProbeStatus[] last = new DnsProbeStatus[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            DnsProbe p = probe(namespace, name);
+            DnsProbe p = client.resources(DnsProbe.class).inNamespace(namespace).withName(name).get();
             last[0] = p == null ? null : p.getStatus();
             return last[0] != null && done.test(last[0]);
         });
@@ -88,7 +82,7 @@ class DnsProbeOperatorTest {
     }
 
     private List<Event> events(String namespace, String name) {
-        return ClosedConnections.read(() -> client.v1().events().inNamespace(namespace).list()).getItems().stream()
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
     }
 
@@ -118,7 +112,7 @@ class DnsProbeOperatorTest {
         assertThat(s.conditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
 
         // A spec change probes again at once, though the interval is 10 minutes.
-        DnsProbe current = probe("team-a", "web");
+        DnsProbe current = client.resources(DnsProbe.class).inNamespace("team-a").withName("web").get();
         current.setSpec(current.getSpec().withNames(List.of("small", "big", "pods")));
         client.resource(current).update();
         DnsProbeStatus s2 = awaitStatus("team-a", "web", st -> st.observedGeneration() == 2);
@@ -149,10 +143,10 @@ class DnsProbeOperatorTest {
 
         // Reconciled again without a verdict change: a label (no new generation), then a new generation
         // that probes again and finds the same. Once that round's status is out, still one event.
-        DnsProbe p = probe("team-b", "api");
+        DnsProbe p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
         p.getMetadata().setLabels(Map.of("touched", "yes"));
         client.resource(p).update();
-        p = probe("team-b", "api");
+        p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
         p.setSpec(p.getSpec().withTiming("10m", "2s"));
         long same = client.resource(p).update().getMetadata().getGeneration();
         awaitStatus("team-b", "api", st -> st.observedGeneration() >= same);
@@ -160,13 +154,13 @@ class DnsProbeOperatorTest {
 
         // The same name served by a server where it is small: the verdict changes back, one Normal event.
         try (LoopbackDnsServer shrunk = LoopbackDnsServer.start(new Zone().manyA("big.test.example", 2), Truncation.PARTIAL)) {
-            p = probe("team-b", "api");
+            p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
             p.setSpec(p.getSpec().withServers(List.of(shrunk.address().toString())));
             long small = client.resource(p).update().getMetadata().getGeneration();
             awaitStatus("team-b", "api", st -> st.observedGeneration() >= small && st.muslPartial() == 0);
             await().atMost(Duration.ofSeconds(10)).until(() -> events("team-b", "api").size() >= 2);
             // Settle: one more round with nothing new, so that any late or repeated event of round 3 would be in.
-            p = probe("team-b", "api");
+            p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
             p.setSpec(p.getSpec().withTiming("10m", "3s"));
             long settled = client.resource(p).update().getMetadata().getGeneration();
             awaitStatus("team-b", "api", st -> st.observedGeneration() >= settled && st.muslPartial() == 0);

@@ -22,7 +22,7 @@ class TransientApiErrorTest {
         assertThat(DnsProbeReconciler.transientApiError(code(503))).isTrue();
         assertThat(DnsProbeReconciler.transientApiError(
                 new KubernetesClientException("An error has occurred.", new ConnectException("Connection refused")))).isTrue();
-        // The connection closed under the request (Vert.x client; seen against the mock API server under load).
+        // The connection closed under the request (the Vert.x client says so with an HttpClosedException).
         assertThat(DnsProbeReconciler.transientApiError(
                 new KubernetesClientException("Connection was closed", new HttpClosedException("Connection was closed")))).isTrue();
         // As JOSDK hands it over: wrapped.

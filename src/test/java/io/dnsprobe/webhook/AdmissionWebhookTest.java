@@ -1,7 +1,5 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.testing.ClosedConnections;
-import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * probe sees what an Alpine pod behind such a server would.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = AdmissionWebhookTest.Dns.class, restrictToAnnotatedClass = true)
 class AdmissionWebhookTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -387,7 +385,7 @@ class AdmissionWebhookTest {
                 .withTiming("10m", "1s"));
         client.resource(watch).create();
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            DnsProbe p = ClosedConnections.read(() -> client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get());
+            DnsProbe p = client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get();
             return p.getStatus() != null && p.getStatus().muslFails() != null && p.getStatus().muslFails() == 1;
         });
         String body = review("CREATE", deployment("api", podSpec(container("app", "alpine:3.18", "PODS_HOST",

@@ -1,6 +1,5 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * {@code acme/orders}); a later review has the warning.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = ImageWebhookTest.Setup.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageWebhookTest {

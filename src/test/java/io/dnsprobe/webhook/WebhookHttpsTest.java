@@ -1,6 +1,5 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.testing.MockCrds;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * is false here, as in production; the other tests run with it on).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true, setup = MockCrds.class)
+@WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = WebhookHttpsTest.Tls.class, restrictToAnnotatedClass = true)
 class WebhookHttpsTest {
     private static final String REVIEW = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
