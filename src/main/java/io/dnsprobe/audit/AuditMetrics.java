@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,9 +72,9 @@ final class AuditMetrics {
      */
     void close() {
         refresher.shutdownNow();
-        byVerdict.register(java.util.List.of(), true);
-        for (io.micrometer.core.instrument.Meter m : new io.micrometer.core.instrument.Meter[] {pass, queries, waits}) {
-            registry.remove(m);
-        }
+        byVerdict.register(List.of(), true);
+        registry.remove(pass);
+        registry.remove(queries);
+        registry.remove(waits);
     }
 }

@@ -2,6 +2,7 @@ package io.dnsprobe.audit;
 
 import io.dnsprobe.api.DnsReport;
 import io.dnsprobe.api.DnsReportStatus;
+import io.dnsprobe.image.ImageRef;
 import io.dnsprobe.image.LibcDetector;
 import io.dnsprobe.probe.InFlightLimiter;
 import io.dnsprobe.probe.QueryPacer;
@@ -215,7 +216,7 @@ public class Auditor {
     /** The image as references print it (docker.io/library/alpine:3.16 for alpine:3.16); as written if it does not parse. */
     private static String canonical(String image) {
         try {
-            return io.dnsprobe.image.ImageRef.parse(image).toString();
+            return ImageRef.parse(image).toString();
         } catch (RuntimeException e) {
             return image;
         }

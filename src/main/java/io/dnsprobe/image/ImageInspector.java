@@ -236,9 +236,8 @@ public final class ImageInspector implements AutoCloseable {
         return Optional.ofNullable(failures.get(key(ref.toString(), platform)));
     }
 
-    /** Records which digest a tag had, as a running Pod's {@code imageID} tells. */
     /**
-     * Pins a tag to the digest a running Pod was pulled at.
+     * Pins a tag to the digest a running Pod was pulled at (its {@code imageID}).
      *
      * @return whether the tag was known at another digest before (it was pushed again)
      */

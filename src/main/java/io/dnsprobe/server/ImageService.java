@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -109,7 +111,7 @@ public class ImageService {
                 .thenCompose(auths -> inspector.inspect(ref, p, auths, priority));
     }
 
-    private final java.util.List<java.util.function.Consumer<String>> repushed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> repushed = new CopyOnWriteArrayList<>();
 
     public void learnDigest(ImageRef tagged, String digest, Platform p) {
         if (inspector.learnDigest(tagged, digest, p)) {
@@ -118,7 +120,7 @@ public class ImageService {
     }
 
     /** Calls {@code listener} with an image (as its tag reads) when running Pods show it now stands for another digest. */
-    public void onRepushed(java.util.function.Consumer<String> listener) {
+    public void onRepushed(Consumer<String> listener) {
         repushed.add(listener);
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dnsprobe.api.DnsReport;
 import io.dnsprobe.api.DnsReportStatus;
 import io.dnsprobe.demo.Zone;
+import io.dnsprobe.testing.Cleanup;
 import io.dnsprobe.testing.RealDnsServer;
 import io.dnsprobe.testing.registry.DockerRegistry;
 import io.dnsprobe.testing.registry.ImagePusher;
@@ -99,15 +100,7 @@ class AuditTest {
 
         @Override
         public void stop() {
-            for (AutoCloseable c : new AutoCloseable[] {registry, bind, nsd}) {
-                try {
-                    if (c != null) {
-                        c.close();
-                    }
-                } catch (Exception e) {
-                    // best effort
-                }
-            }
+            Cleanup.closeAll(registry, bind, nsd);
         }
     }
 

@@ -12,6 +12,7 @@ import io.dnsprobe.api.DnsProbeStatus;
 import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.Zone;
+import io.dnsprobe.testing.Cleanup;
 import io.dnsprobe.testing.PrometheusServer;
 import io.dnsprobe.testing.RealDnsServer;
 import io.dnsprobe.testing.registry.DockerRegistry;
@@ -102,15 +103,7 @@ class MonitoringTest {
 
         @Override
         public void stop() {
-            for (AutoCloseable c : new AutoCloseable[] {bind, nsd, registry}) {
-                try {
-                    if (c != null) {
-                        c.close();
-                    }
-                } catch (Exception e) {
-                    // the next one still goes
-                }
-            }
+            Cleanup.closeAll(bind, nsd, registry);
         }
     }
 

@@ -49,6 +49,22 @@ public final class BoundedProcess {
         }
     }
 
+    /**
+     * Asks {@code p} to stop (SIGTERM), and kills it and everything it started when it has not ended within
+     * {@code grace}.
+     */
+    public static void stop(Process p, Duration grace) {
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(p);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills {@code p} and everything it started, waiting a little for them to go. */
     public static void kill(Process p) throws InterruptedException {
         p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -11,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Debian's Prometheus, run by a test on a free loopback port with its storage in a temporary directory,
@@ -113,19 +111,10 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            if (process != null) {
-                process.destroy();
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    BoundedProcess.kill(process);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public void close() {
+        if (process != null) {
+            BoundedProcess.stop(process, Duration.ofSeconds(10));
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        Cleanup.deleteTree(dir);
     }
 }

@@ -11,8 +11,8 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
@@ -186,18 +186,9 @@ public abstract class RealDnsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                BoundedProcess.kill(process);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+    public void close() {
+        BoundedProcess.stop(process, Duration.ofSeconds(5));
+        Cleanup.deleteTree(dir);
     }
 
     /** BIND 9: truncates by keeping as many whole records as fit. */

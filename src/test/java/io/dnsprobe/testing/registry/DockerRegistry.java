@@ -1,5 +1,7 @@
 package io.dnsprobe.testing.registry;
 
+import io.dnsprobe.testing.BoundedProcess;
+import io.dnsprobe.testing.Cleanup;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -111,7 +113,7 @@ public final class DockerRegistry implements AutoCloseable {
             this.port = chosen;
             this.process = started;
         } catch (IOException | RuntimeException e) {
-            Util.deleteTree(dir);
+            Cleanup.deleteTree(dir);
             throw e;
         }
     }
@@ -191,19 +193,11 @@ public final class DockerRegistry implements AutoCloseable {
     @Override
     public void close() {
         kill(process);
-        Util.deleteTree(dir);
+        Cleanup.deleteTree(dir);
     }
 
     private static void kill(Process p) {
-        p.destroy();
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        BoundedProcess.stop(p, Duration.ofSeconds(5));
     }
 
     private Path writeHtpasswd(Map<String, String> users) throws IOException {

@@ -1,5 +1,6 @@
 package io.dnsprobe.testing.registry;
 
+import io.dnsprobe.testing.Cleanup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -234,7 +235,7 @@ class RegistryHarnessTest {
             }
             assertThatThrownBy(big::tar).isInstanceOf(IllegalStateException.class);
         } finally {
-            Util.deleteTree(dir);
+            Cleanup.deleteTree(dir);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dnsprobe.testing.registry;
 
+import io.dnsprobe.testing.Cleanup;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -84,7 +85,7 @@ public final class TestCa implements AutoCloseable {
             Files.writeString(dir.resolve("server-key.pem"), pem(serverKeys.getPrivate()));
             return new TestCa(dir, ca, server, serverKeys.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException e) {
-            Util.deleteTree(dir);
+            Cleanup.deleteTree(dir);
             throw new IllegalStateException("cannot make test certificates", e);
         }
     }
@@ -144,7 +145,7 @@ public final class TestCa implements AutoCloseable {
 
     @Override
     public void close() {
-        Util.deleteTree(dir);
+        Cleanup.deleteTree(dir);
     }
 
     static KeyPair ecKeyPair() throws GeneralSecurityException {

@@ -1,5 +1,6 @@
 package io.dnsprobe.testing.registry;
 
+import io.dnsprobe.testing.Cleanup;
 import io.dnsprobe.testing.registry.Layer.Compression;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -781,7 +782,7 @@ public final class TestImages {
             env.put("GO111MODULE", "on");
             env.put("HOME", cache.toString());
             run(pb, "go build");
-            Util.deleteTree(src);
+            Cleanup.deleteTree(src);
             out.toFile().deleteOnExit();
             BINARIES.put(key, out);
             return out;

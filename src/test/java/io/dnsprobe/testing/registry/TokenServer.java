@@ -1,5 +1,6 @@
 package io.dnsprobe.testing.registry;
 
+import io.dnsprobe.testing.Cleanup;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -136,7 +137,7 @@ public final class TokenServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
-        Util.deleteTree(dir);
+        Cleanup.deleteTree(dir);
     }
 
     private void token(HttpExchange ex) throws IOException {
