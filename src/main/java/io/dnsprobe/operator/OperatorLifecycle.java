@@ -188,29 +188,37 @@ public class OperatorLifecycle {
     }
 
     private static final String ELECTOR = "io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector";
+    private static final String EXECUTORS = "io.javaoperatorsdk.operator.api.config.ExecutorServiceManager";
 
     /**
-     * JOSDK's stop shuts its executors down before it cancels leader election, so a Lease request in flight
-     * is interrupted and fabric8's elector warns about it, on its own thread, possibly after the stop has
-     * returned. Expected during a stop: from then on the elector's warnings are dropped (a filter on its
-     * logger, removed when an application starts again in the same JVM, as tests do).
+     * JOSDK's stop shuts its executors down before it cancels leader election, so work of the elector's thread
+     * is interrupted: a Lease request in flight (fabric8's elector warns about it), or, when the Lease was won
+     * just as the stop began, the start of event processing (JOSDK's executor manager warns "Interrupted.",
+     * seen in CI). Both on the elector's thread, possibly after the stop has returned, and expected during a
+     * stop: from then on the elector's warnings and the executor manager's interrupted ones are dropped (a
+     * filter on each logger, removed when an application starts again in the same JVM, as tests do).
      */
-    private static void quietElector(boolean quiet) {
-        java.util.logging.Logger elector = java.util.logging.Logger.getLogger(ELECTOR);
-        java.util.logging.Filter current = elector.getFilter();
-        boolean ours = current != null && current.getClass().getName().equals(Stopping.class.getName());
-        if (quiet && current == null) {
-            elector.setFilter(new Stopping());
-        } else if (!quiet && ours) {
-            elector.setFilter(null);
+    static void quietElector(boolean quiet) {
+        for (String name : List.of(ELECTOR, EXECUTORS)) {
+            java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+            java.util.logging.Filter current = logger.getFilter();
+            boolean ours = current != null && current.getClass().getName().equals(Stopping.class.getName());
+            if (quiet && current == null) {
+                logger.setFilter(new Stopping());
+            } else if (!quiet && ours) {
+                logger.setFilter(null);
+            }
         }
     }
 
-    /** Drops the elector's warnings once the application stops. */
+    /** Drops the elector's warnings, and warnings about an interruption, once the application stops. */
     private static final class Stopping implements java.util.logging.Filter {
         @Override
         public boolean isLoggable(java.util.logging.LogRecord record) {
-            return record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue();
+            if (record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue()) {
+                return true;
+            }
+            return !ELECTOR.equals(record.getLoggerName()) && !(record.getThrown() instanceof InterruptedException);
         }
     }
 
