@@ -1,10 +1,15 @@
 package io.dnsprobe.image;
 
+import io.dnsprobe.text.Printable;
 import java.io.IOException;
 
 /**
  * Why an image could not be read, by kind (for metrics, exit codes and alerts) with a message that names
  * the registry and says what to do. Never carries credentials.
+ *
+ * <p>Messages quote what registries say (error messages, media types, URLs): every message is made one
+ * printable line of at most {@link Printable#REASON_CHARS} characters here, so that no registry can put
+ * escape sequences or forged lines on a terminal, in a log or in a status through it.
  */
 public final class RegistryException extends IOException {
 
@@ -39,12 +44,12 @@ public final class RegistryException extends IOException {
     private final Kind kind;
 
     public RegistryException(Kind kind, String message) {
-        super(message);
+        super(Printable.line(message));
         this.kind = kind;
     }
 
     public RegistryException(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(Printable.line(message), cause);
         this.kind = kind;
     }
 

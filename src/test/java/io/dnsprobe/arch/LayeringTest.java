@@ -34,6 +34,9 @@ class LayeringTest {
             Map.entry("image", Set.of("io.dnsprobe.probe", "io.dnsprobe.report", "io.dnsprobe.resolver", "io.dnsprobe.workload",
                     "server")),
             Map.entry("workload", Set.of("server")),
+            // Bottom of everything: text safety is used by every layer and uses none.
+            Map.entry("text", Set.of("io.dnsprobe.resolver", "io.dnsprobe.probe", "io.dnsprobe.libc", "io.dnsprobe.report",
+                    "io.dnsprobe.image", "io.dnsprobe.workload", "io.dnsprobe.api", "io.dnsprobe.demo", "server")),
             Map.entry("server", Set.of("io.dnsprobe.webhook", "io.dnsprobe.operator", "io.dnsprobe.cli", "io.dnsprobe.certs",
                     "io.dnsprobe.audit")),
             Map.entry("operator", Set.of("io.dnsprobe.webhook", "io.dnsprobe.cli", "io.dnsprobe.certs", "io.dnsprobe.audit")),
