@@ -1,6 +1,8 @@
 package io.dnsprobe.image;
 
+import io.dnsprobe.text.Printable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,10 @@ import java.util.Set;
  * libc's: built with the {@code netcgo} tag, or cgo-enabled and told to ({@code GODEBUG=netdns=cgo}, or
  * {@code LOCALDOMAIN}, {@code RES_OPTIONS} or {@code HOSTALIASES} set). A dynamically linked ELF uses the
  * libc its interpreter belongs to. A script or anything else is judged by the image's libc. Pure.
+ *
+ * <p>Bounded: all lookups of one search (every PATH directory, every wrapper hop, the interpreter) share
+ * one {@link ImageFiles.Work} allowance, so a PATH of a million entries or links that loop end in "gave up"
+ * within milliseconds, not minutes.
  */
 public final class ProgramFinder {
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -41,6 +47,11 @@ public final class ProgramFinder {
      * @param reason one line for people, naming the program
      */
     public record Program(String path, Resolver resolver, String reason) {
+        /** Paths and reasons quote the image: printable, bounded. */
+        public Program {
+            path = Printable.line(path, ImageFiles.MAX_PATH);
+            reason = Printable.line(reason);
+        }
     }
 
     private ProgramFinder() {
@@ -61,12 +72,17 @@ public final class ProgramFinder {
             argv.addAll(config.entrypoint());
             argv.addAll(args.isEmpty() ? config.cmd() : args);
         }
-        Map<String, String> effective = new java.util.LinkedHashMap<>(config.env());
+        Map<String, String> effective = new LinkedHashMap<>(config.env());
         effective.putAll(env);
         String workingDir = config.workingDir().isEmpty() ? "/" : config.workingDir();
+        ImageFiles.Work work = ImageFiles.Work.lookup();
         for (int hop = 0; hop < 4 && !argv.isEmpty(); hop++) {
             String program = argv.get(0);
-            Optional<ImageFiles.Found> found = locate(program, effective.getOrDefault("PATH", DEFAULT_PATH), workingDir, files);
+            Optional<ImageFiles.Found> found = locate(program, effective.getOrDefault("PATH", DEFAULT_PATH), workingDir, files, work);
+            if (work.exhausted()) {
+                return new Program(null, Resolver.IMAGE_LIBC, "looking up program " + Printable.line(program, 200)
+                        + " took too many steps (PATH, path or links too long): judged by the image's libc");
+            }
             if (found.isEmpty()) {
                 return new Program(null, Resolver.IMAGE_LIBC, "program " + program + " not found in the image: judged by its libc");
             }
@@ -77,7 +93,7 @@ public final class ProgramFinder {
                 argv = unwrap(argv, user);
                 continue;
             }
-            return judge("/" + found.get().path(), found.get().fact(), effective, files);
+            return judge("/" + found.get().path(), found.get().fact(), effective, files, work);
         }
         return new Program(null, Resolver.IMAGE_LIBC, "no program to run found: judged by the image's libc");
     }
@@ -97,24 +113,36 @@ public final class ProgramFinder {
         return new ArrayList<>(argv.subList(Math.min(i, argv.size()), argv.size()));
     }
 
-    private static Optional<ImageFiles.Found> locate(String program, String path, String workingDir, ImageFiles files) {
+    private static Optional<ImageFiles.Found> locate(String program, String path, String workingDir, ImageFiles files,
+            ImageFiles.Work work) {
         if (program.contains("/")) {
             String p = program.startsWith("/") ? program : workingDir + "/" + program;
-            return files.find(p).filter(f -> f.fact() instanceof FileFact.Executable);
+            return files.find(p, work).filter(f -> f.fact() instanceof FileFact.Executable);
         }
-        for (String dir : path.split(":")) {
-            if (dir.isEmpty()) {
-                continue;
+        int start = 0;
+        while (start <= path.length() && !work.exhausted()) {
+            int colon = path.indexOf(':', start);
+            int end = colon < 0 ? path.length() : colon;
+            String dir = path.substring(start, end);
+            start = end + 1;
+            if (!dir.isEmpty()) {
+                Optional<ImageFiles.Found> f = files.find(dir + "/" + program, work).filter(x -> x.fact() instanceof FileFact.Executable);
+                if (f.isPresent()) {
+                    return f;
+                }
             }
-            Optional<ImageFiles.Found> f = files.find(dir + "/" + program).filter(x -> x.fact() instanceof FileFact.Executable);
-            if (f.isPresent()) {
-                return f;
+            if (colon < 0) {
+                break;
             }
         }
         return Optional.empty();
     }
 
     static Program judge(String path, FileFact fact, Map<String, String> env, ImageFiles files) {
+        return judge(path, fact, env, files, ImageFiles.Work.lookup());
+    }
+
+    private static Program judge(String path, FileFact fact, Map<String, String> env, ImageFiles files, ImageFiles.Work work) {
         FileFact.Executable exe = (FileFact.Executable) fact;
         switch (exe.kind()) {
             case GO: {
@@ -131,12 +159,12 @@ public final class ProgramFinder {
                         : netdns.equals("cgo") ? Optional.of("GODEBUG=" + godebug)
                         : CGO_ENV.stream().filter(k -> !env.getOrDefault(k, "").isEmpty()).findFirst().map(k -> k + " is set");
                 if (why.isPresent()) {
-                    return new Program(path, libcOf(exe.interpreter(), files), what + ", " + why.get() + ": it uses the libc's resolver");
+                    return new Program(path, libcOf(exe.interpreter(), files, work), what + ", " + why.get() + ": it uses the libc's resolver");
                 }
                 return new Program(path, Resolver.GO, what + ": Go's own resolver retries over TCP");
             }
             case ELF_DYNAMIC: {
-                Resolver r = libcOf(exe.interpreter(), files);
+                Resolver r = libcOf(exe.interpreter(), files, work);
                 return new Program(path, r, "program " + path + " is linked against " + exe.interpreter());
             }
             case ELF_STATIC:
@@ -167,11 +195,11 @@ public final class ProgramFinder {
      * The libc of an ELF interpreter. On Alpine, gcompat's {@code ld-linux-x86-64.so.2} is a link to musl's
      * loader: a glibc-linked program then runs on musl, so the link is followed before trusting the name.
      */
-    private static Resolver libcOf(String interpreter, ImageFiles files) {
+    private static Resolver libcOf(String interpreter, ImageFiles files, ImageFiles.Work work) {
         if (interpreter == null) {
             return Resolver.IMAGE_LIBC;
         }
-        Optional<ImageFiles.Found> loader = files.find(interpreter);
+        Optional<ImageFiles.Found> loader = files.find(interpreter, work);
         if (loader.isPresent() && loader.get().fact() instanceof FileFact.MuslLibrary || interpreter.contains("ld-musl")) {
             return Resolver.MUSL;
         }

@@ -67,4 +67,34 @@ class ProgramFinderTest {
     void gcompatsGlibcLoaderIsMusl() {
         assertThat(run(List.of("/opt/glibc-app"), List.of(), Map.of()).resolver()).isEqualTo(ProgramFinder.Resolver.MUSL);
     }
+
+    @Test
+    void aPathOfAMillionDirectoriesEndsInGaveUpWithinItsAllowance() {
+        String path = String.join(":", java.util.Collections.nCopies(1_000_000, "/nope"));
+        ProgramFinder.Program p = run(List.of("gateway"), List.of(), Map.of("PATH", path));
+        assertThat(p.resolver()).isEqualTo(ProgramFinder.Resolver.IMAGE_LIBC);
+        assertThat(p.reason()).contains("took too many steps");
+        assertThat(p.reason().length()).isLessThan(io.dnsprobe.text.Printable.REASON_CHARS + 40);
+    }
+
+    @Test
+    void resolvingAPathCostsWorkInProportionToItsComponents() {
+        ImageFiles files = image();
+        long[] spent = new long[2];
+        for (int n = 0; n < 2; n++) {
+            // 800 and 1,600 components (a/.. pairs), under PATH_MAX both.
+            ImageFiles.Work work = new ImageFiles.Work(Long.MAX_VALUE / 2);
+            String deep = "/usr/local/" + "a/../".repeat(400 * (n + 1)) + "bin/gateway";
+            assertThat(files.find(deep, work)).isPresent();
+            spent[n] = work.spent();
+        }
+        assertThat(spent[0]).isPositive();
+        assertThat(spent[1]).as("twice the components, about twice the work: linear, not quadratic")
+                .isLessThanOrEqualTo(spent[0] * 5 / 2);
+        assertThat(files.find("/" + "a/".repeat(3000) + "gateway")).as("over PATH_MAX: not looked up").isEmpty();
+        ImageFiles loop = ImageFilesTest.image(new L().link("bin/a", "b").link("bin/b", "a"));
+        ImageFiles.Work work = ImageFiles.Work.lookup();
+        assertThat(loop.find("/bin/a", work)).as("a link loop ends at 40 links").isEmpty();
+        assertThat(work.spent()).isLessThan(1_000);
+    }
 }
