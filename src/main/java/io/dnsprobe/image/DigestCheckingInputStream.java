@@ -41,6 +41,7 @@ final class DigestCheckingInputStream extends FilterInputStream {
         } else {
             sha.update((byte) b);
             count++;
+            checkSize();
         }
         return b;
     }
@@ -53,8 +54,17 @@ final class DigestCheckingInputStream extends FilterInputStream {
         } else {
             sha.update(buf, off, n);
             count += n;
+            checkSize();
         }
         return n;
+    }
+
+    /** A blob longer than its descriptor says is not the blob: refused at once rather than read to its end. */
+    private void checkSize() throws RegistryException {
+        if (size >= 0 && count > size) {
+            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + " goes on past the " + size
+                    + " bytes its descriptor says: refused");
+        }
     }
 
     @Override
@@ -71,13 +81,6 @@ final class DigestCheckingInputStream extends FilterInputStream {
         return skipped;
     }
 
-    /** Reads what is left (a tar's zero padding) so the digest covers every byte. */
-    void drain() throws IOException {
-        byte[] buf = new byte[8192];
-        while (read(buf, 0, buf.length) >= 0) {
-            // hashing happens in read
-        }
-    }
 
     @Override
     public boolean markSupported() {

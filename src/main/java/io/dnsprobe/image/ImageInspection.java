@@ -1,5 +1,6 @@
 package io.dnsprobe.image;
 
+import io.dnsprobe.text.Printable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,17 @@ public record ImageInspection(ImageRef ref, String digest, Platform platform, Li
         FAILED
     }
 
+    /** Everything here that an image or a registry wrote is made printable: it reaches terminals and statuses. */
     public ImageInspection {
-        notes = List.copyOf(notes);
+        notes = notes.stream().map(Printable::line).toList();
+        release = Printable.line(release, 128);
+        problem = Printable.line(problem);
+    }
+
+    /** The same answer over other layer facts (a cached result is kept without them). */
+    ImageInspection withFiles(ImageFiles other) {
+        return new ImageInspection(ref, digest, platform, libc, evidence, release, notes, config, other, basis, layersRead,
+                layers, problemKind, problem, bytesRead, took);
     }
 
     static ImageInspection failed(ImageRef ref, String digest, Platform platform, RegistryException e, long bytes, Duration took) {

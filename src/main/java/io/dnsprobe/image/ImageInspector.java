@@ -1,21 +1,22 @@
 package io.dnsprobe.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dnsprobe.text.Sizes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -25,15 +26,26 @@ import java.util.function.LongSupplier;
  * by {@code diff_id}, so a new tag of a known app costs its manifest, its config and its new layers.
  * Concurrent requests for one image share one inspection. No Quarkus: the CLI uses it too.
  *
- * <p>Every image is bounded: layers, bytes from the registry, uncompressed bytes, and time. Each
- * inspection runs on one of a few worker threads; a watchdog interrupts it at its deadline, so a
- * registry that stops sending mid-layer costs {@code timeout}, not a thread. A bound hit, like any
- * registry error, is an answer of basis FAILED with the reason, cached briefly so a broken registry is
- * not asked again by every review.
+ * <p>Every image is bounded: layers, bytes from the registry, uncompressed bytes, the facts kept, and
+ * time. Each inspection runs on one of a few worker threads under a {@link ReadBudget} whose watchdog
+ * closes what it reads at its deadline, so a registry that stops sending mid-layer costs {@code timeout},
+ * not a thread. A bound hit, like any registry error, is an answer of basis FAILED with the reason,
+ * cached briefly so a broken registry is not asked again by every review. Whatever else goes wrong in an
+ * inspection (an {@code OutOfMemoryError} included) also ends it as FAILED with a reason: a request never
+ * waits on an inspection that will not complete.
+ *
+ * <p><b>Memory.</b> Layer facts live in one cache bounded by their estimated heap
+ * ({@code layerCache}); a cached result holds its layers by {@code diff_id} and is rebuilt from that cache
+ * (it counts as a miss once one of its layers was evicted), so results never pin layer facts the layer
+ * cache let go. Results are bounded by count and by the heap of what they keep themselves (config, notes).
+ * Per inspection: a manifest or config of at most 4 MiB and its tree (at most 20,000 values: about 2 MB),
+ * the facts allowance ({@code maxFactsBytes}, 16 MiB), and fixed buffers (a tar header, 64 KiB prefixes, the
+ * decompressor's window: 32 KiB for gzip, at most 8 MiB for zstd, as aircompressor caps it).
  */
 public final class ImageInspector implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_CONFIG_BYTES = 8 << 20;
+    private static final int MAX_CONFIG_BYTES = 4 << 20;
+    /** Offered platforms named in a NO_PLATFORM reason, at most. */
+    private static final int MAX_NAMED_PLATFORMS = 8;
 
     /** What an inspection did, for metrics. Called on inspection threads; must be quick. */
     public interface Listener {
@@ -61,13 +73,13 @@ public final class ImageInspector implements AutoCloseable {
     private final int maxLayers;
     private final long maxBytes;
     private final long maxUncompressed;
+    private final long maxFacts;
     private final Duration timeout;
     private final Listener listener;
     private final LongSupplier clock;
     private final ThreadPoolExecutor workers;
-    private final ScheduledExecutorService watchdog;
     private final BoundedCache<String, String> tags;
-    private final BoundedCache<String, ImageInspection> results;
+    private final BoundedCache<String, Kept> results;
     private final BoundedCache<String, ImageInspection> failures;
     private final BoundedCache<String, LayerFacts> layers;
     private final Map<String, ImageInspection> provisional = new ConcurrentHashMap<>();
@@ -81,20 +93,20 @@ public final class ImageInspector implements AutoCloseable {
         this.maxLayers = b.maxLayers;
         this.maxBytes = b.maxBytes;
         this.maxUncompressed = b.maxUncompressed;
+        this.maxFacts = b.maxFacts;
         this.timeout = b.timeout;
         this.listener = b.listener;
         this.clock = b.clock;
         this.tags = new BoundedCache<>(b.maxImages * 4, Long.MAX_VALUE, b.tagTtl, v -> 1, clock);
-        this.results = new BoundedCache<>(b.maxImages, Long.MAX_VALUE, b.resultTtl, v -> 1, clock);
+        this.results = new BoundedCache<>(b.maxImages, b.maxResultBytes, b.resultTtl, Kept::weight, clock);
         this.failures = new BoundedCache<>(1024, Long.MAX_VALUE, b.failureTtl, v -> 1, clock);
         this.layers = new BoundedCache<>(b.maxLayerEntries, b.maxLayerBytes, b.resultTtl, LayerFacts::weight, clock);
         this.workers = new ThreadPoolExecutor(b.concurrency, b.concurrency, 30, TimeUnit.SECONDS,
                 new PriorityBlockingQueue<>(), r -> daemon(r, "dnsprobe-image"));
         this.workers.allowCoreThreadTimeOut(true);
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dnsprobe-image-watchdog"));
     }
 
-    private static Thread daemon(Runnable r, String name) {
+    static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
@@ -111,6 +123,8 @@ public final class ImageInspector implements AutoCloseable {
         private int maxLayers = 128;
         private long maxBytes = 1L << 30;
         private long maxUncompressed = 4L << 30;
+        private long maxFacts = 16L << 20;
+        private long maxResultBytes = 32L << 20;
         private Duration timeout = Duration.ofSeconds(120);
         private Duration tagTtl = Duration.ofMinutes(5);
         private Duration resultTtl = Duration.ofHours(24);
@@ -145,6 +159,18 @@ public final class ImageInspector implements AutoCloseable {
 
         public Builder maxUncompressedBytes(long n) {
             this.maxUncompressed = n;
+            return this;
+        }
+
+        /** Estimated heap the facts kept of one image's layers may take; past it, layers are kept incomplete. */
+        public Builder maxFactsBytes(long n) {
+            this.maxFacts = n;
+            return this;
+        }
+
+        /** Estimated heap cached results may keep of their own (configs, notes): layer facts are the layer cache's. */
+        public Builder resultCacheBytes(long n) {
+            this.maxResultBytes = n;
             return this;
         }
 
@@ -224,7 +250,7 @@ public final class ImageInspector implements AutoCloseable {
     private Optional<ImageInspection> cached(ImageRef ref, Platform platform) {
         String top = ref.digest() != null ? ref.digest() : tags.get(key(ref.withoutDigest().toString(), platform));
         if (top != null) {
-            ImageInspection done = results.get(key(top, platform));
+            ImageInspection done = completed(key(top, platform));
             if (done != null) {
                 return Optional.of(done);
             }
@@ -234,6 +260,41 @@ public final class ImageInspector implements AutoCloseable {
             }
         }
         return Optional.ofNullable(failures.get(key(ref.toString(), platform)));
+    }
+
+    /**
+     * A result kept without its layers' facts: those are the layer cache's, found again by {@code diff_id}.
+     * The shell's weight is what it keeps itself.
+     */
+    private record Kept(ImageInspection shell, List<String> diffIds) {
+        long weight() {
+            return 512 + (shell.config() == null ? 0 : shell.config().weight())
+                    + shell.notes().stream().mapToLong(n -> 64 + n.length()).sum() + 64L * diffIds.size();
+        }
+    }
+
+    /** A cached result with its layers from the layer cache; null (and the result dropped) once one is gone. */
+    private ImageInspection completed(String key) {
+        Kept k = results.get(key);
+        if (k == null) {
+            return null;
+        }
+        List<LayerFacts> facts = new ArrayList<>(k.diffIds().size());
+        for (String diffId : k.diffIds()) {
+            LayerFacts f = layers.get(diffId);
+            if (f == null) {
+                results.remove(key);
+                return null;
+            }
+            facts.add(f);
+        }
+        return k.shell().withFiles(new ImageFiles(facts));
+    }
+
+    private void keep(String key, ImageInspection r) {
+        if (r.files() != null && r.files().layers().stream().allMatch(l -> layers.get(l.diffId()) == l)) {
+            results.put(key, new Kept(r.withFiles(null), r.config().diffIds()));
+        }
     }
 
     /**
@@ -276,23 +337,58 @@ public final class ImageInspector implements AutoCloseable {
         if (running != null) {
             return running;
         }
-        workers.execute(new Task(priority, sequence.incrementAndGet(), () -> {
-            ImageInspection r;
-            try {
-                r = runBounded(ref, p, auths);
-            } catch (RuntimeException e) {
+        try {
+            workers.execute(new Task(priority, sequence.incrementAndGet(), () -> run(ref, p, auths, flightKey, mine)));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(flightKey, mine);
+            mine.complete(ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.INVALID,
+                    "image reading has stopped"), 0, Duration.ZERO));
+        }
+        return mine;
+    }
+
+    /**
+     * One inspection on a worker. Whatever happens, the single-flight entry is removed and its future
+     * completed: an {@code Error} (out of memory in a hostile layer, a stack overflow in a parser) becomes an
+     * answer with a reason like any registry error, so no later request for the image waits on it forever.
+     */
+    private void run(ImageRef ref, Platform p, RegistryAuths auths, String flightKey, CompletableFuture<ImageInspection> mine) {
+        ImageInspection r = null;
+        try {
+            r = runBounded(ref, p, auths);
+        } catch (Throwable t) {
+            r = ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.PROTOCOL,
+                    "image could not be read: " + describe(t)), 0, Duration.ZERO);
+        } finally {
+            if (r == null) {
                 r = ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.PROTOCOL,
-                        "image could not be read: " + e), 0, Duration.ZERO);
+                        "image could not be read"), 0, Duration.ZERO);
             }
+            inFlight.remove(flightKey, mine);
             if (r.failed()) {
                 failures.put(flightKey, r);
+            }
+            mine.complete(r);
+        }
+        try {
+            if (r.failed()) {
                 listener.registryError(r.problemKind());
             }
             listener.inspected(r);
-            inFlight.remove(flightKey, mine);
-            mine.complete(r);
-        }));
-        return mine;
+        } catch (RuntimeException e) {
+            // Metrics must not undo an answer already given.
+        }
+    }
+
+    /** A failure for people: what kind of trouble, never a class name or a stack. */
+    static String describe(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            return "it needed more memory than there was (the read was abandoned)";
+        }
+        if (t instanceof StackOverflowError) {
+            return "its structure is nested too deeply";
+        }
+        return "an internal error stopped the read (" + (t.getMessage() == null ? "no detail" : t.getMessage()) + ")";
     }
 
     /** Work ordered by priority, then by arrival. */
@@ -310,19 +406,16 @@ public final class ImageInspector implements AutoCloseable {
     }
 
     private ImageInspection runBounded(ImageRef ref, Platform platform, RegistryAuths auths) {
-        Thread me = Thread.currentThread();
-        ReadBudget budget = new ReadBudget(maxBytes, maxUncompressed, timeout, clock);
         long start = clock.getAsLong();
-        ScheduledFuture<?> alarm = watchdog.schedule(() -> budget.abort(me), timeout.toMillis(), TimeUnit.MILLISECONDS);
         String[] topDigest = {null};
-        try {
-            return read(ref, platform, auths, budget, start, topDigest);
-        } catch (RegistryException e) {
-            RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH ? budget.timeout() : e;
-            return ImageInspection.failed(ref, topDigest[0], platform, why, budget.compressed(), elapsed(start));
+        try (ReadBudget budget = new ReadBudget(maxBytes, maxUncompressed, maxFacts, timeout, clock).arm()) {
+            try {
+                return read(ref, platform, auths, budget, start, topDigest);
+            } catch (RegistryException e) {
+                RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH ? budget.timeout() : e;
+                return ImageInspection.failed(ref, topDigest[0], platform, why, budget.compressed(), elapsed(start));
+            }
         } finally {
-            alarm.cancel(false);
-            Thread.interrupted(); // the alarm may have fired just as the work ended
             if (topDigest[0] != null) {
                 provisional.remove(key(topDigest[0], platform));
             }
@@ -361,7 +454,7 @@ public final class ImageInspector implements AutoCloseable {
         if (ref.digest() == null) {
             tags.put(key(ref.withoutDigest().toString(), platform), top.digest());
         }
-        ImageInspection done = results.get(key(top.digest(), platform));
+        ImageInspection done = completed(key(top.digest(), platform));
         if (done != null) {
             listener.cacheHit("image"); // a new tag of a digest already read
             return done;
@@ -377,25 +470,10 @@ public final class ImageInspector implements AutoCloseable {
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "the image is a " + (type.isEmpty() ? "manifest of no known type"
                     : type) + (type.startsWith(MediaTypes.DOCKER_SCHEMA1) ? " (Docker schema 1, not supported: push the image again)" : ""));
         }
-        JsonNode m = manifest.json();
-        JsonNode layerList = m.path("layers");
-        if (layerList.size() > maxLayers) {
-            throw new RegistryException(RegistryException.Kind.LIMIT, "the image has " + layerList.size() + " layers, more than "
-                    + maxLayers + " (dnsprobe.image.max-layers)");
-        }
-        String configDigest = m.path("config").path("digest").asText("");
-        if (!Digests.isSha256(configDigest)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the manifest names no config");
-        }
-        ImageConfig config;
-        try {
-            config = ImageConfig.parse(JSON.readTree(client.blobBytes(ref, configDigest, MAX_CONFIG_BYTES, used, budget)));
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the image config is not JSON");
-        }
-        int n = layerList.size();
+        ImageManifest m = ImageManifest.parse(manifest.json(), maxLayers);
+        ImageConfig config = ImageConfig.parse(BoundedJson.parse(client.blobBytes(ref, m.configDigest(), MAX_CONFIG_BYTES, used,
+                budget), "the image config"));
+        int n = m.layers().size();
         if (config.diffIds().size() != n) {
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "the manifest lists " + n + " layers but the config "
                     + config.diffIds().size() + " diff_ids");
@@ -412,19 +490,19 @@ public final class ImageInspector implements AutoCloseable {
             knownBelow++;
         }
         if (knownBelow > 0 && knownBelow < n) {
-            ImageFiles lower = new ImageFiles(java.util.Arrays.asList(facts).subList(0, knownBelow));
+            ImageFiles lower = new ImageFiles(Arrays.asList(facts).subList(0, knownBelow));
             provisional.put(key(top.digest(), platform), result(ref, top.digest(), platform, config, lower,
                     ImageInspection.Basis.LOWER_LAYERS, knownBelow, n, budget.compressed(), elapsed(start)));
         }
         // Top down: if a bound stops the reading, what was read is what overrides the rest.
         for (int i = n - 1; i >= 0; i--) {
             if (facts[i] == null) {
-                facts[i] = layer(ref, layerList.get(i), config.diffIds().get(i), used, budget, i + 1, n);
+                facts[i] = layer(ref, m.layers().get(i), config.diffIds().get(i), used, budget, i + 1, n);
             }
         }
         ImageInspection r = result(ref, top.digest(), platform, config, new ImageFiles(List.of(facts)),
                 ImageInspection.Basis.COMPLETE, n, n, budget.compressed(), elapsed(start));
-        results.put(key(top.digest(), platform), r);
+        keep(key(top.digest(), platform), r);
         return r;
     }
 
@@ -433,7 +511,7 @@ public final class ImageInspector implements AutoCloseable {
      * read another inspection has under way, or read here. Two images on one base arriving together read
      * the base once.
      */
-    private LayerFacts layer(ImageRef ref, JsonNode descriptor, String diffId, Credential used, ReadBudget budget, int index,
+    private LayerFacts layer(ImageRef ref, ImageManifest.Descriptor descriptor, String diffId, Credential used, ReadBudget budget, int index,
             int count) throws RegistryException {
         while (true) {
             LayerFacts cached = layers.get(diffId);
@@ -450,7 +528,7 @@ public final class ImageInspector implements AutoCloseable {
                     layers.put(diffId, f);
                     mine.complete(f);
                     return f;
-                } catch (RegistryException | RuntimeException e) {
+                } catch (Throwable e) {
                     mine.completeExceptionally(e);
                     throw e;
                 } finally {
@@ -461,39 +539,42 @@ public final class ImageInspector implements AutoCloseable {
                 LayerFacts f = other.get(budget.remainingNanos(), TimeUnit.NANOSECONDS);
                 listener.cacheHit("layer");
                 return f;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 // The other read failed (its registry, its credentials): read it here, on this image's terms.
                 layersInFlight.remove(diffId, other);
-            } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+            } catch (TimeoutException | InterruptedException e) {
                 throw budget.timeout();
             }
         }
     }
 
-    private LayerFacts readLayer(ImageRef ref, JsonNode descriptor, String diffId, Credential used, ReadBudget budget,
-            int index, int count) throws RegistryException {
-        String digest = descriptor.path("digest").asText("");
-        String type = descriptor.path("mediaType").asText("");
-        MediaTypes.Compression compression = MediaTypes.compression(type);
-        if (compression == null || !Digests.isSha256(digest) || !Digests.isSha256(diffId)) {
+    private LayerFacts readLayer(ImageRef ref, ImageManifest.Descriptor descriptor, String diffId, Credential used,
+            ReadBudget budget, int index, int count) throws RegistryException {
+        MediaTypes.Compression compression = MediaTypes.compression(descriptor.mediaType());
+        if (compression == null || !Digests.isSha256(diffId)) {
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count
-                    + " is not a layer dnsprobe reads (" + (type.isEmpty() ? "no media type" : type) + ")");
+                    + " is not a layer dnsprobe reads (" + (descriptor.mediaType().isEmpty() ? "no media type"
+                    : descriptor.mediaType()) + ")");
+        }
+        if (descriptor.size() > maxBytes) {
+            throw new RegistryException(RegistryException.Kind.LIMIT, "layer " + index + "/" + count + " is "
+                    + Sizes.bytes(descriptor.size()) + ", larger than the " + Sizes.bytes(maxBytes) + " an image may take "
+                    + "(dnsprobe.image.max-bytes); not read");
         }
         long before = budget.compressed();
         long uncompressedBefore = budget.uncompressed();
-        try (DigestCheckingInputStream checked = client.checkedBlob(ref, digest, descriptor.path("size").asLong(-1), used, budget)) {
+        try (DigestCheckingInputStream checked = client.checkedBlob(ref, descriptor.digest(), descriptor.size(), used, budget)) {
             budget.reading(checked);
+            java.io.InputStream counted = budget.wrapCompressed(checked);
             LayerFacts f;
             try {
-                f = LayerScanner.scan(budget.wrapCompressed(checked), compression, diffId, budget);
+                f = LayerScanner.scan(counted, compression, diffId, budget);
             } catch (RegistryException e) {
                 if (e.kind() == RegistryException.Kind.PROTOCOL) {
-                    // Bytes that do not decompress are most often bytes that are not the blob: say so when the digest agrees.
-                    checked.drain();
+                    throw digestMismatchOr(counted, e);
                 }
                 throw e;
             }
-            checked.drain();
             listener.layerRead(budget.compressed() - before, budget.uncompressed() - uncompressedBefore);
             return f;
         } catch (RegistryException e) {
@@ -507,6 +588,23 @@ public final class ImageInspector implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes that do not decompress are most often bytes that are not the blob: the rest is read (within the
+     * image's bounds) to say so when the digest disagrees; otherwise the error stands as it was.
+     */
+    private static RegistryException digestMismatchOr(java.io.InputStream counted, RegistryException original) {
+        try {
+            counted.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.DIGEST_MISMATCH) {
+                return e;
+            }
+        } catch (IOException e) {
+            // A bound or the connection ended the check: the original error says more.
+        }
+        return original;
+    }
+
     private static String mediaType(RegistryClient.Fetched f) throws RegistryException {
         if (!f.mediaType().isEmpty() && !f.mediaType().equals("application/json")) {
             return f.mediaType();
@@ -518,20 +616,28 @@ public final class ImageInspector implements AutoCloseable {
     /** The index entry for {@code platform}; attestations ({@code unknown/unknown}) are never picked. */
     static String pick(JsonNode index, Platform platform, ImageRef ref) throws RegistryException {
         List<String> offered = new ArrayList<>();
-        for (JsonNode e : index.path("manifests")) {
+        int more = 0;
+        for (JsonNode e : BoundedJson.array(index, "manifests", "the index")) {
             JsonNode p = e.path("platform");
-            String os = p.path("os").asText(null);
-            String arch = p.path("architecture").asText(null);
+            String os = p.path("os").isTextual() ? p.path("os").textValue() : null;
+            String arch = p.path("architecture").isTextual() ? p.path("architecture").textValue() : null;
+            String variant = p.path("variant").isTextual() ? p.path("variant").textValue() : null;
             if (os == null || arch == null || os.equals("unknown") || arch.equals("unknown")) {
                 continue;
             }
-            offered.add(os + "/" + arch + (p.hasNonNull("variant") ? "/" + p.get("variant").asText() : ""));
-            if (platform.matches(os, arch, p.path("variant").asText(null)) && Digests.isSha256(e.path("digest").asText(""))) {
-                return e.path("digest").asText();
+            if (offered.size() < MAX_NAMED_PLATFORMS) {
+                offered.add(os + "/" + arch + (variant == null ? "" : "/" + variant));
+            } else {
+                more++;
+            }
+            String digest = e.path("digest").isTextual() ? e.path("digest").textValue() : "";
+            if (platform.matches(os, arch, variant) && Digests.isSha256(digest)) {
+                return digest;
             }
         }
         throw new RegistryException(RegistryException.Kind.NO_PLATFORM, "no " + platform + " image in the index"
-                + (offered.isEmpty() ? "" : " (it has " + String.join(", ", offered) + ")"));
+                + (offered.isEmpty() ? "" : " (it has " + String.join(", ", offered) + (more == 0 ? "" : " and " + more + " more")
+                + ")"));
     }
 
     private static ImageInspection result(ImageRef ref, String digest, Platform platform, ImageConfig config, ImageFiles files,
@@ -545,9 +651,8 @@ public final class ImageInspector implements AutoCloseable {
         if (basis == ImageInspection.Basis.LOWER_LAYERS) {
             notes.add("from the lower " + read + " of " + n + " layers (already known); the upper ones are being read");
         }
-        if (files.layers().stream().anyMatch(LayerFacts::incomplete)) {
-            notes.add("a layer has more executables than are kept: the program may not be found");
-        }
+        files.layers().stream().filter(LayerFacts::isIncomplete).findFirst().ifPresent(l -> notes.add("layer "
+                + Digests.shortForm(l.diffId()) + " was not kept whole (" + l.incomplete() + "): the program may not be found"));
         return new ImageInspection(ref, digest, platform, f.libc(), e, f.release(), notes, config, files, basis, read, n,
                 null, null, bytes, took);
     }
@@ -565,9 +670,13 @@ public final class ImageInspector implements AutoCloseable {
         return results.size();
     }
 
+    /** For tests: estimated heap the cached results keep of their own. */
+    long cachedResultBytes() {
+        return results.weight();
+    }
+
     @Override
     public void close() {
         workers.shutdownNow();
-        watchdog.shutdownNow();
     }
 }

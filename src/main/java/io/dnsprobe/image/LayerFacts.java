@@ -14,11 +14,10 @@ import java.util.Set;
  * @param whiteouts paths this layer deletes from the layers below
  * @param opaqueDirs directories whose lower-layer contents this layer hides
  * @param size uncompressed bytes
- * @param incomplete true when the layer had more executables and links than are kept; libc files are
- *     always kept
+ * @param incomplete why not every entry that matters was kept (too many, names too long), or null
  */
 public record LayerFacts(String diffId, Map<String, FileFact> files, Map<String, String> symlinks, Set<String> whiteouts,
-        Set<String> opaqueDirs, long size, boolean incomplete) {
+        Set<String> opaqueDirs, long size, String incomplete) {
 
     public LayerFacts {
         files = Map.copyOf(files);
@@ -27,15 +26,30 @@ public record LayerFacts(String diffId, Map<String, FileFact> files, Map<String,
         opaqueDirs = Set.copyOf(opaqueDirs);
     }
 
+    boolean isIncomplete() {
+        return incomplete != null;
+    }
+
     /** Rough heap cost, for bounding the layer cache by memory rather than count alone. */
     long weight() {
         long w = 256;
         for (Map.Entry<String, FileFact> e : files.entrySet()) {
-            w += 96 + 2L * e.getKey().length();
+            w += entryWeight(e.getKey(), null);
         }
         for (Map.Entry<String, String> e : symlinks.entrySet()) {
-            w += 96 + 2L * (e.getKey().length() + e.getValue().length());
+            w += entryWeight(e.getKey(), e.getValue());
         }
-        return w + 64L * (whiteouts.size() + opaqueDirs.size());
+        for (String p : whiteouts) {
+            w += entryWeight(p, null);
+        }
+        for (String p : opaqueDirs) {
+            w += entryWeight(p, null);
+        }
+        return w;
+    }
+
+    /** What one kept path (and link target) costs: a map node, the strings, and a small fact. */
+    static long entryWeight(String path, String target) {
+        return 96 + 2L * path.length() + (target == null ? 0 : 48 + 2L * target.length());
     }
 }

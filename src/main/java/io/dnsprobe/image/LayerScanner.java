@@ -1,35 +1,56 @@
 package io.dnsprobe.image;
 
 import io.airlift.compress.zstd.ZstdInputStream;
+import io.dnsprobe.text.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads one layer blob as a stream, once, and keeps only what decides the libc and the programs: the
  * package databases, release files, musl's and glibc's libraries, executables (ELF, Go, scripts),
- * links, whiteouts and opaque directories. Nothing of a layer is held in memory beyond one file's
- * first 64 KiB; the rest streams past. The uncompressed bytes must hash to the layer's {@code diff_id}.
+ * links, whiteouts and opaque directories. The uncompressed bytes must hash to the layer's {@code diff_id}.
+ *
+ * <p>What one layer can cost is bounded whatever it holds ({@link TarReader} bounds each header):
+ * <ul>
+ *   <li>at most {@link #MAX_TRACKED} executables, links, whiteouts and opaque directories are kept, and at
+ *       most {@link #MAX_KEPT_CHARS} characters of their names, and no more than the image's facts allowance
+ *       ({@link ReadBudget#keep}); past any of these the layer is marked incomplete with the reason;</li>
+ *   <li>of libc files found by pattern (musl's and glibc's libraries, distroless package files) at most
+ *       {@link #MAX_LIBC_FILES}; the fixed paths (apk and dpkg databases, release files) always;</li>
+ *   <li>package databases are read a line at a time (lines cut at {@link #MAX_LINE}), keeping only the
+ *       libc packages' versions: nothing of a file is held beyond one line and one 64 KiB prefix;</li>
+ *   <li>after the tar's end, at most {@link #MAX_TAIL} bytes more are read (uncompressed, and of the blob
+ *       after its compressed stream): runtimes ignore them, and a tail is how a small layer could
+ *       otherwise make the reader pull gigabytes past its bounds.</li>
+ * </ul>
  */
 final class LayerScanner {
     /** Package databases and release files bigger than this are not parsed (a large Debian status is ~2 MiB). */
     static final int MAX_TEXT_FILE = 16 << 20;
-    /** Executables and links kept per layer; past it the layer is marked incomplete. libc files always count. */
+    /** Executables, links, whiteouts and opaque dirs kept per layer; past it the layer is marked incomplete. */
     static final int MAX_TRACKED = 50_000;
+    /** Characters of kept names (paths and link targets) per layer. */
+    static final int MAX_KEPT_CHARS = 4 << 20;
+    /** libc files found by their name pattern, per layer. */
+    static final int MAX_LIBC_FILES = 1_000;
+    static final int MAX_LINE = 4096;
+    static final int MAX_TAIL = 1 << 20;
     private static final int PREFIX = 64 << 10;
     private static final byte[] GO_MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
     private static final Pattern MUSL_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+(?:_(?:git|pre|rc|p)\\d+)?");
     private static final Pattern GLIBC_VERSION = Pattern.compile("GNU C Library.*?version (\\d+\\.\\d+(?:\\.\\d+)?)");
+    /** What a package version looks like (apk and dpkg): anything else is not kept as a version. */
+    private static final Pattern PACKAGE_VERSION = Pattern.compile("[0-9A-Za-z.+~:_-]{1,64}");
     /** Packages whose presence decides the libc: musl, glibc, and the glibc shims of Alpine (still musl). */
     private static final Set<String> APK_PACKAGES = Set.of("musl", "glibc", "gcompat", "libc6-compat");
     private static final Set<String> DPKG_PACKAGES = Set.of("libc6", "libc6-amd64", "libc-bin", "musl");
@@ -38,12 +59,13 @@ final class LayerScanner {
     }
 
     /**
-     * @param blob the layer as the registry sends it (its own digest is checked by the caller's stream)
-     * @param budget uncompressed bytes and time left for the whole image
+     * @param blob the layer as the registry sends it, counted by {@code budget} (its own digest is checked by
+     *     the caller's stream at its end)
+     * @param budget uncompressed bytes, facts and time left for the whole image
      */
     static LayerFacts scan(InputStream blob, MediaTypes.Compression compression, String diffId, ReadBudget budget)
             throws IOException {
-        Collector c = new Collector();
+        Collector c = new Collector(budget);
         DigestCheckingInputStream tar;
         try {
             InputStream raw = switch (compression) {
@@ -53,13 +75,19 @@ final class LayerScanner {
             };
             tar = new DigestCheckingInputStream(budget.wrap(raw), diffId,
                     "layer " + Digests.shortForm(diffId) + " uncompressed (diff_id)");
-            TarArchiveInputStream entries = new TarArchiveInputStream(tar);
-            TarArchiveEntry e;
-            while ((e = entries.getNextEntry()) != null) {
-                c.entry(e, entries);
+            TarReader entries = new TarReader(tar);
+            TarReader.Entry e;
+            while ((e = entries.next()) != null) {
+                budget.check();
+                c.entry(e, entries.content());
             }
-            // The end-of-archive blocks and any padding count toward the diff_id: read to the end.
-            tar.drain();
+            // The end-of-archive blocks and any padding count toward the diff_id: read to the end, boundedly.
+            drainTail(tar, "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
+                    + " KiB after the end of its tar archive: refused");
+            if (compression != MediaTypes.Compression.NONE) {
+                drainTail(blob, "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
+                        + " KiB after the end of its compressed stream: refused");
+            }
         } catch (RegistryException ex) {
             throw ex;
         } catch (IOException | RuntimeException ex) {
@@ -70,27 +98,54 @@ final class LayerScanner {
                 throw budget.timeout();
             }
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + Digests.shortForm(diffId)
-                    + " is not a readable tar (" + compression.name().toLowerCase() + "): " + ex.getMessage(), ex);
+                    + " is not a readable tar (" + compression.name().toLowerCase(Locale.ROOT) + "): " + reason(ex), ex);
         }
         return new LayerFacts(diffId, c.files, c.symlinks, c.whiteouts, c.opaque, tar.count(), c.incomplete);
     }
 
-    /** Path as images store it, without {@code ./}, leading or trailing slashes. */
+    /** A decompressor's or the tar reader's message, without a class name. */
+    private static String reason(Exception e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? "unreadable data" : e.getMessage();
+    }
+
+    /** Reads {@code in} to its end, failing with {@code tooLong} (a bound: LIMIT) past {@link #MAX_TAIL} bytes. */
+    static void drainTail(InputStream in, String tooLong) throws IOException {
+        byte[] buf = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            total += n;
+            if (total > MAX_TAIL) {
+                throw new RegistryException(RegistryException.Kind.LIMIT, tooLong);
+            }
+        }
+    }
+
+    /**
+     * Path as a runtime creates it: {@code .} and {@code ..} resolved lexically inside the root (as Go's
+     * {@code filepath.Clean} of {@code "/" + name}, which containerd and Docker apply to every entry), no
+     * leading, trailing or doubled slashes. {@code lib/apk/db/../db/installed} is {@code lib/apk/db/installed}.
+     */
     static String normalize(String name) {
-        String p = name;
-        while (p.startsWith("./")) {
-            p = p.substring(2);
+        if (!name.contains("/.") && !name.startsWith(".") && !name.contains("//") && !name.startsWith("/") && !name.endsWith("/")) {
+            return name;
         }
-        while (p.startsWith("/")) {
-            p = p.substring(1);
+        String[] parts = name.split("/");
+        String[] kept = new String[parts.length];
+        int n = 0;
+        for (String part : parts) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (n > 0) {
+                    n--;
+                }
+                continue;
+            }
+            kept[n++] = part;
         }
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        if (p.contains("//") || p.contains("/./")) {
-            p = p.replaceAll("/+", "/").replace("/./", "/");
-        }
-        return p.equals(".") ? "" : p;
+        return String.join("/", java.util.Arrays.asList(kept).subList(0, n));
     }
 
     private static final class Collector {
@@ -98,11 +153,23 @@ final class LayerScanner {
         final Map<String, String> symlinks = new HashMap<>();
         final Set<String> whiteouts = new HashSet<>();
         final Set<String> opaque = new HashSet<>();
+        final ReadBudget budget;
+        final Scratch scratch = new Scratch();
         int tracked;
-        boolean incomplete;
+        long keptChars;
+        int libcFiles;
+        String incomplete;
 
-        void entry(TarArchiveEntry e, InputStream content) throws IOException {
-            String path = normalize(e.getName());
+        Collector(ReadBudget budget) {
+            this.budget = budget;
+        }
+
+        void entry(TarReader.Entry e, InputStream content) throws IOException {
+            if (e.skipped() != null) {
+                incomplete("an entry was skipped: " + e.skipped());
+                return;
+            }
+            String path = normalize(e.name());
             if (path.isEmpty()) {
                 return;
             }
@@ -111,21 +178,26 @@ final class LayerScanner {
             String name = path.substring(slash + 1);
             if (name.startsWith(".wh.")) {
                 if (name.equals(".wh..wh..opq")) {
-                    opaque.add(dir);
+                    if (track(dir, null)) {
+                        opaque.add(dir);
+                    }
                 } else {
-                    whiteouts.add(dir.isEmpty() ? name.substring(4) : dir + "/" + name.substring(4));
+                    String deleted = dir.isEmpty() ? name.substring(4) : dir + "/" + name.substring(4);
+                    if (track(deleted, null)) {
+                        whiteouts.add(deleted);
+                    }
                 }
                 return;
             }
             if (e.isSymbolicLink()) {
-                if (track()) {
-                    symlinks.put(path, e.getLinkName());
+                if (track(path, e.linkName())) {
+                    symlinks.put(path, e.linkName());
                 }
                 return;
             }
-            if (e.isLink()) {
-                FileFact target = files.get(normalize(e.getLinkName()));
-                if (target != null) {
+            if (e.isHardLink()) {
+                FileFact target = files.get(normalize(e.linkName()));
+                if (target != null && track(path, null)) {
                     files.put(path, target);
                 }
                 return;
@@ -133,104 +205,189 @@ final class LayerScanner {
             if (!e.isFile()) {
                 return;
             }
-            FileFact fact = fact(path, dir, name, e, content);
-            if (fact != null && (important(fact) || track())) {
+            Kind kind = kind(path, dir, name, e.mode());
+            if (kind == Kind.NONE) {
+                return;
+            }
+            boolean keep = switch (kind) {
+                case FIXED -> true;
+                case LIBC_PATTERN -> libcFiles < MAX_LIBC_FILES ? ++libcFiles > 0 : incomplete("over " + MAX_LIBC_FILES
+                        + " libc files in one layer");
+                case EXECUTABLE -> track(path, null);
+                case NONE -> false;
+            };
+            if (!keep) {
+                return;
+            }
+            FileFact fact = fact(path, dir, name, e.size(), content);
+            if (fact != null) {
                 files.put(path, fact);
             }
         }
 
-        private boolean track() {
+        /** Takes one kept entry's share of every cap; false (and the layer incomplete) when one is reached. */
+        private boolean track(String path, String target) {
+            long chars = path.length() + (target == null ? 0 : target.length());
             if (tracked >= MAX_TRACKED) {
-                incomplete = true;
-                return false;
+                return incomplete("over " + MAX_TRACKED + " executables, links and whiteouts in one layer");
+            }
+            if (keptChars + chars > MAX_KEPT_CHARS) {
+                return incomplete("over " + (MAX_KEPT_CHARS >> 20) + " MiB of names in one layer");
+            }
+            if (!budget.keep(LayerFacts.entryWeight(path, target))) {
+                return incomplete("the image's facts passed what one image may keep");
             }
             tracked++;
+            keptChars += chars;
             return true;
         }
 
-        private static boolean important(FileFact f) {
-            return !(f instanceof FileFact.Executable);
+        /** Marks the layer incomplete (the first reason is kept); always false, for use in conditions. */
+        private boolean incomplete(String why) {
+            if (incomplete == null) {
+                incomplete = why;
+            }
+            return false;
         }
 
-        private FileFact fact(String path, String dir, String name, TarArchiveEntry e, InputStream in) throws IOException {
-            long size = e.getSize();
+        private FileFact fact(String path, String dir, String name, long size, InputStream in) throws IOException {
             switch (path) {
                 case "lib/apk/db/installed", "usr/lib/apk/db/installed":
-                    return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : apkDb(text(in, size));
+                    return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : apkDb(new LineReader(in));
                 case "etc/alpine-release":
-                    return new FileFact.AlpineRelease(text(in, Math.min(size, 4096)).lines().findFirst().orElse("").trim());
+                    return new FileFact.AlpineRelease(Printable.line(new LineReader(in).next(), 64).trim());
                 case "etc/os-release", "usr/lib/os-release":
-                    return osRelease(text(in, Math.min(size, 64 << 10)));
+                    return osRelease(new LineReader(in), 256);
                 case "var/lib/dpkg/status":
-                    return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : dpkg(text(in, size));
+                    return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : dpkg(new LineReader(in));
                 default:
                     break;
             }
             if (dir.equals("var/lib/dpkg/status.d")) {
-                return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : dpkg(text(in, size));
+                return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : dpkg(new LineReader(in));
             }
             if (isMuslLibrary(dir, name)) {
-                return new FileFact.MuslLibrary(Strings.scan(in, s -> MUSL_VERSION.matcher(s).matches()));
+                return new FileFact.MuslLibrary(Strings.scan(in, s -> MUSL_VERSION.matcher(s).matches(), scratch));
             }
             if (isGlibcLibrary(dir, name)) {
-                String banner = Strings.scan(in, s -> s.contains("GNU C Library"));
+                String banner = Strings.scan(in, s -> s.contains("GNU C Library"), scratch);
                 if (banner == null) {
                     return null; // a shim (gcompat) or a stub: not glibc
                 }
                 Matcher m = GLIBC_VERSION.matcher(banner);
                 return new FileFact.GlibcLibrary(m.find() ? m.group(1) : "");
             }
-            if ((e.getMode() & 0111) != 0) {
-                return Programs.classify(in);
-            }
-            return null;
+            return Programs.classify(in, scratch);
         }
     }
 
-    /** {@code ld-musl-x86_64.so.1}, {@code libc.musl-x86_64.so.1}, and musl's {@code libc.so} where Debian puts it. */
-    static boolean isMuslLibrary(String dir, String name) {
-        boolean libDir = dir.equals("lib") || dir.equals("usr/lib") || dir.endsWith("-linux-musl");
-        return libDir && (name.startsWith("ld-musl-") && name.endsWith(".so.1") || name.startsWith("libc.musl-")
-                || dir.endsWith("-linux-musl") && name.equals("libc.so"));
+    /** How a file is kept: fixed paths always, libc files by pattern up to a cap, executables as tracked entries. */
+    private enum Kind { FIXED, LIBC_PATTERN, EXECUTABLE, NONE }
+
+    private static Kind kind(String path, String dir, String name, int mode) {
+        switch (path) {
+            case "lib/apk/db/installed", "usr/lib/apk/db/installed", "etc/alpine-release", "etc/os-release",
+                    "usr/lib/os-release", "var/lib/dpkg/status":
+                return Kind.FIXED;
+            default:
+                break;
+        }
+        if (dir.equals("var/lib/dpkg/status.d") || isMuslLibrary(dir, name) || isGlibcLibrary(dir, name)) {
+            return Kind.LIBC_PATTERN;
+        }
+        return (mode & 0111) != 0 ? Kind.EXECUTABLE : Kind.NONE;
     }
 
-    /** {@code libc.so.6} or an old {@code libc-2.31.so} in any lib directory (lib, lib64, usr/lib/x86_64-linux-gnu, usr/glibc-compat/lib). */
-    static boolean isGlibcLibrary(String dir, String name) {
-        boolean libDir = dir.startsWith("lib") || dir.startsWith("usr/lib") || dir.contains("/lib");
-        return libDir && (name.equals("libc.so.6") || name.startsWith("libc-2.") && name.endsWith(".so"));
+    /** Buffers one layer's scan reuses for every file: a layer of a million small executables allocates them once. */
+    static final class Scratch {
+        final byte[] prefix = new byte[PREFIX];
+        final byte[] window = new byte[GO_MAGIC.length - 1 + (1 << 16)];
     }
 
-    private static String text(InputStream in, long size) throws IOException {
-        byte[] b = in.readNBytes((int) Math.min(Math.max(size, 0), MAX_TEXT_FILE));
-        return new String(b, StandardCharsets.UTF_8);
+    /** Lines of a text file, each cut at {@link #MAX_LINE} characters; nothing else of the file is held. */
+    static final class LineReader {
+        private final InputStream in;
+        private final byte[] buf = new byte[8192];
+        private int pos;
+        private int len;
+        private boolean eof;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next line without its newline, or null at the end. */
+        String next() throws IOException {
+            StringBuilder line = null;
+            while (true) {
+                if (pos == len) {
+                    if (eof) {
+                        return line == null ? null : line.toString();
+                    }
+                    len = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (len < 0) {
+                        len = 0;
+                        eof = true;
+                        continue;
+                    }
+                }
+                if (line == null) {
+                    line = new StringBuilder();
+                }
+                int start = pos;
+                while (pos < len && buf[pos] != '\n') {
+                    pos++;
+                }
+                int take = Math.min(pos - start, MAX_LINE - line.length());
+                if (take > 0) {
+                    line.append(new String(buf, start, take, StandardCharsets.UTF_8));
+                }
+                if (pos < len) {
+                    pos++;
+                    return line.toString();
+                }
+            }
+        }
     }
 
     /** apk's installed db: blank-line separated blocks of {@code X:value} lines. */
-    static FileFact.ApkDb apkDb(String text) {
+    static FileFact.ApkDb apkDb(LineReader lines) throws IOException {
         Map<String, String> found = new HashMap<>();
         String pkg = null;
-        for (String line : text.split("\n", -1)) {
+        String line;
+        while ((line = lines.next()) != null) {
             if (line.isEmpty()) {
                 pkg = null;
             } else if (line.startsWith("P:")) {
                 pkg = line.substring(2).trim();
             } else if (line.startsWith("V:") && pkg != null && APK_PACKAGES.contains(pkg)) {
-                found.put(pkg, line.substring(2).trim());
+                String v = line.substring(2).trim();
+                if (PACKAGE_VERSION.matcher(v).matches()) {
+                    found.put(pkg, v);
+                }
             }
         }
         return new FileFact.ApkDb(found);
     }
 
+    static FileFact.ApkDb apkDb(String text) throws IOException {
+        return apkDb(new LineReader(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
     /** dpkg's status: stanzas of {@code Field: value}; a package counts when installed (status.d stanzas have no Status). */
-    static FileFact.DpkgStatus dpkg(String text) {
+    static FileFact.DpkgStatus dpkg(LineReader lines) throws IOException {
         Map<String, String> installed = new HashMap<>();
         String pkg = null;
         String version = null;
         String status = null;
-        for (String line : (text + "\n\n").split("\n", -1)) {
-            if (line.isBlank()) {
+        boolean more = true;
+        while (more) {
+            String line = lines.next();
+            more = line != null;
+            if (line == null || line.isBlank()) {
                 if (pkg != null && DPKG_PACKAGES.contains(pkg) && (status == null || status.endsWith(" installed"))) {
-                    installed.put(pkg, version == null ? "" : version);
+                    installed.put(pkg, version == null || !PACKAGE_VERSION.matcher(version).matches() ? "" : version);
                 }
                 pkg = null;
                 version = null;
@@ -246,19 +403,43 @@ final class LayerScanner {
         return new FileFact.DpkgStatus(installed);
     }
 
-    static FileFact.OsRelease osRelease(String text) {
+    static FileFact.DpkgStatus dpkg(String text) throws IOException {
+        return dpkg(new LineReader(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** os-release: {@code KEY=value} lines; only the first {@code maxLines} are read (real ones have about 10). */
+    static FileFact.OsRelease osRelease(LineReader lines, int maxLines) throws IOException {
         Map<String, String> kv = new HashMap<>();
-        for (String line : text.split("\n")) {
+        String line;
+        int n = 0;
+        while ((line = lines.next()) != null && n++ < maxLines) {
             int eq = line.indexOf('=');
             if (eq > 0 && !line.startsWith("#")) {
                 String v = line.substring(eq + 1).trim();
                 if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
                     v = v.substring(1, v.length() - 1);
                 }
-                kv.put(line.substring(0, eq).trim(), v);
+                kv.put(line.substring(0, eq).trim(), Printable.line(v, 128));
             }
         }
         return new FileFact.OsRelease(kv.getOrDefault("ID", ""), kv.get("VERSION_ID"), kv.get("PRETTY_NAME"));
+    }
+
+    static FileFact.OsRelease osRelease(String text) throws IOException {
+        return osRelease(new LineReader(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))), 256);
+    }
+
+    /** {@code ld-musl-x86_64.so.1}, {@code libc.musl-x86_64.so.1}, and musl's {@code libc.so} where Debian puts it. */
+    static boolean isMuslLibrary(String dir, String name) {
+        boolean libDir = dir.equals("lib") || dir.equals("usr/lib") || dir.endsWith("-linux-musl");
+        return libDir && (name.startsWith("ld-musl-") && name.endsWith(".so.1") || name.startsWith("libc.musl-")
+                || dir.endsWith("-linux-musl") && name.equals("libc.so"));
+    }
+
+    /** {@code libc.so.6} or an old {@code libc-2.31.so} in any lib directory (lib, lib64, usr/lib/x86_64-linux-gnu, usr/glibc-compat/lib). */
+    static boolean isGlibcLibrary(String dir, String name) {
+        boolean libDir = dir.startsWith("lib") || dir.startsWith("usr/lib") || dir.contains("/lib");
+        return libDir && (name.equals("libc.so.6") || name.startsWith("libc-2.") && name.endsWith(".so"));
     }
 
     /** Printable runs between NULs, as {@code strings} finds them, streamed. */
@@ -267,8 +448,8 @@ final class LayerScanner {
         }
 
         /** The first string matching, or null. Reads the stream to its end or to the match. */
-        static String scan(InputStream in, java.util.function.Predicate<String> wanted) throws IOException {
-            byte[] buf = new byte[1 << 16];
+        static String scan(InputStream in, java.util.function.Predicate<String> wanted, Scratch scratch) throws IOException {
+            byte[] buf = scratch.window;
             StringBuilder run = new StringBuilder();
             boolean overlong = false;
             int n;
@@ -304,21 +485,22 @@ final class LayerScanner {
         private Programs() {
         }
 
-        static FileFact.Executable classify(InputStream in) throws IOException {
-            byte[] prefix = in.readNBytes(PREFIX);
-            if (prefix.length >= 2 && prefix[0] == '#' && prefix[1] == '!') {
+        static FileFact.Executable classify(InputStream in, Scratch scratch) throws IOException {
+            byte[] prefix = scratch.prefix;
+            int got = in.readNBytes(prefix, 0, PREFIX);
+            if (got >= 2 && prefix[0] == '#' && prefix[1] == '!') {
                 int end = 2;
-                while (end < prefix.length && end < 256 && prefix[end] != '\n') {
+                while (end < got && end < 256 && prefix[end] != '\n') {
                     end++;
                 }
-                String line = new String(prefix, 2, end - 2, StandardCharsets.UTF_8).trim();
+                String line = Printable.line(new String(prefix, 2, end - 2, StandardCharsets.UTF_8).trim(), 256);
                 return new FileFact.Executable(FileFact.ExecKind.SCRIPT, line, null, Set.of(), null);
             }
-            if (prefix.length < 64 || prefix[0] != 0x7f || prefix[1] != 'E' || prefix[2] != 'L' || prefix[3] != 'F') {
+            if (got < 64 || prefix[0] != 0x7f || prefix[1] != 'E' || prefix[2] != 'L' || prefix[3] != 'F') {
                 return FileFact.Executable.OTHER;
             }
-            String interp = interpreter(prefix);
-            GoBuildInfo go = GoBuildInfo.find(prefix, in);
+            String interp = interpreter(prefix, got);
+            GoBuildInfo go = GoBuildInfo.find(prefix, got, in, scratch);
             if (go != null) {
                 return new FileFact.Executable(FileFact.ExecKind.GO, interp, go.version(), go.tags(), go.cgo());
             }
@@ -327,7 +509,7 @@ final class LayerScanner {
         }
 
         /** The ELF's PT_INTERP, when its program headers and the string lie within the prefix. */
-        static String interpreter(byte[] h) {
+        static String interpreter(byte[] h, int length) {
             boolean is64 = h[4] == 2;
             boolean little = h[5] == 1;
             long phoff = is64 ? u64(h, 32, little) : u32(h, 28, little);
@@ -335,7 +517,7 @@ final class LayerScanner {
             int phnum = u16(h, is64 ? 56 : 44, little);
             for (int i = 0; i < phnum && i < 256; i++) {
                 long at = phoff + (long) i * phentsize;
-                if (at < 0 || at + (is64 ? 56 : 32) > h.length) {
+                if (at < 0 || at + (is64 ? 56 : 32) > length) {
                     return null;
                 }
                 int type = (int) u32(h, (int) at, little);
@@ -344,14 +526,14 @@ final class LayerScanner {
                 }
                 long off = is64 ? u64(h, (int) at + 8, little) : u32(h, (int) at + 4, little);
                 long size = is64 ? u64(h, (int) at + 32, little) : u32(h, (int) at + 16, little);
-                if (off < 0 || size <= 0 || size > 4096 || off + size > h.length) {
+                if (off < 0 || size <= 0 || size > 4096 || off + size > length) {
                     return null;
                 }
                 int len = (int) size;
                 while (len > 0 && h[(int) off + len - 1] == 0) {
                     len--;
                 }
-                return new String(h, (int) off, len, StandardCharsets.ISO_8859_1);
+                return Printable.line(new String(h, (int) off, len, StandardCharsets.ISO_8859_1), 256);
             }
             return null;
         }
@@ -385,13 +567,15 @@ final class LayerScanner {
      */
     record GoBuildInfo(String version, Set<String> tags, Boolean cgo) {
         private static final int CAPTURE = 64 << 10;
+        /** The build tags that decide the resolver; only they are kept (a build can list thousands). */
+        private static final Set<String> RESOLVER_TAGS = Set.of("netgo", "netcgo");
 
         /** Searches {@code prefix} and then the rest of {@code in} (read to its end) for the magic. */
-        static GoBuildInfo find(byte[] prefix, InputStream in) throws IOException {
+        static GoBuildInfo find(byte[] prefix, int prefixLength, InputStream in, Scratch scratch) throws IOException {
             byte[] window = prefix;
-            int len = prefix.length;
-            // One buffer for the whole file: a 200 MB layer of executables must not cost a buffer per read.
-            byte[] next = new byte[GO_MAGIC.length - 1 + (1 << 16)];
+            int len = prefixLength;
+            // One buffer for the whole layer: a 200 MB layer of executables must not cost a buffer per read.
+            byte[] next = scratch.window;
             while (true) {
                 int at = indexOf(window, len, GO_MAGIC);
                 if (at >= 0) {
@@ -435,7 +619,7 @@ final class LayerScanner {
                 for (String line : modinfo.split("\n")) {
                     if (line.startsWith("build\t-tags=")) {
                         for (String t : line.substring("build\t-tags=".length()).split(",")) {
-                            if (!t.isBlank()) {
+                            if (RESOLVER_TAGS.contains(t.trim())) {
                                 tags.add(t.trim());
                             }
                         }
@@ -444,7 +628,7 @@ final class LayerScanner {
                     }
                 }
             }
-            return new GoBuildInfo(version, tags, cgo);
+            return new GoBuildInfo(Printable.line(version, 64), tags, cgo);
         }
 
         private static String varintString(byte[] b, int len, int[] at) {

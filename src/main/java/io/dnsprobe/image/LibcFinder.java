@@ -1,6 +1,7 @@
 package io.dnsprobe.image;
 
 import io.dnsprobe.libc.MuslVersion;
+import io.dnsprobe.text.Printable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,12 @@ public final class LibcFinder {
      * @param layer 1 = the bottom layer; 0 when no file decided
      */
     public record Evidence(String file, int layer, int layers, String detail) {
+        /** File names and details come from the image: printable, bounded. */
+        public Evidence {
+            file = Printable.line(file, 256);
+            detail = Printable.line(detail);
+        }
+
         public static Evidence none(int layers, String detail) {
             return new Evidence(null, 0, layers, detail);
         }

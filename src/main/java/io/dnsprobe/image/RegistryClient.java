@@ -1,81 +1,99 @@
 package io.dnsprobe.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
  * The OCI distribution API over the JDK's HttpClient: manifests, blobs, and the auth around them.
- * Thread-safe; one per process is enough.
+ * Thread-safe; one per process is enough. Every request runs under the {@link ReadBudget} of the image it
+ * is made for: every byte of every answer, bodies of errors and of token answers included, is read under
+ * that budget's deadline and byte bound.
  *
+ * <p><b>Where credentials go.</b> A credential belongs to the registry host it was configured for (the
+ * caller picks it by the image's host). It is sent:
  * <ul>
- *   <li>Auth: a 401's {@code WWW-Authenticate} says Bearer (a token from the realm, asked with the
- *       credential as Basic, or anonymously) or Basic. Tokens are kept until they expire, keyed by realm,
- *       service, scope and the credential's {@link Credential#id()}: never shared across credentials. A
- *       request answered 401 again after the challenge was met is an {@link RegistryException.Kind#AUTH}
- *       error at once: wrong credentials cost two requests, not a retry storm.</li>
- *   <li>Redirects are followed here, not by HttpClient: a redirect to another host (blob storage) drops
- *       the {@code Authorization} header, so registry credentials never reach a CDN.</li>
- *   <li>Plain HTTP only for registries listed as insecure; TLS otherwise, trusting the JDK's CAs plus
- *       any extra ones given.</li>
- *   <li>Every byte is checked against its digest: manifests here, blobs by {@link DigestCheckingInputStream}.</li>
+ *   <li>to that host itself, as Basic or as a token obtained with it;</li>
+ *   <li>to a token realm, only when that realm was announced in a 401 by the registry host itself, never
+ *       by a host a redirect led to, and only over HTTPS unless the realm's own host is listed as
+ *       insecure;</li>
+ *   <li>nowhere else: a redirect to another origin (blob storage) drops {@code Authorization}, and a 401
+ *       from such a host ends the fetch as an error. It is never taken as a challenge of the registry.</li>
  * </ul>
+ * Tokens are kept per (registry, realm, service, scope, credential) until they expire: never shared across
+ * credentials or registries. A request answered 401 again after the challenge was met is an
+ * {@link RegistryException.Kind#AUTH} error at once: wrong credentials cost two requests, not a retry storm.
+ * Plain HTTP only to hosts listed as insecure, whether the registry, a redirect target or a token realm.
  */
 public final class RegistryClient {
     static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
             MediaTypes.DOCKER_LIST, MediaTypes.DOCKER_MANIFEST);
     /** Registries may refuse manifests over 4 MiB (distribution spec); nothing legitimate is larger. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
+    /** A token answer holds a JWT or two; 64 KiB is ten times the largest seen. */
+    static final int MAX_TOKEN_BYTES = 64 << 10;
+    /** Of an error answer, only the start is read: enough for the registry's JSON error. */
+    static final int MAX_ERROR_BYTES = 4 << 10;
+    /** The spec's default token lifetime; registries that say more are believed up to a day. */
+    static final long DEFAULT_TOKEN_SECONDS = 60;
+    static final long MAX_TOKEN_SECONDS = 24 * 3600;
     private static final int MAX_REDIRECTS = 5;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Hosts and tokens remembered; each a few hundred bytes. Anyone who may create a Pod names new hosts. */
+    private static final int MAX_REMEMBERED = 4096;
+    /** What RFC 6750's b64token allows, and what any registry's tokens are: no spaces, no line breaks. */
+    private static final Pattern TOKEN_CHARS = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     private final HttpClient http;
     private final Set<String> insecure;
     private final Duration requestTimeout;
     private final String userAgent;
     private final LongSupplier nanoClock;
-    private final Map<TokenKey, Token> tokens = new ConcurrentHashMap<>();
-    /** Per registry host: the last challenge seen, so later requests authenticate up front. */
-    private final Map<String, AuthChallenge> challenges = new ConcurrentHashMap<>();
+    private final Map<TokenKey, Token> tokens = lru();
+    /** Per registry host: the last challenge the host itself sent, so later requests authenticate up front. */
+    private final Map<String, AuthChallenge> challenges = lru();
     private final Map<String, Integer> requestsByHost = new ConcurrentHashMap<>();
 
-    private record TokenKey(String realm, String service, String scope, String credential) {
+    private record TokenKey(String registry, String realm, String service, String scope, String credential) {
     }
 
     private record Token(String value, long expiresNanos) {
     }
 
+    private static <K, V> Map<K, V> lru() {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > MAX_REMEMBERED;
+            }
+        });
+    }
+
     /** A manifest or index as fetched. */
     public record Fetched(byte[] body, String mediaType, String digest) {
         public JsonNode json() throws RegistryException {
-            try {
-                JsonNode n = JSON.readTree(body);
-                if (n == null || !n.isObject()) {
-                    throw new RegistryException(RegistryException.Kind.PROTOCOL, "manifest " + digest + " is not a JSON object");
-                }
-                return n;
-            } catch (IOException e) {
-                throw new RegistryException(RegistryException.Kind.PROTOCOL, "manifest " + digest + " is not JSON", e);
-            }
+            return BoundedJson.object(body, "manifest " + Digests.shortForm(digest));
         }
     }
 
@@ -104,9 +122,12 @@ public final class RegistryClient {
         private String userAgent = "dnsprobe";
         private LongSupplier nanoClock = System::nanoTime;
 
-        /** Registries ({@code host[:port]}, as in image references) asked over plain HTTP. */
+        /**
+         * Hosts ({@code host[:port]}, as in image references) asked over plain HTTP: registries, and the token
+         * servers and blob stores they send to.
+         */
         public Builder insecure(Set<String> hosts) {
-            this.insecure = hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+            this.insecure = hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
             return this;
         }
 
@@ -121,7 +142,7 @@ public final class RegistryClient {
             return this;
         }
 
-        /** Until the response headers arrive; bodies are bounded by the caller's deadline. */
+        /** Until the response headers arrive; bodies are bounded by the image's deadline. */
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = d;
             return this;
@@ -142,7 +163,7 @@ public final class RegistryClient {
         }
     }
 
-    /** Requests sent to a registry host so far (token servers not counted). */
+    /** Requests sent to a host so far (registries, token servers, redirect targets), for tests. */
     public int requestsTo(String host) {
         return requestsByHost.getOrDefault(host, 0);
     }
@@ -152,12 +173,8 @@ public final class RegistryClient {
      * the body's sha256; for a tag, the body's sha256 must match the registry's {@code Docker-Content-Digest}
      * when it sends one.
      */
-    public Fetched manifest(ImageRef ref, String reference, Credential credential) throws RegistryException {
-        return manifest(ref, reference, credential, null);
-    }
-
     Fetched manifest(ImageRef ref, String reference, Credential credential, ReadBudget budget) throws RegistryException {
-        HttpResponse<InputStream> r = send(ref, "manifests/" + reference, "GET", ACCEPT_MANIFESTS, credential, budget);
+        HttpResponse<InputStream> r = send(ref, "manifests/" + reference, ACCEPT_MANIFESTS, credential, budget);
         byte[] body = readAll(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + ref.repositoryPath(), budget);
         String actual = Digests.of(body);
         String expected = reference.startsWith("sha256:") ? reference
@@ -170,21 +187,10 @@ public final class RegistryClient {
         return new Fetched(body, type, actual);
     }
 
-    /** The digest a tag points to now, by HEAD (which Docker Hub does not count as a pull). */
-    public Optional<String> headDigest(ImageRef ref, String tag, Credential credential) throws RegistryException {
-        HttpResponse<InputStream> r = send(ref, "manifests/" + tag, "HEAD", ACCEPT_MANIFESTS, credential, null);
-        close(r);
-        return r.headers().firstValue("Docker-Content-Digest").filter(Digests::isSha256);
-    }
-
     /** A small blob (an image config) read whole, at most {@code maxBytes}, digest checked. */
-    public byte[] blobBytes(ImageRef ref, String digest, int maxBytes, Credential credential) throws RegistryException {
-        return blobBytes(ref, digest, maxBytes, credential, null);
-    }
-
     byte[] blobBytes(ImageRef ref, String digest, int maxBytes, Credential credential, ReadBudget budget)
             throws RegistryException {
-        HttpResponse<InputStream> r = send(ref, "blobs/" + digest, "GET", "*/*", credential, budget);
+        HttpResponse<InputStream> r = send(ref, "blobs/" + digest, "*/*", credential, budget);
         byte[] body = readAll(r, maxBytes, "blob " + Digests.shortForm(digest) + " of " + ref.repositoryPath(), budget);
         String actual = Digests.of(body);
         if (!actual.equals(digest)) {
@@ -195,55 +201,71 @@ public final class RegistryClient {
     }
 
     /**
-     * A blob as a stream that fails at its end unless the bytes had {@code digest}. The caller closes it,
-     * and bounds its reads in time (a registry can stop sending mid-blob).
+     * A blob as a stream that fails at its end unless the bytes had {@code digest}, and as soon as it passes
+     * {@code size}. The caller reads it under the budget and closes it.
+     *
+     * @param size what the descriptor says, -1 when not known
      */
-    public InputStream blob(ImageRef ref, String digest, Credential credential) throws RegistryException {
-        return checkedBlob(ref, digest, credential);
-    }
-
-    DigestCheckingInputStream checkedBlob(ImageRef ref, String digest, Credential credential) throws RegistryException {
-        return checkedBlob(ref, digest, -1, credential, null);
-    }
-
-    /** @param size what the descriptor says, -1 when not known */
     DigestCheckingInputStream checkedBlob(ImageRef ref, String digest, long size, Credential credential, ReadBudget budget)
             throws RegistryException {
-        HttpResponse<InputStream> r = send(ref, "blobs/" + digest, "GET", "*/*", credential, budget);
+        HttpResponse<InputStream> r = send(ref, "blobs/" + digest, "*/*", credential, budget);
+        budget.reading(r.body());
         return new DigestCheckingInputStream(r.body(), digest, size, "blob " + Digests.shortForm(digest) + " of " + where(ref));
     }
 
-    private HttpResponse<InputStream> send(ImageRef ref, String path, String method, String accept, Credential credential,
+    private HttpResponse<InputStream> send(ImageRef ref, String path, String accept, Credential credential,
             ReadBudget budget) throws RegistryException {
         String host = ref.apiHost();
-        String scheme = insecure.contains(host.toLowerCase(Locale.ROOT)) ? "http" : "https";
-        URI uri = URI.create(scheme + "://" + host + "/v2/" + ref.repositoryPath() + "/" + path);
+        URI uri = URI.create(schemeFor(host) + "://" + host + "/v2/" + ref.repositoryPath() + "/" + path);
         String scope = "repository:" + ref.repositoryPath() + ":pull";
-        String auth = authorizationFor(host, scope, credential);
-        HttpResponse<InputStream> r = follow(uri, method, accept, auth, ref);
-        if (r.statusCode() == 401) {
-            String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-            close(r);
-            AuthChallenge challenge = AuthChallenge.parse(header).orElseThrow(() -> new RegistryException(
-                    RegistryException.Kind.AUTH, where(ref) + " answered 401 without a challenge"));
+        Answer a = follow(uri, accept, authorizationFor(host, scope, credential), ref, budget);
+        if (a.response().statusCode() == 401) {
+            AuthChallenge challenge = challengeOf(a, ref, budget);
             challenges.put(host, challenge);
-            String retried = meet(challenge, scope, credential, ref, budget);
-            r = follow(uri, method, accept, retried, ref);
-            if (r.statusCode() == 401) {
-                close(r);
-                tokens.keySet().removeIf(k -> k.credential().equals(credential.id()) && k.scope().equals(scope));
+            String retried = meet(host, challenge, scope, credential, ref, budget);
+            a = follow(uri, accept, retried, ref, budget);
+            if (a.response().statusCode() == 401) {
+                if (!a.fromRegistry()) {
+                    throw refusedAfterRedirect(a, ref, budget);
+                }
+                close(a.response());
+                tokens.keySet().removeIf(k -> k.registry().equals(host) && k.credential().equals(credential.id())
+                        && k.scope().equals(scope));
                 throw new RegistryException(RegistryException.Kind.AUTH, credential.anonymous()
                         ? where(ref) + " needs credentials to pull " + ref.repositoryPath() + " and none match it"
                         : where(ref) + " refused the credentials of " + credential + " for " + ref.repositoryPath());
             }
         }
+        HttpResponse<InputStream> r = a.response();
         int status = r.statusCode();
         if (status >= 200 && status < 300) {
             return r;
         }
-        String detail = errorDetail(r);
-        throw new RegistryException(kindOf(status), where(ref) + " answered " + status + " for " + method + " "
-                + uri.getPath() + (detail.isEmpty() ? "" : ": " + detail));
+        String detail = errorDetail(r, budget);
+        throw new RegistryException(kindOf(status), (a.fromRegistry() ? where(ref) : a.uri().getAuthority() + " (where "
+                + where(ref) + " redirected)") + " answered " + status + " for GET " + a.uri().getPath()
+                + (detail.isEmpty() ? "" : ": " + detail));
+    }
+
+    /**
+     * The registry's own challenge. A 401 from a host a redirect led to is that host's refusal, an error of
+     * this fetch: taking it as the registry's challenge would send the registry's credentials to whatever
+     * realm a third party names.
+     */
+    private AuthChallenge challengeOf(Answer a, ImageRef ref, ReadBudget budget) throws RegistryException {
+        if (!a.fromRegistry()) {
+            throw refusedAfterRedirect(a, ref, budget);
+        }
+        String header = a.response().headers().firstValue("WWW-Authenticate").orElse("");
+        close(a.response());
+        return AuthChallenge.parse(header).orElseThrow(() -> new RegistryException(
+                RegistryException.Kind.AUTH, where(ref) + " answered 401 without a challenge"));
+    }
+
+    private RegistryException refusedAfterRedirect(Answer a, ImageRef ref, ReadBudget budget) {
+        close(a.response());
+        return new RegistryException(RegistryException.Kind.AUTH, a.uri().getAuthority() + " (where " + where(ref)
+                + " redirected) answered 401; the registry's credentials are only ever sent to the registry");
     }
 
     /** The header to send before any challenge: a live token, or Basic where the registry asked for it. */
@@ -253,14 +275,14 @@ public final class RegistryClient {
             return null;
         }
         if (known.bearer()) {
-            Token t = tokens.get(new TokenKey(known.realm(), known.service(), scope, credential.id()));
+            Token t = tokens.get(new TokenKey(host, known.realm(), known.service(), scope, credential.id()));
             return t != null && t.expiresNanos() - nanoClock.getAsLong() > 0 ? "Bearer " + t.value() : null;
         }
         return known.basic() && !credential.anonymous() ? credential.basicHeader() : null;
     }
 
-    private String meet(AuthChallenge challenge, String scope, Credential credential, ImageRef ref, ReadBudget budget)
-            throws RegistryException {
+    private String meet(String host, AuthChallenge challenge, String scope, Credential credential, ImageRef ref,
+            ReadBudget budget) throws RegistryException {
         if (challenge.basic()) {
             if (credential.anonymous()) {
                 throw new RegistryException(RegistryException.Kind.AUTH, where(ref) + " needs credentials (Basic) to pull "
@@ -273,16 +295,13 @@ public final class RegistryClient {
                     + "dnsprobe does not speak: " + challenge.scheme());
         }
         String s = challenge.params().getOrDefault("scope", scope);
-        TokenKey key = new TokenKey(challenge.realm(), challenge.service(), s, credential.id());
+        TokenKey key = new TokenKey(host, challenge.realm(), challenge.service(), s, credential.id());
         Token cached = tokens.get(key);
         if (cached != null && cached.expiresNanos() - nanoClock.getAsLong() > 0) {
             return "Bearer " + cached.value();
         }
         Token fresh = fetchToken(challenge, s, credential, ref, budget);
         tokens.put(key, fresh);
-        if (tokens.size() > 10_000) {
-            tokens.entrySet().removeIf(e -> e.getValue().expiresNanos() - nanoClock.getAsLong() <= 0);
-        }
         return "Bearer " + fresh.value();
     }
 
@@ -300,12 +319,13 @@ public final class RegistryClient {
         } catch (IllegalArgumentException e) {
             throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " names a token realm that is not a URL");
         }
-        if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && insecure.contains(ref.apiHost()))) {
+        if (uri.getHost() == null || !allowed(uri)) {
             throw new RegistryException(RegistryException.Kind.INVALID, where(ref) + " sends for tokens to " + uri.getScheme()
-                    + "://" + uri.getAuthority() + "; plain HTTP is only used for registries listed as insecure");
+                    + "://" + uri.getRawAuthority() + "; plain HTTP only to hosts listed as insecure, so no credential is "
+                    + "sent there");
         }
-        HttpResponse<InputStream> r = follow(uri, "GET", "application/json",
-                credential.anonymous() ? null : credential.basicHeader(), ref);
+        Answer a = follow(uri, "application/json", credential.anonymous() ? null : credential.basicHeader(), ref, budget);
+        HttpResponse<InputStream> r = a.response();
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             close(r);
             throw new RegistryException(RegistryException.Kind.AUTH, "the token server of " + where(ref) + " refused "
@@ -313,51 +333,80 @@ public final class RegistryClient {
                     + ref.repositoryPath() + " (" + r.statusCode() + ")");
         }
         if (r.statusCode() != 200) {
-            String detail = errorDetail(r);
+            String detail = errorDetail(r, budget);
             throw new RegistryException(kindOf(r.statusCode()), "the token server of " + where(ref) + " answered "
                     + r.statusCode() + (detail.isEmpty() ? "" : ": " + detail));
         }
-        byte[] body = readAll(r, 1 << 20, "token", budget);
-        try {
-            JsonNode n = JSON.readTree(body);
-            String token = n.path("token").asText(n.path("access_token").asText(""));
-            if (token.isEmpty()) {
-                throw new RegistryException(RegistryException.Kind.PROTOCOL, "the token server of " + where(ref) + " sent no token");
-            }
-            // The spec's default is 60 s; renew 10 s early so a token never expires mid-request.
-            long seconds = Math.max(1, n.path("expires_in").asLong(60) - 10);
-            return new Token(token, nanoClock.getAsLong() + Duration.ofSeconds(seconds).toNanos());
-        } catch (IOException e) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the token server of " + where(ref) + " sent no JSON");
+        String what = "the token answer of " + where(ref);
+        JsonNode n = BoundedJson.object(readAll(r, MAX_TOKEN_BYTES, what, budget), what);
+        String token = BoundedJson.text(n, "token", what);
+        if (token == null || token.isEmpty()) {
+            token = BoundedJson.text(n, "access_token", what);
         }
+        if (token == null || token.isEmpty()) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the token server of " + where(ref) + " sent no token");
+        }
+        if (!TOKEN_CHARS.matcher(token).matches()) {
+            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the token server of " + where(ref)
+                    + " sent a token with characters no token has");
+        }
+        return new Token(token, nanoClock.getAsLong() + Duration.ofSeconds(lifetimeSeconds(n.get("expires_in"))).toNanos());
     }
 
-    /** Sends, following redirects; across hosts the Authorization header is dropped. */
-    private HttpResponse<InputStream> follow(URI uri, String method, String accept, String authorization, ImageRef ref)
+    /**
+     * How long to use a token: {@code expires_in}, 60 s when absent or not a number (the spec's default), at
+     * most a day, renewed 10 s early so it never expires mid-request.
+     */
+    static long lifetimeSeconds(JsonNode expiresIn) {
+        double said = expiresIn != null && expiresIn.isNumber() ? expiresIn.doubleValue() : DEFAULT_TOKEN_SECONDS;
+        if (Double.isNaN(said)) {
+            said = DEFAULT_TOKEN_SECONDS;
+        }
+        return (long) Math.max(1, Math.min(MAX_TOKEN_SECONDS, said) - 10);
+    }
+
+    /** An answer, where it came from, and whether that is the registry's own origin. */
+    private record Answer(HttpResponse<InputStream> response, URI uri, boolean fromRegistry) {
+    }
+
+    /** GETs, following redirects; across origins the Authorization header is dropped. */
+    private Answer follow(URI uri, String accept, String authorization, ImageRef ref, ReadBudget budget)
             throws RegistryException {
         URI current = uri;
         String auth = authorization;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(current).timeout(requestTimeout).header("User-Agent", userAgent)
-                    .header("Accept", accept).method(method, HttpRequest.BodyPublishers.noBody());
-            if (auth != null) {
-                b.header("Authorization", auth);
+            HttpRequest request;
+            try {
+                HttpRequest.Builder b = HttpRequest.newBuilder(current).timeout(requestTimeout).header("User-Agent", userAgent)
+                        .header("Accept", accept).GET();
+                if (auth != null) {
+                    b.header("Authorization", auth);
+                }
+                request = b.build();
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " led to an address that cannot be "
+                        + "asked: " + current);
             }
-            HttpResponse<InputStream> r = exchange(b.build(), ref);
+            HttpResponse<InputStream> r = exchange(request, budget);
             int s = r.statusCode();
             if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
-                return r;
+                return new Answer(r, current, sameOrigin(current, uri));
             }
             String location = r.headers().firstValue("Location").orElse(null);
             close(r);
             if (location == null) {
                 throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected without a Location");
             }
-            URI next = current.resolve(location);
-            if (!"https".equals(next.getScheme())
-                    && !("http".equals(next.getScheme()) && insecure.contains(String.valueOf(next.getAuthority()).toLowerCase(Locale.ROOT)))) {
+            URI next;
+            try {
+                next = current.resolve(location);
+            } catch (IllegalArgumentException e) {
+                throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected to something that is "
+                        + "not a URL: " + location);
+            }
+            if (next.getHost() == null || !allowed(next)) {
                 throw new RegistryException(RegistryException.Kind.INVALID, where(ref) + " redirected to " + next.getScheme()
-                        + "://" + next.getAuthority() + ": plain HTTP only to registries listed as insecure; refused");
+                        + "://" + next.getRawAuthority() + ": plain HTTP only to hosts listed as insecure; refused");
             }
             if (!sameOrigin(current, next)) {
                 auth = null;
@@ -367,8 +416,18 @@ public final class RegistryClient {
         throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected more than " + MAX_REDIRECTS + " times");
     }
 
+    private String schemeFor(String host) {
+        return insecure.contains(host.toLowerCase(Locale.ROOT)) ? "http" : "https";
+    }
+
+    /** HTTPS anywhere; plain HTTP only to a host listed as insecure. */
+    private boolean allowed(URI u) {
+        return "https".equalsIgnoreCase(u.getScheme())
+                || "http".equalsIgnoreCase(u.getScheme()) && insecure.contains(String.valueOf(u.getRawAuthority()).toLowerCase(Locale.ROOT));
+    }
+
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
                 && port(a) == port(b);
     }
 
@@ -376,42 +435,58 @@ public final class RegistryClient {
         return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
-    private HttpResponse<InputStream> exchange(HttpRequest request, ImageRef ref) throws RegistryException {
-        requestsByHost.merge(request.uri().getAuthority(), 1, Integer::sum);
+    private HttpResponse<InputStream> exchange(HttpRequest request, ReadBudget budget) throws RegistryException {
+        String authority = request.uri().getRawAuthority();
+        if (requestsByHost.size() < MAX_REMEMBERED || requestsByHost.containsKey(authority)) {
+            requestsByHost.merge(authority, 1, Integer::sum);
+        }
+        budget.check();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "no connection to " + request.uri().getAuthority()
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "no connection to " + authority
                     + " within " + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e);
         } catch (HttpTimeoutException e) {
-            throw new RegistryException(RegistryException.Kind.TIMEOUT, request.uri().getAuthority() + " did not answer "
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
                     + request.method() + " " + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms", e);
-        } catch (ConnectException e) {
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + request.uri().getAuthority()
-                    + " (" + (e.getMessage() == null ? "connection refused" : e.getMessage()) + ")", e);
-        } catch (SSLException e) {
-            boolean plain = String.valueOf(e.getMessage()).contains("plaintext") || String.valueOf(e.getMessage()).contains("Unsupported or unrecognized");
-            throw new RegistryException(RegistryException.Kind.TLS, "TLS with " + request.uri().getAuthority() + " failed: "
-                    + e.getMessage() + (plain ? "; if it serves plain HTTP, list it as an insecure registry"
-                    : "; if it uses a private CA, add the CA certificate"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.TIMEOUT, "stopped while waiting for " + request.uri().getAuthority(), e);
+            if (budget.expired()) {
+                throw budget.timeout();
+            }
+            throw new RegistryException(RegistryException.Kind.TIMEOUT, "stopped while waiting for " + authority, e);
         } catch (IOException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
+            if (budget.expired()) {
+                throw budget.timeout();
             }
-            if (root instanceof SSLException ssl) {
-                throw new RegistryException(RegistryException.Kind.TLS, "TLS with " + request.uri().getAuthority() + " failed: "
-                        + ssl.getMessage(), e);
-            }
-            if (root instanceof ConnectException) {
-                throw new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + request.uri().getAuthority(), e);
-            }
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, request.uri().getAuthority() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw unreachable(authority, e);
         }
+    }
+
+    /** What went wrong on the way to a host, said the way people debug it: DNS, connect, TLS, or the connection. */
+    static RegistryException unreachable(String authority, IOException e) {
+        String host = authority.replaceFirst(":\\d+$", "");
+        // The cause decides, wherever it is in the chain: a ConnectException often wraps the DNS failure.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return new RegistryException(RegistryException.Kind.UNREACHABLE, "the name " + host + " does not resolve (DNS)", e);
+            }
+            if (t instanceof SSLException ssl) {
+                String m = String.valueOf(ssl.getMessage());
+                boolean plain = m.contains("plaintext") || m.contains("Unsupported or unrecognized");
+                return new RegistryException(RegistryException.Kind.TLS, "TLS with " + authority + " failed: " + m
+                        + (plain ? "; if it serves plain HTTP, list it as an insecure registry"
+                        : "; if it uses a private CA, add the CA certificate"), e);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + authority
+                        + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " (" + t.getMessage() + ")"), e);
+            }
+        }
+        return new RegistryException(RegistryException.Kind.UNREACHABLE, "the connection to " + authority + " failed"
+                + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage()), e);
     }
 
     static RegistryException.Kind kindOf(int status) {
@@ -430,28 +505,41 @@ public final class RegistryClient {
         return RegistryException.Kind.PROTOCOL;
     }
 
-    /** The registry's own error code and message ({@code {"errors":[{"code":..,"message":..}]}}), short. */
-    private static String errorDetail(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
-            byte[] b = in.readNBytes(4096);
-            JsonNode n = JSON.readTree(b);
-            JsonNode first = n == null ? null : n.path("errors").path(0);
-            if (first != null && !first.isMissingNode()) {
-                String msg = first.path("code").asText("") + " " + first.path("message").asText("");
-                return msg.trim().length() > 200 ? msg.trim().substring(0, 200) : msg.trim();
-            }
-            String text = new String(b, StandardCharsets.UTF_8).strip();
-            return text.length() > 120 ? text.substring(0, 120) : text;
+    /**
+     * The registry's own error code and message ({@code {"errors":[{"code":..,"message":..}]}}), short: at
+     * most {@link #MAX_ERROR_BYTES} are read, under the budget (a body that trickles is cut at the deadline;
+     * then the status alone is said). The text is made printable by {@link RegistryException}.
+     */
+    private static String errorDetail(HttpResponse<InputStream> r, ReadBudget budget) {
+        byte[] b;
+        try (InputStream in = budget.wrapCompressed(r.body())) {
+            budget.reading(r.body());
+            b = in.readNBytes(MAX_ERROR_BYTES);
         } catch (IOException | RuntimeException e) {
             return "";
         }
+        try {
+            JsonNode first = BoundedJson.parse(b, "an error answer").path("errors").path(0);
+            if (first.isObject()) {
+                String msg = (first.path("code").asText("") + " " + first.path("message").asText("")).trim();
+                return msg.length() > 200 ? msg.substring(0, 200) : msg;
+            }
+        } catch (RegistryException e) {
+            // Not the registry's JSON: the start of the text says more than nothing.
+        }
+        String text = new String(b, StandardCharsets.UTF_8).strip();
+        return text.length() > 120 ? text.substring(0, 120) : text;
     }
 
     private static byte[] readAll(HttpResponse<InputStream> r, int max, String what, ReadBudget budget) throws RegistryException {
-        try (InputStream in = r.body()) {
-            if (budget != null) {
-                budget.reading(in);
-            }
+        long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (declared > max) {
+            close(r);
+            throw new RegistryException(RegistryException.Kind.LIMIT, what + " is " + declared + " bytes, larger than " + max
+                    + ": not read");
+        }
+        try (InputStream in = budget.wrapCompressed(r.body())) {
+            budget.reading(r.body());
             byte[] b = in.readNBytes(max + 1);
             if (b.length > max) {
                 throw new RegistryException(RegistryException.Kind.LIMIT, what + " is larger than " + max + " bytes: not read");
@@ -460,7 +548,7 @@ public final class RegistryClient {
         } catch (RegistryException e) {
             throw e;
         } catch (IOException e) {
-            if (budget != null && budget.expired()) {
+            if (budget.expired()) {
                 throw budget.timeout();
             }
             throw new RegistryException(Thread.currentThread().isInterrupted() ? RegistryException.Kind.TIMEOUT

@@ -40,7 +40,7 @@ class ImageFilesTest {
         }
 
         LayerFacts build() {
-            return new LayerFacts("sha256:" + "0".repeat(64), files, links, whiteouts, opaque, 0, false);
+            return new LayerFacts("sha256:" + "0".repeat(64), files, links, whiteouts, opaque, 0, null);
         }
     }
 

@@ -30,6 +30,10 @@ class RegistryAuthTest {
                 .get(60, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    static String tokenHost(TokenServer tokens) {
+        return java.net.URI.create(tokens.realm()).getRawAuthority();
+    }
+
     private static void pushOrders(DockerRegistry r, ImagePusher pusher) {
         pusher.push("acme/orders", "1.4", TestImages.image("acme/orders:1.4"));
         pusher.push("acme/orders", "1.5", TestImages.image("acme/upgraded:1"));
@@ -67,7 +71,8 @@ class RegistryAuthTest {
              DockerRegistry r = DockerRegistry.builder().tokenAuth(tokens).start()) {
             pushOrders(r, new ImagePusher(r, USER, PASSWORD));
             tokens.resetCounts();
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host())).build();
+            // The token server speaks plain HTTP too: credentials go to it only because it is listed.
+            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host(), tokenHost(tokens))).build();
             try (ImageInspector i = ImageInspector.builder(client).failureTtl(Duration.ZERO).build()) {
                 assertThat(inspect(i, r.host() + "/acme/orders:1.4", auths(r.host(), USER, PASSWORD)).problem()).isNull();
                 assertThat(tokens.requests(USER)).isEqualTo(1);
@@ -93,7 +98,7 @@ class RegistryAuthTest {
         try (TokenServer tokens = TokenServer.builder().user(USER, PASSWORD).anonymousPull(true).start();
              DockerRegistry r = DockerRegistry.builder().tokenAuth(tokens).start()) {
             pushOrders(r, new ImagePusher(r, USER, PASSWORD));
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host())).build();
+            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host(), tokenHost(tokens))).build();
             try (ImageInspector i = ImageInspector.builder(client).build()) {
                 assertThat(inspect(i, r.host() + "/acme/orders:1.4", RegistryAuths.NONE).libc().label()).isEqualTo("musl 1.2.3");
                 assertThat(tokens.requests(TokenServer.ANONYMOUS)).isEqualTo(1);
