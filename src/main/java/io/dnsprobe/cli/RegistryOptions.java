@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** How the CLI reaches registries: credentials, plain-HTTP registries, extra CAs, and the platform. */
@@ -21,8 +22,8 @@ public final class RegistryOptions {
     String platform;
 
     @Option(names = "--registry-config", paramLabel = "FILE",
-            description = "Docker config with registry credentials (default: $DOCKER_CONFIG/config.json, else "
-                    + "~/.docker/config.json). Only 'auths' is read; credential helpers are not run.")
+            description = "Docker config with registry credentials (default, as docker finds it: $DOCKER_CONFIG/config.json, "
+                    + "else $HOME/.docker/config.json). Only 'auths' is read; credential helpers are not run.")
     Path registryConfig;
 
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
@@ -44,8 +45,7 @@ public final class RegistryOptions {
     RegistryAuths auths(PrintWriter err) {
         Path file = registryConfig;
         if (file == null) {
-            String dir = System.getenv("DOCKER_CONFIG");
-            file = dir != null ? Path.of(dir, "config.json") : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+            file = defaultConfig(System.getenv(), System.getProperty("user.home"));
         } else if (!java.nio.file.Files.isRegularFile(file)) {
             throw new CliException("--registry-config " + file + ": no such file");
         }
@@ -56,6 +56,20 @@ public final class RegistryOptions {
         } catch (IOException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /**
+     * Where docker itself looks: {@code $DOCKER_CONFIG/config.json}, else {@code $HOME/.docker/config.json}, and
+     * only when HOME is not set the account's home from the password database (Java's {@code user.home}). A CI
+     * runner that sets HOME elsewhere finds the file its {@code docker login} wrote.
+     */
+    static Path defaultConfig(Map<String, String> env, String accountHome) {
+        String dir = env.get("DOCKER_CONFIG");
+        if (dir != null && !dir.isEmpty()) {
+            return Path.of(dir, "config.json");
+        }
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isEmpty() ? home : accountHome, ".docker", "config.json");
     }
 
     ImageInspector inspector(Duration timeout) {
