@@ -82,7 +82,7 @@ final class LayerScanner {
                 c.entry(e, entries.content());
             }
             // The end-of-archive blocks and any padding count toward the diff_id: read to the end, boundedly.
-            drainTail(tar, "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
+            drainTail(entries.rest(), "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
                     + " KiB after the end of its tar archive: refused");
             if (compression != MediaTypes.Compression.NONE) {
                 drainTail(blob, "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)

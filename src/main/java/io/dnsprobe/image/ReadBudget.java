@@ -161,6 +161,7 @@ final class ReadBudget implements AutoCloseable {
 
     private final class Counting extends FilterInputStream {
         private final boolean isCompressed;
+        private final byte[] one = new byte[1];
 
         Counting(InputStream in, boolean isCompressed) {
             super(in);
@@ -169,7 +170,6 @@ final class ReadBudget implements AutoCloseable {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             int n = read(one, 0, 1);
             return n < 0 ? -1 : one[0] & 0xff;
         }

@@ -53,7 +53,11 @@ final class TarReader {
 
     private final InputStream in;
     private final byte[] header = new byte[BLOCK];
-    private final byte[] skipBuffer = new byte[8192];
+    /** Reads go through this buffer: PAX records are parsed a byte at a time. */
+    private final byte[] buffer = new byte[8192];
+    private final byte[] sink = new byte[8192];
+    private int pos;
+    private int limit;
     private long offset;
     /** Data bytes of the current entry not read yet, and the padding after them. */
     private long remaining;
@@ -349,50 +353,94 @@ final class TarReader {
         return (size + BLOCK - 1) / BLOCK * BLOCK;
     }
 
+    /** Up to {@code len} bytes, from the buffer first; -1 at the end of the stream. */
+    private int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (pos == limit) {
+            if (len >= buffer.length) {
+                int r = in.read(b, off, len);
+                if (r > 0) {
+                    offset += r;
+                }
+                return r;
+            }
+            int r = in.read(buffer, 0, buffer.length);
+            if (r <= 0) {
+                return -1;
+            }
+            pos = 0;
+            limit = r;
+        }
+        int n = Math.min(len, limit - pos);
+        System.arraycopy(buffer, pos, b, off, n);
+        pos += n;
+        offset += n;
+        return n;
+    }
+
     private int readBlock() throws IOException {
         int n = 0;
         while (n < BLOCK) {
-            int r = in.read(header, n, BLOCK - n);
+            int r = read(header, n, BLOCK - n);
             if (r < 0) {
                 break;
             }
             n += r;
         }
-        offset += n;
         return n;
     }
 
     private int readByte() throws IOException {
-        int c = in.read();
-        if (c < 0) {
-            throw new EOFException("the archive ends inside a header");
+        if (pos == limit) {
+            int r = in.read(buffer, 0, buffer.length);
+            if (r <= 0) {
+                throw new EOFException("the archive ends inside a header");
+            }
+            pos = 0;
+            limit = r;
         }
         offset++;
-        return c;
+        return buffer[pos++] & 0xff;
     }
 
     private void readFully(byte[] b, int len) throws IOException {
         int n = 0;
         while (n < len) {
-            int r = in.read(b, n, len - n);
+            int r = read(b, n, len - n);
             if (r < 0) {
                 throw new EOFException("the archive ends inside a header");
             }
             n += r;
         }
-        offset += len;
     }
 
     private void skip(long n) throws IOException {
         long left = n;
         while (left > 0) {
-            int r = in.read(skipBuffer, 0, (int) Math.min(skipBuffer.length, left));
+            int r = read(sink, 0, (int) Math.min(sink.length, left));
             if (r < 0) {
                 throw new EOFException("the archive ends inside an entry");
             }
             left -= r;
-            offset += r;
         }
+    }
+
+    /** What is left of the stream after the archive's end, for the caller to drain: the buffer, then the stream. */
+    InputStream rest() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return TarReader.this.read(b, off, len);
+            }
+        };
     }
 
     /** The current entry's data. */
@@ -402,12 +450,8 @@ final class TarReader {
             if (remaining <= 0) {
                 return -1;
             }
-            int c = in.read();
-            if (c < 0) {
-                throw new EOFException("the archive ends inside an entry");
-            }
+            int c = readByte();
             remaining--;
-            offset++;
             return c;
         }
 
@@ -416,12 +460,11 @@ final class TarReader {
             if (remaining <= 0) {
                 return -1;
             }
-            int r = in.read(b, off, (int) Math.min(len, remaining));
+            int r = TarReader.this.read(b, off, (int) Math.min(len, remaining));
             if (r < 0) {
                 throw new EOFException("the archive ends inside an entry");
             }
             remaining -= r;
-            offset += r;
             return r;
         }
     }

@@ -54,13 +54,13 @@ class LayerScannerTest {
             assertThat(e.kind()).isEqualTo(RegistryException.Kind.PROTOCOL);
             assertThat(e.getMessage()).contains("GNU long name of 268435457 bytes").contains("container runtimes accept");
         });
-        assertThat(bytes).as("a 256 MiB name is never buffered").isLessThan(8L << 20);
+        assertThat(bytes).as("a 256 MiB name is never buffered (measured: about 0.4 MB)").isLessThan(4L << 20);
         RawTar.Built pax = RawTar.gzip(t -> t.paxPath(256L << 20, 'p'));
         long paxBytes = allocated(() -> {
             RegistryException e = catchThrowableOfType(RegistryException.class, () -> scan(pax));
             assertThat(e.getMessage()).contains("PAX header of").contains("container runtimes accept");
         });
-        assertThat(paxBytes).as("nor a 256 MiB PAX header").isLessThan(8L << 20);
+        assertThat(paxBytes).as("nor a 256 MiB PAX header").isLessThan(4L << 20);
     }
 
     @Test
@@ -74,7 +74,8 @@ class LayerScannerTest {
             assertThat(f.files()).containsKey("lib/apk/db/installed").doesNotContainKey("short-name");
             kept[0] = f.weight();
         });
-        assertThat(bytes).as("two 900 KB names read through, not held").isLessThan(8L << 20);
+        // Measured: about 0.3 MB. Holding the two names would take 3.6 MB (bytes and String).
+        assertThat(bytes).as("two 900 KB names read through, not held").isLessThan(2L << 20);
         assertThat(kept[0]).isLessThan(4096);
     }
 
@@ -86,8 +87,8 @@ class LayerScannerTest {
             assertThat(f.files()).containsKey("etc/alpine-release");
             assertThat(f.incomplete()).isNull();
         });
-        // ~900 KB of records: each key is built up to 256 characters in one buffer, its value skipped.
-        assertThat(bytes).isLessThan(32L << 20);
+        // ~900 KB of records: each key is built in one buffer (its String is garbage at once), its value skipped.
+        assertThat(bytes).as("measured: about 2.5 MB").isLessThan(6L << 20);
     }
 
     @Test
