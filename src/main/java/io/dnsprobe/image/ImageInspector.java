@@ -39,8 +39,10 @@ import java.util.function.LongSupplier;
  * (it counts as a miss once one of its layers was evicted), so results never pin layer facts the layer
  * cache let go. Results are bounded by count and by the heap of what they keep themselves (config, notes).
  * Per inspection: a manifest or config of at most 4 MiB and its tree (at most 20,000 values: about 2 MB),
- * the facts allowance ({@code maxFactsBytes}, 16 MiB), and fixed buffers (a tar header, 64 KiB prefixes, the
- * decompressor's window: 32 KiB for gzip, at most 8 MiB for zstd, as aircompressor caps it).
+ * the facts allowance ({@code maxFactsBytes}, 8 MiB), and fixed buffers (a tar header, 64 KiB prefixes, the
+ * decompressor's window: 32 KiB for gzip, at most 8 MiB for zstd, as aircompressor caps it): about 23 MiB at
+ * worst. With the defaults (2 at once, 64 MiB of layer facts, 16 MiB of results) the image reader's worst case
+ * is about 126 MiB of estimated heap; the README's image inspection section says how that sits in the pod.
  */
 public final class ImageInspector implements AutoCloseable {
     private static final int MAX_CONFIG_BYTES = 4 << 20;
@@ -123,8 +125,8 @@ public final class ImageInspector implements AutoCloseable {
         private int maxLayers = 128;
         private long maxBytes = 1L << 30;
         private long maxUncompressed = 4L << 30;
-        private long maxFacts = 16L << 20;
-        private long maxResultBytes = 32L << 20;
+        private long maxFacts = 8L << 20;
+        private long maxResultBytes = 16L << 20;
         private Duration timeout = Duration.ofSeconds(120);
         private Duration tagTtl = Duration.ofMinutes(5);
         private Duration resultTtl = Duration.ofHours(24);
