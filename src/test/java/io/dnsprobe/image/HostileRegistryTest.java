@@ -158,8 +158,14 @@ class HostileRegistryTest {
         }
         // The realm hands out a token per registry: it can tell them apart only by the credential's use.
         String[] next = {registry.host()};
-        registry.on(realm, "GET", "/token", ex -> ScriptedRegistry.send(ex, 200,
-                ("{\"token\":\"token-for-" + next[0].replace(":", "_") + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8)));
+        registry.on(realm, "GET", "/token", ex -> {
+            if (!basic().equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                ScriptedRegistry.error(ex, 401, "UNAUTHORIZED", "credentials needed"); // no anonymous way round
+            } else {
+                ScriptedRegistry.send(ex, 200, ("{\"token\":\"token-for-" + next[0].replace(":", "_")
+                        + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
+            }
+        });
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
             assertThat(inspect(i, registry.host() + "/acme/orders:1.4", auths(registry.host(), second)).problem()).isNull();
             next[0] = second;
@@ -351,6 +357,8 @@ class HostileRegistryTest {
             assertThat(r.problem()).contains("DENIED denied\\u001b[2J").contains("\\r\\ndnsprobe:");
             readable(r);
         }
+        // The error itself is printable, whatever carries it on (the inspection escapes again, to be sure).
+        assertThat(new RegistryException(RegistryException.Kind.AUTH, "x\u001b[2J\ny").getMessage()).isEqualTo("x\\u001b[2J\\ny");
     }
 
     @Test

@@ -160,4 +160,12 @@ class LayerScannerTest {
         assertThat(e.kind()).isEqualTo(RegistryException.Kind.PROTOCOL);
         assertThat(e.getMessage()).contains("no tar header at byte 0").doesNotContain("Exception");
     }
+
+    @Test
+    void whatAFileSaysIsKeptPrintableAndVersionsOnlyWhenTheyLookLikeVersions() throws Exception {
+        FileFact.OsRelease os = LayerScanner.osRelease("ID=alpine\nPRETTY_NAME=\"Alpine\u001b]0;pwned\u0007 Linux\"\n");
+        assertThat(os.prettyName()).isEqualTo("Alpine\\u001b]0;pwned\\u0007 Linux");
+        FileFact.ApkDb apk = LayerScanner.apkDb("P:musl\nV:1.2.3-r2\u001b[31m\n\nP:gcompat\nV:1.1.0-r4\n");
+        assertThat(apk.packages()).containsExactly(java.util.Map.entry("gcompat", "1.1.0-r4"));
+    }
 }
