@@ -1,5 +1,7 @@
 package io.dnsprobe.probe;
 
+import static io.dnsprobe.testing.SlotTimes.busiestSecond;
+import static io.dnsprobe.testing.SlotTimes.closest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dnsprobe.resolver.ResolverConfig;
@@ -7,7 +9,6 @@ import io.dnsprobe.resolver.ServerAddress;
 import io.dnsprobe.testing.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -19,33 +20,7 @@ import org.junit.jupiter.api.Test;
  * time is a {@link ManualTicker}: every slot is where the pacer puts it, however busy the machine is.
  */
 class QueryPacerTest {
-    private static final long SECOND = 1_000_000_000L;
     private final ManualTicker ticker = new ManualTicker();
-
-    /** The most slots any one-second window holds. */
-    static int busiestSecond(List<Long> times) {
-        List<Long> sorted = new ArrayList<>(times);
-        Collections.sort(sorted);
-        int best = 0;
-        for (int i = 0, j = 0; i < sorted.size(); i++) {
-            while (sorted.get(i) - sorted.get(j) >= SECOND) {
-                j++;
-            }
-            best = Math.max(best, i - j + 1);
-        }
-        return best;
-    }
-
-    /** The shortest gap between two slots. */
-    static long closest(List<Long> times) {
-        List<Long> sorted = new ArrayList<>(times);
-        Collections.sort(sorted);
-        long min = Long.MAX_VALUE;
-        for (int i = 1; i < sorted.size(); i++) {
-            min = Math.min(min, sorted.get(i) - sorted.get(i - 1));
-        }
-        return min;
-    }
 
     @Test
     void noSecondHoldsMoreThanTheCapWhateverIsAskedAtOnce() {
@@ -123,8 +98,8 @@ class QueryPacerTest {
             CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).join();
             paced.close();
             assertThat(sentAt).hasSize(36); // 6 names x 3 candidates x A and AAAA
-            assertThat(closest(new ArrayList<>(sentAt))).as("each send in its own slot").isGreaterThanOrEqualTo(30_000_000L);
-            assertThat(busiestSecond(new ArrayList<>(sentAt))).isLessThanOrEqualTo(40);
+            assertThat(closest(sentAt)).as("each send in its own slot").isGreaterThanOrEqualTo(30_000_000L);
+            assertThat(busiestSecond(sentAt)).isLessThanOrEqualTo(40);
             assertThat(pacer.sent()).isEqualTo(36);
             // The shared engine still probes unpaced, and closing the paced view closed nothing.
             shared.probe("db", config).toCompletableFuture().join();
