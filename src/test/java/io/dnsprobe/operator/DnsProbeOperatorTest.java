@@ -135,7 +135,7 @@ class DnsProbeOperatorTest {
     void eventsAreEmittedOncePerVerdictChange() throws Exception {
         create("team-b", "api", spec("big"));
         awaitStatus("team-b", "api", st -> st.observedGeneration() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events("team-b", "api").size() >= 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events("team-b", "api").size() >= 1);
         Event first = events("team-b", "api").get(0);
         assertThat(first.getType()).isEqualTo("Warning");
         assertThat(first.getReason()).isEqualTo("MuslIncompatible");
@@ -158,7 +158,7 @@ class DnsProbeOperatorTest {
             p.setSpec(p.getSpec().withServers(List.of(shrunk.address().toString())));
             long small = client.resource(p).update().getMetadata().getGeneration();
             awaitStatus("team-b", "api", st -> st.observedGeneration() >= small && st.muslPartial() == 0);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events("team-b", "api").size() >= 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> events("team-b", "api").size() >= 2);
             // Settle: one more round with nothing new, so that any late or repeated event of round 3 would be in.
             p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
             p.setSpec(p.getSpec().withTiming("10m", "3s"));
@@ -200,7 +200,7 @@ class DnsProbeOperatorTest {
     void deletingADnsProbeRemovesItsMetricSeries() {
         create("team-d", "gone", spec("big"));
         awaitStatus("team-d", "gone", st -> st.observedGeneration() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> metrics().contains("dnsprobe=\"gone\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> metrics().contains("dnsprobe=\"gone\""));
         String metrics = metrics();
         assertThat(metrics).containsPattern("dnsprobe_reply_truncated\\{[^}]*dnsprobe=\"gone\"[^}]*type=\"A\"[^}]*} 1\\.0")
                 .containsPattern("dnsprobe_verdict\\{[^}]*dnsprobe=\"gone\"[^}]*model=\"musl-1.2.3\"[^}]*} 1\\.0")
@@ -208,7 +208,7 @@ class DnsProbeOperatorTest {
                 .containsPattern("dnsprobe_probe_duration_seconds_count\\{[^}]*dnsprobe=\"gone\"");
 
         client.resources(DnsProbe.class).inNamespace("team-d").withName("gone").delete();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !metrics().contains("dnsprobe=\"gone\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !metrics().contains("dnsprobe=\"gone\""));
     }
 
     private static String metrics() {
