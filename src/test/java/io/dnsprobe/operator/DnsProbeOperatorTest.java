@@ -12,6 +12,7 @@ import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.dnsprobe.testing.Ports;
 import io.dnsprobe.testing.RealDnsServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -173,10 +174,7 @@ class DnsProbeOperatorTest {
 
     @Test
     void anUnreachableServerIsReadyFalseAndOthersKeepReconciling() throws Exception {
-        int closedPort;
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Ports.closedUdpPort();
         create("team-c", "down", DnsProbeSpec.of(List.of("small.test.example.")).withServers(List.of("127.0.0.1:" + closedPort))
                 .withTiming("10m", "500ms"));
         create("team-c", "bad-name", spec("ok", "10.0.0.1"));

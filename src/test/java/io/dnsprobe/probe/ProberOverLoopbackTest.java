@@ -9,10 +9,9 @@ import io.dnsprobe.demo.ZoneResponder.Fault;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
+import io.dnsprobe.testing.Ports;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -94,11 +93,7 @@ class ProberOverLoopbackTest {
 
     @Test
     void aClosedPortIsUnreachableNotATimeout() throws Exception {
-        int port;
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            port = s.getLocalPort();
-        }
-        ServerAddress closed = new ServerAddress(InetAddress.getLoopbackAddress(), port);
+        ServerAddress closed = new ServerAddress(InetAddress.getLoopbackAddress(), Ports.closedUdpPort());
         // A timeout far past the hang guard below: an engine that waited for it, whatever it then reported, fails.
         ResolverConfig config = ResolverConfig.of(List.of(closed)).withTimeout(Duration.ofMinutes(10));
         NameProbe probe = prober.probe("small.test.example.", closed, config).toCompletableFuture()
