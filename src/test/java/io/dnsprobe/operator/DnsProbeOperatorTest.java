@@ -1,5 +1,6 @@
 package io.dnsprobe.operator;
 
+import static io.dnsprobe.testing.Statuses.condition;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,7 @@ import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.testing.Ports;
 import io.dnsprobe.testing.RealDnsServer;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.dnsprobe.testing.Statuses;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,17 +65,7 @@ class DnsProbeOperatorTest {
     }
 
     private DnsProbeStatus awaitStatus(String namespace, String name, Predicate<DnsProbeStatus> done) {
-        DnsProbeStatus[] last = new DnsProbeStatus[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            DnsProbe p = client.resources(DnsProbe.class).inNamespace(namespace).withName(name).get();
-            last[0] = p == null ? null : p.getStatus();
-            return last[0] != null && done.test(last[0]);
-        });
-        return last[0];
-    }
-
-    private static Condition condition(DnsProbeStatus s, String type) {
-        return s.conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+        return Statuses.awaitStatus(client, namespace, name, done);
     }
 
     private static ModelVerdict verdict(DnsProbeStatus s, String name, String model) {
