@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Exchanges wait in a queue, first come first served, and get their slots only when their turn comes:
  * slots planned far ahead for a long queue would keep the resend slots of every queued exchange, and
  * halve the rate when replies come at once.
+ *
+ * <p>Time is read from a {@link Ticker}: the system's monotonic clock and a timer thread in production, a clock
+ * the test moves in tests, so that what the slots are does not depend on how busy the machine is.
  */
 public final class QueryPacer implements AutoCloseable {
     private static final long SLACK_NANOS = 1_000_000L;
@@ -34,20 +37,60 @@ public final class QueryPacer implements AutoCloseable {
     private final long spacingNanos;
     private final NavigableSet<Long> slots = new TreeSet<>();
     private final Queue<Reservation> waiting = new ArrayDeque<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dnsprobe-query-pacer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Ticker ticker;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong waited = new AtomicLong();
     private boolean pumpScheduled;
 
+    /**
+     * The pacer's time: {@link #nanoTime()} as {@link System#nanoTime()} counts, and wake-ups at those times.
+     * Wake-ups may run late (a busy machine), never early.
+     */
+    public interface Ticker {
+        long nanoTime();
+
+        /** Runs {@code task} once, {@code delayNanos} after {@link #nanoTime()} now, on another thread or later. */
+        void schedule(Runnable task, long delayNanos);
+
+        /** Drops the wake-ups not yet run. */
+        void close();
+    }
+
+    /** System.nanoTime and one daemon timer thread. */
+    private static final class SystemTicker implements Ticker {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dnsprobe-query-pacer");
+            t.setDaemon(true);
+            return t;
+        });
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayNanos) {
+            timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
     public QueryPacer(double maxPerSecond) {
+        this(maxPerSecond, new SystemTicker());
+    }
+
+    /** @param ticker read for the time and used for wake-ups; closed with the pacer */
+    public QueryPacer(double maxPerSecond, Ticker ticker) {
         if (!(maxPerSecond > 0)) {
             throw new IllegalArgumentException("queries per second must be positive: " + maxPerSecond);
         }
         this.spacingNanos = (long) Math.ceil(1.2e9 / maxPerSecond);
+        this.ticker = ticker;
     }
 
     /** Slots for one exchange: {@link #ready()} completes at the first; {@link #release()} when it is over. */
@@ -55,7 +98,7 @@ public final class QueryPacer implements AutoCloseable {
         private final int sends;
         private final long every;
         private final CompletableFuture<Void> ready = new CompletableFuture<>();
-        private final long created = System.nanoTime();
+        private final long created = ticker.nanoTime();
         private List<Long> times = List.of();
 
         private Reservation(int sends, long every) {
@@ -67,14 +110,14 @@ public final class QueryPacer implements AutoCloseable {
             return ready;
         }
 
-        /** The slots (System.nanoTime), once the exchange's turn came. */
+        /** The slots (as {@link Ticker#nanoTime()} counts), once the exchange's turn came. */
         synchronized List<Long> times() {
             return times;
         }
 
         /** Gives back the slots of sends that will not happen. */
         public void release() {
-            long now = System.nanoTime();
+            long now = ticker.nanoTime();
             int unused = 0;
             synchronized (QueryPacer.this) {
                 for (Long t : times()) {
@@ -109,7 +152,7 @@ public final class QueryPacer implements AutoCloseable {
             pumpScheduled = false;
             while (!waiting.isEmpty()) {
                 Reservation head = waiting.peek();
-                long now = System.nanoTime();
+                long now = ticker.nanoTime();
                 slots.headSet(now - 2_000_000_000L).clear();
                 long start = earliest(now, head);
                 if (start > now + SLACK_NANOS) {
@@ -129,7 +172,7 @@ public final class QueryPacer implements AutoCloseable {
             }
             if (wake >= 0 && !pumpScheduled) {
                 pumpScheduled = true;
-                timer.schedule(this::pump, wake, TimeUnit.NANOSECONDS);
+                ticker.schedule(this::pump, wake);
             }
         }
         for (Reservation r : go) {
@@ -170,7 +213,7 @@ public final class QueryPacer implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        ticker.close();
         synchronized (this) {
             waiting.forEach(r -> r.ready.cancel(false));
             waiting.clear();

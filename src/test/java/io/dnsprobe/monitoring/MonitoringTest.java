@@ -13,6 +13,7 @@ import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.testing.Cleanup;
+import io.dnsprobe.testing.Ports;
 import io.dnsprobe.testing.PrometheusServer;
 import io.dnsprobe.testing.RealDnsServer;
 import io.dnsprobe.testing.registry.DockerRegistry;
@@ -229,7 +230,7 @@ class MonitoringTest {
             create("deps", DnsProbeSpec.of(List.of("small", "big", "pods"))
                     .withServers(List.of(Servers.bind.address().toString(), Servers.nsd.address().toString())));
             // A server that answers nothing: the unreachable count the rules and the dashboard use.
-            create("down", DnsProbeSpec.of(List.of("small")).withServers(List.of("127.0.0.1:" + closedPort())));
+            create("down", DnsProbeSpec.of(List.of("small")).withServers(List.of("127.0.0.1:" + Ports.closedUdpPort())));
             reviews();
             // A running workload the audit finds failing: the Deployment the warned review was about.
             client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("orders")
@@ -255,14 +256,6 @@ class MonitoringTest {
 
     private void create(String name, DnsProbeSpec spec) {
         client.resource(new DnsProbe(NAMESPACE, name, spec.withSearch(List.of("test.example"), 5).withTiming("10m", "1s"))).create();
-    }
-
-    private static int closedPort() {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (java.net.SocketException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

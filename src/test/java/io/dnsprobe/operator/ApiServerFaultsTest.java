@@ -1,5 +1,6 @@
 package io.dnsprobe.operator;
 
+import static io.dnsprobe.testing.Statuses.ready;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,7 @@ import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.testing.MockApiResource;
 import io.dnsprobe.testing.MockApiResource.InjectMockApi;
 import io.dnsprobe.testing.MockApiServer;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.dnsprobe.testing.Statuses;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -79,17 +80,7 @@ class ApiServerFaultsTest {
     }
 
     private DnsProbeStatus awaitStatus(String name, Predicate<DnsProbeStatus> done) {
-        DnsProbeStatus[] last = new DnsProbeStatus[1];
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            DnsProbe p = admin.resources(DnsProbe.class).inNamespace(NS).withName(name).get();
-            last[0] = p == null ? null : p.getStatus();
-            return last[0] != null && done.test(last[0]);
-        });
-        return last[0];
-    }
-
-    private static Condition ready(DnsProbeStatus s) {
-        return s.conditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+        return Statuses.awaitStatus(admin, NS, name, done);
     }
 
     private static JsonNode readiness() {

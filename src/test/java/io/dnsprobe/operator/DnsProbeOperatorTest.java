@@ -1,5 +1,6 @@
 package io.dnsprobe.operator;
 
+import static io.dnsprobe.testing.Statuses.condition;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,8 +13,9 @@ import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.dnsprobe.testing.Ports;
 import io.dnsprobe.testing.RealDnsServer;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.dnsprobe.testing.Statuses;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -63,17 +65,7 @@ class DnsProbeOperatorTest {
     }
 
     private DnsProbeStatus awaitStatus(String namespace, String name, Predicate<DnsProbeStatus> done) {
-        DnsProbeStatus[] last = new DnsProbeStatus[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            DnsProbe p = client.resources(DnsProbe.class).inNamespace(namespace).withName(name).get();
-            last[0] = p == null ? null : p.getStatus();
-            return last[0] != null && done.test(last[0]);
-        });
-        return last[0];
-    }
-
-    private static Condition condition(DnsProbeStatus s, String type) {
-        return s.conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+        return Statuses.awaitStatus(client, namespace, name, done);
     }
 
     private static ModelVerdict verdict(DnsProbeStatus s, String name, String model) {
@@ -135,7 +127,7 @@ class DnsProbeOperatorTest {
     void eventsAreEmittedOncePerVerdictChange() throws Exception {
         create("team-b", "api", spec("big"));
         awaitStatus("team-b", "api", st -> st.observedGeneration() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events("team-b", "api").size() >= 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events("team-b", "api").size() >= 1);
         Event first = events("team-b", "api").get(0);
         assertThat(first.getType()).isEqualTo("Warning");
         assertThat(first.getReason()).isEqualTo("MuslIncompatible");
@@ -158,7 +150,7 @@ class DnsProbeOperatorTest {
             p.setSpec(p.getSpec().withServers(List.of(shrunk.address().toString())));
             long small = client.resource(p).update().getMetadata().getGeneration();
             awaitStatus("team-b", "api", st -> st.observedGeneration() >= small && st.muslPartial() == 0);
-            await().atMost(Duration.ofSeconds(10)).until(() -> events("team-b", "api").size() >= 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> events("team-b", "api").size() >= 2);
             // Settle: one more round with nothing new, so that any late or repeated event of round 3 would be in.
             p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
             p.setSpec(p.getSpec().withTiming("10m", "3s"));
@@ -173,10 +165,7 @@ class DnsProbeOperatorTest {
 
     @Test
     void anUnreachableServerIsReadyFalseAndOthersKeepReconciling() throws Exception {
-        int closedPort;
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Ports.closedUdpPort();
         create("team-c", "down", DnsProbeSpec.of(List.of("small.test.example.")).withServers(List.of("127.0.0.1:" + closedPort))
                 .withTiming("10m", "500ms"));
         create("team-c", "bad-name", spec("ok", "10.0.0.1"));
@@ -200,7 +189,7 @@ class DnsProbeOperatorTest {
     void deletingADnsProbeRemovesItsMetricSeries() {
         create("team-d", "gone", spec("big"));
         awaitStatus("team-d", "gone", st -> st.observedGeneration() == 1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> metrics().contains("dnsprobe=\"gone\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> metrics().contains("dnsprobe=\"gone\""));
         String metrics = metrics();
         assertThat(metrics).containsPattern("dnsprobe_reply_truncated\\{[^}]*dnsprobe=\"gone\"[^}]*type=\"A\"[^}]*} 1\\.0")
                 .containsPattern("dnsprobe_verdict\\{[^}]*dnsprobe=\"gone\"[^}]*model=\"musl-1.2.3\"[^}]*} 1\\.0")
@@ -208,7 +197,7 @@ class DnsProbeOperatorTest {
                 .containsPattern("dnsprobe_probe_duration_seconds_count\\{[^}]*dnsprobe=\"gone\"");
 
         client.resources(DnsProbe.class).inNamespace("team-d").withName("gone").delete();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !metrics().contains("dnsprobe=\"gone\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !metrics().contains("dnsprobe=\"gone\""));
     }
 
     private static String metrics() {

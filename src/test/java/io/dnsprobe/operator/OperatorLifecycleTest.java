@@ -140,7 +140,7 @@ class OperatorLifecycleTest {
             lifecycle.onStop(null);
             lifecycle.apiServer.onStop(null);
             Thread starter = lifecycle.starter();
-            starter.join(10_000);
+            starter.join(60_000);
             assertThat(starter.isAlive()).as("the start thread ended: %s", List.of(starter.getStackTrace())).isFalse();
             assertThat(replica.operator.getRuntimeInfo().isStarted()).isFalse();
             assertThat(describe(loud)).isEmpty();

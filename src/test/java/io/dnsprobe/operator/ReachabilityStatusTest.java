@@ -1,5 +1,6 @@
 package io.dnsprobe.operator;
 
+import static io.dnsprobe.testing.Statuses.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dnsprobe.api.DnsProbeStatus;
@@ -8,7 +9,6 @@ import io.dnsprobe.probe.Prober;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.testing.HostileDnsServer;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,10 +27,6 @@ class ReachabilityStatusTest {
             }
         }
         return new ProbeRound(1, Instant.now(), Duration.ofMillis(5), outcomes, List.of());
-    }
-
-    private static Condition ready(DnsProbeStatus s) {
-        return s.conditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
     }
 
     @Test

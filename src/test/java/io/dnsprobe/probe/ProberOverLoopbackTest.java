@@ -9,10 +9,9 @@ import io.dnsprobe.demo.ZoneResponder.Fault;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
+import io.dnsprobe.testing.Ports;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** The engine on real loopback sockets, against an in-process server that misbehaves on demand. */
 class ProberOverLoopbackTest {
+    /** For what the server answers: long enough that no reply is ever late and resent, however busy the machine. */
+    private static final Duration ANSWERED = Duration.ofSeconds(10);
+    /** For what never answers (silence, a stalled TCP peer): the wait is all this costs. */
+    private static final Duration SILENT = Duration.ofMillis(300);
     private static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
     private static Prober prober;
 
@@ -35,8 +38,12 @@ class ProberOverLoopbackTest {
     }
 
     private static CandidateProbe probeOnce(LoopbackDnsServer server, String name) {
+        return probeOnce(server, name, ANSWERED);
+    }
+
+    private static CandidateProbe probeOnce(LoopbackDnsServer server, String name, Duration timeout) {
         ResolverConfig config = ResolverConfig.of(List.of(server.address()))
-                .withTimeout(Duration.ofMillis(300)).withAttempts(2);
+                .withTimeout(timeout).withAttempts(2);
         NameProbe probe = prober.probe(name, server.address(), config).toCompletableFuture().join();
         assertThat(probe.candidates()).hasSize(1);
         return probe.candidates().get(0);
@@ -77,7 +84,7 @@ class ProberOverLoopbackTest {
     @Test
     void silenceIsATimeoutAfterEveryAttempt() throws IOException {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL, Fault.SILENT_UDP)) {
-            CandidateProbe c = probeOnce(server, "small.test.example.");
+            CandidateProbe c = probeOnce(server, "small.test.example.", SILENT);
             assertThat(c.a().udp().outcome()).isEqualTo(Outcome.TIMEOUT);
             assertThat(c.a().udp().detail()).endsWith("in 300ms (2 sends)");
             assertThat(server.udpQueries()).as("two attempts for each of A and AAAA").isEqualTo(4);
@@ -85,19 +92,15 @@ class ProberOverLoopbackTest {
     }
 
     @Test
-    void aClosedPortIsUnreachableNotATimeout() throws IOException {
-        int port;
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            port = s.getLocalPort();
-        }
-        ServerAddress closed = new ServerAddress(InetAddress.getLoopbackAddress(), port);
-        ResolverConfig config = ResolverConfig.of(List.of(closed)).withTimeout(Duration.ofSeconds(5));
-        long start = System.nanoTime();
-        NameProbe probe = prober.probe("small.test.example.", closed, config).toCompletableFuture().join();
+    void aClosedPortIsUnreachableNotATimeout() throws Exception {
+        ServerAddress closed = new ServerAddress(InetAddress.getLoopbackAddress(), Ports.closedUdpPort());
+        // A timeout far past the hang guard below: an engine that waited for it, whatever it then reported, fails.
+        ResolverConfig config = ResolverConfig.of(List.of(closed)).withTimeout(Duration.ofMinutes(10));
+        NameProbe probe = prober.probe("small.test.example.", closed, config).toCompletableFuture()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
         Exchange udp = probe.candidates().get(0).a().udp();
         assertThat(udp.outcome()).isEqualTo(Outcome.UNREACHABLE);
         assertThat(udp.detail()).contains("ICMP port unreachable");
-        assertThat(System.nanoTime() - start).as("no wait for the 5 s timeout").isLessThan(Duration.ofSeconds(4).toNanos());
     }
 
     @Test
@@ -113,7 +116,8 @@ class ProberOverLoopbackTest {
     @Test
     void foreignIdsAreIgnoredAndReportedWhenNothingElseCame() throws IOException {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL, Fault.WRONG_ID)) {
-            Exchange udp = probeOnce(server, "small.test.example.").a().udp();
+            // Reported at the deadline: the foreign replies must come before it, so not the shortest one.
+            Exchange udp = probeOnce(server, "small.test.example.", Duration.ofSeconds(2)).a().udp();
             assertThat(udp.outcome()).isEqualTo(Outcome.ID_MISMATCH);
             assertThat(udp.wire()).isNull();
         }
@@ -131,7 +135,7 @@ class ProberOverLoopbackTest {
     @Test
     void aTcpPeerThatStallsTimesOutAndOneThatRefusesIsUnreachable() throws IOException {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY, Fault.TCP_STALL)) {
-            QueryProbe a = probeOnce(server, "big.test.example.").a();
+            QueryProbe a = probeOnce(server, "big.test.example.", SILENT).a();
             assertThat(a.udp().truncated()).isTrue();
             assertThat(a.tcp().outcome()).isEqualTo(Outcome.TIMEOUT);
             assertThat(a.tcp().detail()).endsWith("no reply within 300ms after the query was sent");

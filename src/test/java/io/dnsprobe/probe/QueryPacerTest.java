@@ -1,47 +1,41 @@
 package io.dnsprobe.probe;
 
+import static io.dnsprobe.testing.SlotTimes.busiestSecond;
+import static io.dnsprobe.testing.SlotTimes.closest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
+import io.dnsprobe.testing.ManualTicker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
-/** The audit's cap on queries per second: slots, resends, slots given back, and a prober that uses them. */
+/**
+ * The audit's cap on queries per second: slots, resends, slots given back, and a prober that uses them. The pacer's
+ * time is a {@link ManualTicker}: every slot is where the pacer puts it, however busy the machine is.
+ */
 class QueryPacerTest {
-    private static final long SECOND = 1_000_000_000L;
-
-    /** The most slots any one-second window holds. */
-    static int busiestSecond(List<Long> times) {
-        List<Long> sorted = new ArrayList<>(times);
-        Collections.sort(sorted);
-        int best = 0;
-        for (int i = 0, j = 0; i < sorted.size(); i++) {
-            while (sorted.get(i) - sorted.get(j) >= SECOND) {
-                j++;
-            }
-            best = Math.max(best, i - j + 1);
-        }
-        return best;
-    }
+    private final ManualTicker ticker = new ManualTicker();
 
     @Test
     void noSecondHoldsMoreThanTheCapWhateverIsAskedAtOnce() {
-        try (QueryPacer pacer = new QueryPacer(400)) {
+        try (QueryPacer pacer = new QueryPacer(400, ticker)) {
             List<QueryPacer.Reservation> all = new ArrayList<>();
             for (int i = 0; i < 600; i++) {
                 all.add(pacer.reserve(i % 3 == 0 ? 2 : 1, Duration.ofMillis(700)));
             }
-            all.forEach(r -> r.ready().join()); // kept, not released: every resend slot stays taken
+            ticker.runAll();
+            assertThat(all).allMatch(r -> r.ready().isDone()); // kept, not released: every resend slot stays taken
             List<Long> times = new ArrayList<>();
             all.forEach(r -> times.addAll(r.times()));
             assertThat(times).hasSize(800).doesNotHaveDuplicates();
+            assertThat(closest(times)).as("slots 1.2 / cap apart").isEqualTo(3_000_000L);
+            // At most the cap, and not far below 1/1.2 of it (334): the resend slots do not thin out the rest.
             assertThat(busiestSecond(times)).isLessThanOrEqualTo(400).isGreaterThanOrEqualTo(300);
             assertThat(pacer.waited()).isGreaterThan(500);
             assertThat(pacer.sent()).isEqualTo(800);
@@ -50,9 +44,9 @@ class QueryPacerTest {
 
     @Test
     void aResendGetsItsSlotAtMuslsRetryTimeAndGivesItBackWhenAReplyCame() {
-        try (QueryPacer pacer = new QueryPacer(50)) {
+        try (QueryPacer pacer = new QueryPacer(50, ticker)) {
             QueryPacer.Reservation udp = pacer.reserve(2, Duration.ofMillis(500));
-            udp.ready().join();
+            assertThat(udp.ready()).as("a free pacer: at once").isDone();
             List<Long> slots = udp.times();
             assertThat(slots.get(1) - slots.get(0)).isEqualTo(500_000_000L);
             assertThat(udp.ready()).isDone();
@@ -66,6 +60,7 @@ class QueryPacerTest {
             for (int i = 0; i < 30; i++) {
                 queued.add(pacer.reserve(1, Duration.ofSeconds(1)));
             }
+            ticker.runAll();
             queued.forEach(r -> later.addAll(r.ready().thenApply(v -> r.times()).join()));
             // 30 sends at 50 a second reach past the resend's old slot; one of them now sits where it was.
             assertThat(later).anyMatch(t -> Math.abs(t - slots.get(1)) < 24_000_000L);
@@ -81,7 +76,7 @@ class QueryPacerTest {
             @Override
             public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query, Duration timeout,
                     int attempts) {
-                sentAt.add(System.nanoTime());
+                sentAt.add(ticker.nanoTime());
                 byte[] reply = query.clone();
                 reply[2] |= (byte) 0x80; // QR: a reply with no records (NODATA)
                 return CompletableFuture.completedFuture(Exchange.reply(transport, Outcome.REPLY, reply, 100));
@@ -91,7 +86,7 @@ class QueryPacerTest {
             public void close() {
             }
         };
-        try (Prober shared = Prober.builder().transport(answersAtOnce).build(); QueryPacer pacer = new QueryPacer(40)) {
+        try (Prober shared = Prober.builder().transport(answersAtOnce).build(); QueryPacer pacer = new QueryPacer(40, ticker)) {
             Prober paced = shared.paced(pacer);
             ResolverConfig config = ResolverConfig.of(List.of(ServerAddress.parse("127.0.0.1:53")))
                     .withSearch(List.of("a.example", "b.example")).withNdots(5).withTimeout(Duration.ofSeconds(2)).withAttempts(1);
@@ -99,10 +94,12 @@ class QueryPacerTest {
             for (String name : List.of("db", "cache", "queue", "api", "auth", "search")) {
                 probes.add(paced.probe(name, config).toCompletableFuture());
             }
+            ticker.runAll();
             CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).join();
             paced.close();
             assertThat(sentAt).hasSize(36); // 6 names x 3 candidates x A and AAAA
-            assertThat(busiestSecond(new ArrayList<>(sentAt))).isLessThanOrEqualTo(40);
+            assertThat(closest(sentAt)).as("each send in its own slot").isGreaterThanOrEqualTo(30_000_000L);
+            assertThat(busiestSecond(sentAt)).isLessThanOrEqualTo(40);
             assertThat(pacer.sent()).isEqualTo(36);
             // The shared engine still probes unpaced, and closing the paced view closed nothing.
             shared.probe("db", config).toCompletableFuture().join();

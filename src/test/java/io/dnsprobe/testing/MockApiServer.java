@@ -17,7 +17,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,18 +85,9 @@ public final class MockApiServer implements AutoCloseable {
     public static MockApiServer start() {
         // MockWebServer logs every request at INFO; requests() and describeRequests() have them.
         QUIET.setLevel(java.util.logging.Level.WARNING);
-        MockApiServer s = new MockApiServer(freePort());
+        MockApiServer s = new MockApiServer(Ports.freeTcpPort());
         s.startServer();
         return s;
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public int port() {

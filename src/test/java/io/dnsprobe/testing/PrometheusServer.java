@@ -1,8 +1,6 @@
 package io.dnsprobe.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +42,7 @@ public final class PrometheusServer implements AutoCloseable {
         int chosen = -1;
         // A free port can be taken between choosing and binding; try a few.
         for (int attempt = 0; attempt < 3 && started == null; attempt++) {
-            chosen = freePort();
+            chosen = Ports.freeTcpPort();
             Process p = new ProcessBuilder(List.of(BINARY.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
@@ -83,12 +81,6 @@ public final class PrometheusServer implements AutoCloseable {
             return text.length() <= 6000 ? text : "..." + text.substring(text.length() - 6000);
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -7,7 +7,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ public abstract class RealDnsServer implements AutoCloseable {
         int chosen = -1;
         // A free port can be taken between choosing and binding; try a few.
         for (int attempt = 0; attempt < 5 && started == null; attempt++) {
-            chosen = netns == null ? freePort() : 53;
+            chosen = netns == null ? Ports.freeUdpAndTcpPort() : 53;
             Path conf = writeConfig(chosen);
             List<String> cmd = new ArrayList<>();
             if (netns != null) {
@@ -132,18 +131,6 @@ public abstract class RealDnsServer implements AutoCloseable {
             sleep();
         }
         return false;
-    }
-
-    private static int freePort() throws IOException {
-        for (int i = 0; i < 20; i++) {
-            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-                 ServerSocket t = new ServerSocket(u.getLocalPort(), 1, LOOPBACK)) {
-                return u.getLocalPort();
-            } catch (IOException taken) {
-                // TCP side busy: pick another
-            }
-        }
-        throw new IOException("no free loopback port");
     }
 
     /** Polls with a SOA query until the server answers, for at most 10 s. */

@@ -255,7 +255,7 @@ class AdmissionWebhookTest {
         ObjectNode c = container("app", "alpine:3.16");
         c.putArray("envFrom").addObject().putObject("configMapRef").put("name", "settings");
         String body = review("CREATE", deployment("from-cm", podSpec(c)), false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !warnings(post(body)).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !warnings(post(body)).isEmpty());
         assertThat(warnings(post(body))).containsExactly(
                 "container app (alpine:3.16, musl 1.2.3): big.test.example fails, 40 A records need TCP");
     }
@@ -266,7 +266,7 @@ class AdmissionWebhookTest {
                 .addToLabels("dnsprobe.io/enforce", "true").endMetadata().build()).create();
         String known = review("CREATE", deployment("orders", podSpec(container("app", "alpine:3.14", "DB_URL", BIG_URL))), false)
                 .replace("\"namespace\":\"shop\"", "\"namespace\":\"strict\"");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !post(known).at("/response/allowed").asBoolean());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !post(known).at("/response/allowed").asBoolean());
         JsonNode denied = post(known);
         assertThat(denied.at("/response/status/code").asInt()).isEqualTo(403);
         assertThat(denied.at("/response/status/message").asText()).contains("big.test.example fails").contains("enforce");
@@ -384,13 +384,13 @@ class AdmissionWebhookTest {
                 .withServers(List.of(Dns.server.address().toString())).withSearch(List.of("test.example"), 5)
                 .withTiming("10m", "1s"));
         client.resource(watch).create();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
             DnsProbe p = client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get();
             return p.getStatus() != null && p.getStatus().muslFails() != null && p.getStatus().muslFails() == 1;
         });
         String body = review("CREATE", deployment("api", podSpec(container("app", "alpine:3.18", "PODS_HOST",
                 "pods"))), false).replace("\"namespace\":\"shop\"", "\"namespace\":\"payments\"");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !warnings(post(body)).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !warnings(post(body)).isEmpty());
         int queries = Dns.server.udpQueries();
         assertThat(warnings(post(body))).containsExactly(
                 "container app (alpine:3.18, musl 1.2.4): pods fails, 64 A records need TCP");

@@ -3,6 +3,7 @@ package io.dnsprobe.webhook;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dnsprobe.testing.TrustAll;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -24,13 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -157,9 +154,7 @@ class WebhookHttpsTest {
 
     /** The protocol a JDK client offering only {@code protocol} ends up with. */
     private String handshake(String protocol) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(httpsRoot.getHost(), httpsRoot.getPort())) {
+        try (SSLSocket socket = (SSLSocket) TrustAll.sslContext().getSocketFactory().createSocket(httpsRoot.getHost(), httpsRoot.getPort())) {
             socket.setSoTimeout(10_000);
             socket.setEnabledProtocols(new String[] {protocol});
             socket.startHandshake();
@@ -240,18 +235,4 @@ class WebhookHttpsTest {
         }
     }
 
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
 }

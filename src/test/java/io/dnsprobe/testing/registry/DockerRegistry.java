@@ -2,6 +2,8 @@ package io.dnsprobe.testing.registry;
 
 import io.dnsprobe.testing.BoundedProcess;
 import io.dnsprobe.testing.Cleanup;
+import io.dnsprobe.testing.Ports;
+import io.dnsprobe.testing.TrustAll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,15 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A real registry (Debian's docker-registry, distribution 2.8) on a free 127.0.0.1 port, with filesystem
@@ -78,7 +77,7 @@ public final class DockerRegistry implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             // The free port can be taken between choosing and binding; try a few, all within the 20 s.
             for (int attempt = 0; attempt < 5 && started == null && System.nanoTime() < deadline; attempt++) {
-                chosen = Util.freePort();
+                chosen = Ports.freeTcpPort();
                 Path conf = dir.resolve("config.yml");
                 Files.writeString(conf, """
                         version: 0.1
@@ -234,7 +233,7 @@ public final class DockerRegistry implements AutoCloseable {
     private boolean waitUntilServing(Process p, int candidate, long deadline) {
         // Only asks whether it is up: trusts any certificate, unlike the clients tests get.
         HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).sslContext(trustAll()).build();
+                .connectTimeout(Duration.ofSeconds(1)).sslContext(TrustAll.sslContext()).build();
         URI uri = URI.create((tls ? "https://" : "http://") + "127.0.0.1:" + candidate + "/v2/");
         while (System.nanoTime() < deadline && p.isAlive()) {
             try {
@@ -257,29 +256,6 @@ public final class DockerRegistry implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return ctx;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public static final class Builder {
