@@ -74,6 +74,20 @@ public final class RawTar {
         return this;
     }
 
+    /** A file of {@code size} zero bytes, written as it goes (gigabytes compress to megabytes). */
+    public RawTar zeroFile(String name, long size) throws IOException {
+        header(name, '0', size, 0644, "");
+        byte[] zeros = new byte[1 << 16];
+        long left = size;
+        while (left > 0) {
+            int n = (int) Math.min(zeros.length, left);
+            out.write(zeros, 0, n);
+            left -= n;
+        }
+        pad(size);
+        return this;
+    }
+
     public RawTar symlink(String name, String target) throws IOException {
         header(name, '2', 0, 0777, target);
         return this;

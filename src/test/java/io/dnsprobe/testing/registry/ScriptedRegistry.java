@@ -108,6 +108,14 @@ public final class ScriptedRegistry implements AutoCloseable {
      * config's {@code config} part (Entrypoint, Env, ...), and returns its manifest's JSON.
      */
     public byte[] rawImage(String repository, String tag, Map<String, Object> runtime, List<RawTar.Built> layers) {
+        return rawImage(repository, tag, runtime, layers, GZIP_LAYER);
+    }
+
+    public static final String GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+    /** As {@link #rawImage(String, String, Map, List)}, with {@code layerType} as every layer's media type. */
+    public byte[] rawImage(String repository, String tag, Map<String, Object> runtime, List<RawTar.Built> layers,
+            String layerType) {
         Map<String, Object> config = new java.util.LinkedHashMap<>();
         config.put("architecture", "amd64");
         config.put("os", "linux");
@@ -118,7 +126,7 @@ public final class ScriptedRegistry implements AutoCloseable {
         List<Object> descriptors = new ArrayList<>();
         for (RawTar.Built l : layers) {
             blob(l.digest(), l.blob());
-            descriptors.add(TestImage.descriptor("application/vnd.oci.image.layer.v1.tar+gzip", l.digest(), l.blob().length));
+            descriptors.add(TestImage.descriptor(layerType, l.digest(), l.blob().length));
         }
         Map<String, Object> manifest = new java.util.LinkedHashMap<>();
         manifest.put("schemaVersion", 2);
@@ -243,9 +251,13 @@ public final class ScriptedRegistry implements AutoCloseable {
      */
     public void trickle(HttpExchange ex, int status, String body, long everyMillis) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        trickle(ex, status, body.getBytes(StandardCharsets.UTF_8), everyMillis);
+    }
+
+    /** As {@link #trickle(HttpExchange, int, String, long)}, with bytes (a real blob, sent too slowly to finish). */
+    public void trickle(HttpExchange ex, int status, byte[] b, long everyMillis) throws IOException {
         ex.sendResponseHeaders(status, 0);
         OutputStream out = ex.getResponseBody();
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; ; i++) {
             out.write(b.length == 0 ? ' ' : b[Math.min(i, b.length - 1)]);
             out.flush();
