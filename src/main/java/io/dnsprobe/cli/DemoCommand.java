@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             kubectlApply(out, empty);
         }
         out.println();
-        out.println("Read: musl <= 1.2.3 is Alpine <= 3.17, musl 1.2.4 is Alpine 3.18, musl >= 1.2.5 is Alpine 3.20+.");
+        out.println("Read: musl <= 1.2.3 is Alpine <= 3.17, musl 1.2.4 is Alpine 3.18, musl 1.2.4_git is Alpine 3.19, musl >= 1.2.5 is Alpine 3.20+.");
         out.println("Probe your own names with: dnsprobe probe NAME... [--server HOST[:PORT]]");
         out.flush();
         return ExitCodes.OK;

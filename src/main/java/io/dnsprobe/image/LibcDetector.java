@@ -21,7 +21,7 @@ public final class LibcDetector {
     public static final String ANNOTATION = "dnsprobe.io/libc";
     private static final Pattern RELEASE = Pattern.compile("(\\d+)\\.(\\d+)(\\.\\d+)?");
     private static final Pattern ALPINE_SUFFIX = Pattern.compile("(?:^|[-_.])alpine(\\d+\\.\\d+)?(?:$|[-_.])");
-    private static final Pattern MUSL_VERSION = Pattern.compile("musl-(\\d+)\\.(\\d+)\\.(\\d+)");
+    private static final Pattern MUSL_VERSION = Pattern.compile("musl-\\d{1,4}\\.\\d{1,4}\\.\\d{1,4}(_git\\d{8})?");
 
     private final Map<Pattern, String> rules = new LinkedHashMap<>();
 
@@ -74,12 +74,9 @@ public final class LibcDetector {
             case "musl":
                 return Optional.of(Libc.MUSL_UNKNOWN_VERSION);
             default:
-                Matcher m = MUSL_VERSION.matcher(v);
-                if (m.matches()) {
-                    return Optional.of(Libc.musl(v.substring(5), modelFor(Integer.parseInt(m.group(1)),
-                            Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))));
-                }
-                return Optional.empty();
+                // musl-1.2.2, musl-1.2.4_git20230717: a version as apk writes it, ordered as apk orders it.
+                return MUSL_VERSION.matcher(v).matches() ? Optional.of(LibcFinder.musl(v.substring(5)))
+                        : Optional.empty();
         }
     }
 
@@ -116,17 +113,10 @@ public final class LibcDetector {
         } else if (minor == 18) {
             return Libc.musl("1.2.4", MuslVersion.V1_2_4);
         } else if (minor == 19) {
-            // 1.2.4_git20230717: the 4800-byte buffer but still the 64-record limit. Judged by the 1.2.4 model,
-            // which keeps the limit (and over-reports replies between 768 and 4800 bytes): a warning too many
-            // beats a failure missed.
-            return Libc.musl("1.2.4_git20230717", MuslVersion.V1_2_4);
+            // The snapshot of 83b858f8: the 4800-byte buffer, no pointer limit, still the 64-record limit.
+            return Libc.musl("1.2.4_git20230717", MuslVersion.V1_2_4_GIT20230717);
         }
         return Libc.musl("1.2.5", MuslVersion.FROM_1_2_5);
-    }
-
-    private static MuslVersion modelFor(int major, int minor, int patch) {
-        int v = major * 10000 + minor * 100 + patch;
-        return v <= 10203 ? MuslVersion.UP_TO_1_2_3 : v == 10204 ? MuslVersion.V1_2_4 : MuslVersion.FROM_1_2_5;
     }
 
     private static Pattern glob(String glob) {

@@ -149,10 +149,12 @@ public final class LibcFinder {
     /** A musl version as apk or the library writes it, mapped to its model. */
     public static Libc musl(String version) {
         ApkVersion v = ApkVersion.parse(version);
-        MuslVersion model = v.before("1.2.4") ? MuslVersion.UP_TO_1_2_3 : v.before("1.2.5") ? MuslVersion.V1_2_4
+        // apk order: 1.2.4 < 1.2.4_git20230717 (Alpine 3.19, upstream 83b858f8) < 1.2.5. A snapshot from that
+        // day on has the 4800-byte buffer and no pointer limit; an earlier snapshot is judged as 1.2.4.
+        MuslVersion model = v.before("1.2.4") ? MuslVersion.UP_TO_1_2_3
+                : v.before("1.2.4_git20230717") ? MuslVersion.V1_2_4
+                : v.before("1.2.5") ? MuslVersion.V1_2_4_GIT20230717
                 : MuslVersion.FROM_1_2_5;
-        // 1.2.4_git20230717 (Alpine 3.19) sorts after 1.2.4 and before 1.2.5: judged by the 1.2.4 model, which
-        // keeps the 64-record limit it still has (see LibcDetector.alpine).
         return Libc.musl(v.upstream(), model);
     }
 

@@ -11,6 +11,7 @@ public final class LibcModels {
     public static final List<LibcModel> ALL = List.of(
             new MuslModel(MuslVersion.UP_TO_1_2_3),
             new MuslModel(MuslVersion.V1_2_4),
+            new MuslModel(MuslVersion.V1_2_4_GIT20230717),
             new MuslModel(MuslVersion.FROM_1_2_5),
             GLIBC);
 

@@ -22,6 +22,8 @@ final class MuslDnsParse {
         int ancount;
         boolean aborted;
         boolean recordLimitHit;
+        /** The offset a rejected compression pointer pointed to (past 510), or -1. */
+        int pointerPast510 = -1;
     }
 
     private final byte[] r;
@@ -51,8 +53,13 @@ final class MuslDnsParse {
         return v >= 1 && v <= 127;
     }
 
-    private boolean badPointer(int p) {
-        return b(p) > 193 || (b(p) == 193 && b(p + 1) > 254);
+    /** musl's {@code *p>193 || (*p==193 && p[1]>254)}: a pointer to an offset past 510; recorded for the reason. */
+    private boolean rejectPointer(int p, Outcome out) {
+        boolean bad = b(p) > 193 || (b(p) == 193 && b(p + 1) > 254);
+        if (bad) {
+            out.pointerPast510 = (b(p) & 0x3f) << 8 | b(p + 1);
+        }
+        return bad;
     }
 
     private Outcome run(MuslVersion v, int rrtype, List<String> addresses) {
@@ -77,11 +84,7 @@ final class MuslDnsParse {
             while (p < rlen && labelByte(p)) {
                 p++;
             }
-            boolean bad = switch (v) {
-                case UP_TO_1_2_3, V1_2_4 -> badPointer(p) || p > rlen - 6;
-                case FROM_1_2_5 -> p > rlen - 6;
-            };
-            if (bad) {
+            if (p > rlen - 6 || v.pointerLimit && rejectPointer(p, out)) {
                 out.aborted = true;
                 return out;
             }
@@ -91,12 +94,9 @@ final class MuslDnsParse {
             while (p < rlen && labelByte(p)) {
                 p++;
             }
-            boolean bad = switch (v) {
-                case UP_TO_1_2_3 -> badPointer(p) || p > rlen - 6;
-                case V1_2_4 -> p > rlen - 12 || badPointer(p);
-                case FROM_1_2_5 -> p > rlen - 12;
-            };
-            if (bad) {
+            // 1.2.3 checks 6 bytes here, 1.2.4 and later the 12 an answer's fixed part needs.
+            int fixed = v == MuslVersion.UP_TO_1_2_3 ? 6 : 12;
+            if (p > rlen - fixed || v.pointerLimit && rejectPointer(p, out)) {
                 out.aborted = true;
                 return out;
             }

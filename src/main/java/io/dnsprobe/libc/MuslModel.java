@@ -163,6 +163,12 @@ public final class MuslModel implements LibcModel {
                     + " rejects replies with more than 63");
             return;
         }
+        if (out.pointerPast510 >= 0) {
+            // dns_parse.c at v1.2.4, lines 18 and 24; removed by 83b858f8 (Alpine 3.19) as serving no purpose.
+            losses.add(transport + " reply for " + type + " names a record by a pointer to byte " + out.pointerPast510
+                    + "; " + version.displayName + " rejects pointers past byte 510");
+            return;
+        }
         boolean kept = total.map(t -> out.added >= Math.min(t, MuslVersion.MAX_ADDRS)).orElse(true);
         if (!a.viaTcp() && q.udp().truncated() && !(kept && total.isPresent())) {
             String got = out.added == 0 && out.cnames > 0 ? out.cnames + " CNAME" + (out.cnames > 1 ? "s" : "")

@@ -29,7 +29,8 @@ class ApkVersionTest {
         assertThat(LibcFinder.musl("1.1.24-r10").model()).contains(MuslVersion.UP_TO_1_2_3);
         assertThat(LibcFinder.musl("1.2.3-r2").label()).isEqualTo("musl 1.2.3");
         assertThat(LibcFinder.musl("1.2.4-r2").model()).contains(MuslVersion.V1_2_4);
-        assertThat(LibcFinder.musl("1.2.4_git20230717-r4").model()).contains(MuslVersion.V1_2_4);
+        assertThat(LibcFinder.musl("1.2.4_git20230717-r4").model()).contains(MuslVersion.V1_2_4_GIT20230717);
+        assertThat(LibcFinder.musl("1.2.4_git20230501").model()).as("a snapshot before 83b858f8").contains(MuslVersion.V1_2_4);
         assertThat(LibcFinder.musl("1.2.4_git20230717-r4").label()).isEqualTo("musl 1.2.4_git20230717");
         assertThat(LibcFinder.musl("1.2.5-r0").model()).contains(MuslVersion.FROM_1_2_5);
         assertThat(LibcFinder.musl("1.2.10").model()).contains(MuslVersion.FROM_1_2_5);

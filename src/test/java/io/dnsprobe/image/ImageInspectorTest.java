@@ -69,7 +69,7 @@ class ImageInspectorTest {
         Map<String, String> labels = Map.of("3.14", "musl 1.2.2", "3.16", "musl 1.2.3", "3.18", "musl 1.2.4",
                 "3.19", "musl 1.2.4_git20230717", "3.20", "musl 1.2.5");
         Map<String, MuslVersion> models = Map.of("3.14", MuslVersion.UP_TO_1_2_3, "3.16", MuslVersion.UP_TO_1_2_3,
-                "3.18", MuslVersion.V1_2_4, "3.19", MuslVersion.V1_2_4, "3.20", MuslVersion.FROM_1_2_5);
+                "3.18", MuslVersion.V1_2_4, "3.19", MuslVersion.V1_2_4_GIT20230717, "3.20", MuslVersion.FROM_1_2_5);
         for (String release : TestImages.ALPINE_RELEASES) {
             ImageInspection r = inspect("base/alpine:" + release);
             assertThat(r.libc().label()).as(release).isEqualTo(labels.get(release));

@@ -22,6 +22,8 @@ class LibcDetectorTest {
         assertThat(detect("docker.io/library/alpine:3.17").label()).isEqualTo("musl 1.2.3");
         assertThat(detect("alpine:3.18").model()).contains(MuslVersion.V1_2_4);
         assertThat(detect("alpine:3.19").label()).isEqualTo("musl 1.2.4_git20230717");
+        assertThat(detect("alpine:3.19").model()).contains(MuslVersion.V1_2_4_GIT20230717);
+        assertThat(detect("node:22-alpine3.19").model()).contains(MuslVersion.V1_2_4_GIT20230717);
         assertThat(detect("alpine:3.20@sha256:0123abcd").model()).contains(MuslVersion.FROM_1_2_5);
         assertThat(detect("alpine:3.22").model()).contains(MuslVersion.FROM_1_2_5);
     }
@@ -52,5 +54,9 @@ class LibcDetectorTest {
         assertThat(detect("registry.corp/base/alpine:3.14").kind()).isEqualTo(Libc.Kind.GLIBC);
         assertThat(detect("gcr.io/distroless-static:nonroot").kind()).isEqualTo(Libc.Kind.STATIC);
         assertThat(LibcDetector.fromValue("musl-1.2.5").flatMap(Libc::model)).isEqualTo(Optional.of(MuslVersion.FROM_1_2_5));
+        assertThat(LibcDetector.fromValue("musl-1.2.4_git20230717").flatMap(Libc::model))
+                .as("the snapshot's model id, as an annotation writes it").contains(MuslVersion.V1_2_4_GIT20230717);
+        assertThat(LibcDetector.fromValue("musl-1.2.4").flatMap(Libc::model)).contains(MuslVersion.V1_2_4);
+        assertThat(LibcDetector.fromValue("musl-1.2.4_gitnonsense")).isEmpty();
     }
 }
