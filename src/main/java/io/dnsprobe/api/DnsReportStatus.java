@@ -8,7 +8,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DnsReportStatus(
         @JsonPropertyDescription("When the names were last judged (RFC 3339).") String lastAudit,
-        @JsonPropertyDescription("The libc of the workload's musl containers, e.g. musl 1.2.3 (the oldest when they differ).")
+        @JsonPropertyDescription("The oldest musl among the containers that use musl's resolver, e.g. musl 1.2.3 (any musl container's when none does).")
         String libc,
         @JsonPropertyDescription("Names the musl containers refer to.") Integer names,
         @JsonPropertyDescription("Names some musl container cannot resolve where glibc can.") Integer fails,
@@ -31,7 +31,7 @@ public record DnsReportStatus(
             @JsonPropertyDescription("musl 1.2.3, glibc 2.36, static or unknown.") String libc,
             @JsonPropertyDescription("How the libc is known: annotation, rule, image, image-lower-layers or name.") String source,
             @JsonPropertyDescription("The file and layer, the annotation, or the name that says so.") String evidence,
-            @JsonPropertyDescription("The program the container runs and whose resolver it uses, when the image was read.")
+            @JsonPropertyDescription("The program the container runs and whose resolver it uses (path: reason, or the reason alone when no program was found), when the image was read.")
             String program,
             @JsonPropertyDescription("Whether musl's resolver answers this container's lookups.") Boolean usesMusl) {
     }
@@ -41,10 +41,10 @@ public record DnsReportStatus(
     public record NameReport(
             @JsonPropertyDescription("The name as the workload refers to it.") String name,
             @JsonPropertyDescription("Containers that refer to it.") List<String> containers,
-            @JsonPropertyDescription("OK, PARTIAL, FAILS or UNKNOWN, for the oldest musl among those containers.") String verdict,
-            @JsonPropertyDescription("The musl model judged by, e.g. musl-1.2.3.") String model,
-            @JsonPropertyDescription("Why, in one line.") String reason,
-            @JsonPropertyDescription("Records the reply needed TCP for, e.g. 40 A records.") String needsTcp) {
+            @JsonPropertyDescription("OK, PARTIAL, FAILS or UNKNOWN: the worst over those containers, each judged by its own musl.") String verdict,
+            @JsonPropertyDescription("The model of the worst verdict, e.g. musl-1.2.3 (musl-1.2.4, musl-1.2.4_git20230717, musl-1.2.5); set when the verdict is PARTIAL or FAILS.") String model,
+            @JsonPropertyDescription("Why, in one line: the model's reason, as dnsprobe probe gives it; set when the verdict is PARTIAL or FAILS.") String reason,
+            @JsonPropertyDescription("When a UDP reply was truncated, the records it left out, e.g. 40 A records; set when the verdict is PARTIAL or FAILS.") String needsTcp) {
 
         public NameReport {
             containers = containers == null ? null : List.copyOf(containers);

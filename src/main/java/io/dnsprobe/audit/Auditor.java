@@ -323,8 +323,8 @@ public class Auditor {
             boolean failsNow = s.fails() > 0;
             Boolean before = failing.get(w.uid());
             if (failsNow && !Boolean.TRUE.equals(before)) {
-                writer.event(w, "Warning", FAILURE, s.summary() + " (kubectl get dnsreport " + w.reportName() + " -n "
-                        + w.namespace() + " -o yaml)");
+                writer.event(w, "Warning", FAILURE, s.summary() + ReportBuilder.firstFailure(s).map(f -> "; " + f).orElse("")
+                        + " (kubectl get dnsreport " + w.reportName() + " -n " + w.namespace() + " -o yaml)");
             } else if (!failsNow && Boolean.TRUE.equals(before)) {
                 writer.event(w, "Normal", RESOLVED, "no name fails on musl any more: " + s.summary());
             }

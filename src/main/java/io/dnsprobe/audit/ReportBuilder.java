@@ -1,6 +1,8 @@
 package io.dnsprobe.audit;
 
 import io.dnsprobe.api.DnsReportStatus;
+import io.dnsprobe.image.Libc;
+import io.dnsprobe.image.ProgramFinder;
 import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.workload.ContainerLibc;
 import io.dnsprobe.workload.Finding;
@@ -9,7 +11,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,19 +34,21 @@ final class ReportBuilder {
      */
     static Optional<DnsReportStatus> build(WorkloadChecker.Result result, Map<String, Set<String>> names, Instant now) {
         List<DnsReportStatus.ContainerReport> containers = new ArrayList<>();
-        Set<String> muslLibcs = new LinkedHashSet<>();
-        boolean anyMusl = false;
+        Libc oldest = null;
+        Libc oldestAny = null;
         for (WorkloadChecker.ContainerReport c : result.containers()) {
             ContainerLibc libc = c.libc();
-            anyMusl |= libc.libc().isMusl();
-            if (libc.usesMusl()) {
-                muslLibcs.add(libc.libc().label());
+            if (libc.libc().isMusl()) {
+                oldestAny = older(oldestAny, libc.libc());
+                if (libc.usesMusl()) {
+                    oldest = older(oldest, libc.libc());
+                }
             }
             containers.add(new DnsReportStatus.ContainerReport(c.name(), c.image(), libc.libc().label(),
-                    libc.source().name().toLowerCase().replace('_', '-'), libc.evidence(),
-                    libc.program() == null ? null : libc.program().path() + ": " + libc.program().reason(), libc.usesMusl()));
+                    libc.source().name().toLowerCase().replace('_', '-'), libc.evidence(), program(libc.program()),
+                    libc.usesMusl()));
         }
-        if (!anyMusl) {
+        if (oldestAny == null) {
             return Optional.empty();
         }
         Map<String, List<String>> users = new LinkedHashMap<>();
@@ -74,21 +77,40 @@ final class ReportBuilder {
             } else {
                 verdict = VerdictKind.OK.name();
             }
-            results.add(new DnsReportStatus.NameReport(name, e.getValue(), verdict, worst == null ? null : worst.libc(),
-                    worst == null ? null : worst.detail(), null));
+            results.add(worst == null ? new DnsReportStatus.NameReport(name, e.getValue(), verdict, null, null, null)
+                    : new DnsReportStatus.NameReport(name, e.getValue(), verdict, worst.model().id(), worst.reason(),
+                            worst.needsTcp()));
         }
-        String libc = muslLibcs.isEmpty() ? containers.stream().filter(c -> c.libc().startsWith("musl"))
-                .map(DnsReportStatus.ContainerReport::libc).findFirst().orElse("musl") : String.join(", ", muslLibcs);
-        String summary = summary(users.size(), fails, partial, unknown, failing, muslLibcs.isEmpty(), containers);
+        String libc = (oldest != null ? oldest : oldestAny).label();
+        String summary = summary(users.size(), fails, partial, unknown, failing, oldest == null, result.containers());
         return Optional.of(new DnsReportStatus(now.truncatedTo(ChronoUnit.SECONDS).toString(), libc, users.size(), fails, partial,
                 unknown, summary, containers, results));
     }
 
+    /** The first failing name and its model's reason, {@code vis.company.com on musl-1.2.3: UDP reply ...}. */
+    static Optional<String> firstFailure(DnsReportStatus status) {
+        return status.results().stream().filter(r -> VerdictKind.FAILS.name().equals(r.verdict()) && r.reason() != null)
+                .findFirst().map(r -> r.name() + " on " + r.model() + ": " + r.reason());
+    }
+
+    /** The older of two musls by the model that judges them; the first found on a tie. */
+    private static Libc older(Libc current, Libc candidate) {
+        return current == null || candidate.effectiveModel().compareTo(current.effectiveModel()) < 0 ? candidate : current;
+    }
+
+    /** {@code /app/server: Go, its own resolver}; only the reason when no program path is known. */
+    private static String program(ProgramFinder.Program program) {
+        if (program == null) {
+            return null;
+        }
+        return program.path() == null ? program.reason() : program.path() + ": " + program.reason();
+    }
+
     private static String summary(int names, int fails, int partial, int unknown, List<String> failing, boolean exempt,
-            List<DnsReportStatus.ContainerReport> containers) {
+            List<WorkloadChecker.ContainerReport> containers) {
         if (exempt) {
-            String why = containers.stream().filter(c -> c.libc().startsWith("musl") && c.program() != null)
-                    .map(DnsReportStatus.ContainerReport::program).findFirst().orElse("no container uses musl's resolver");
+            String why = containers.stream().filter(c -> c.libc().libc().isMusl() && c.libc().program() != null)
+                    .map(c -> program(c.libc().program())).findFirst().orElse("no container uses musl's resolver");
             return "musl image, but no container uses musl's resolver: " + why;
         }
         if (fails > 0) {

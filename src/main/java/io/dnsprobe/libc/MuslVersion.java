@@ -1,5 +1,6 @@
 package io.dnsprobe.libc;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Optional;
 
 /**
@@ -58,6 +59,8 @@ public enum MuslVersion {
         return Optional.empty();
     }
 
+    /** On the wire (JSON, statuses, metrics) a model is its id. */
+    @JsonValue
     public String id() {
         return id;
     }

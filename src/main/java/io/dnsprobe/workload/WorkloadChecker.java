@@ -1,6 +1,6 @@
 package io.dnsprobe.workload;
 
-import io.dnsprobe.libc.VerdictKind;
+import io.dnsprobe.libc.MuslVersion;
 import io.dnsprobe.image.ImageInspection;
 import io.dnsprobe.image.Libc;
 import io.dnsprobe.image.LibcDetector;
@@ -145,31 +145,15 @@ public final class WorkloadChecker {
                     }
                     continue;
                 }
-                NameVerdicts.Judgement mv = v.get().byModel().get(libc.effectiveModel());
+                MuslVersion model = libc.effectiveModel();
+                NameVerdicts.Judgement mv = v.get().byModel().get(model);
                 if (mv == null || !mv.kind().isProblem()) {
                     continue;
                 }
-                String detail = v.get().needsTcp() != null ? v.get().needsTcp() + " need TCP" : shorten(mv.reason());
                 findings.add(new Finding(c.name(), c.image(), libc.label(), !libc.muslUnknownVersion(), n, mv.kind(),
-                        detail));
+                        model, mv.reason(), v.get().needsTcp()));
             }
         }
         return new Result(findings, unknown, containers);
-    }
-
-    /**
-     * The reason, or its first clause whole when the reason is long: a warning cut mid-word ("ends
-     * musl's s...") reads like a bug and hides the point. Only a long first clause is cut, at a space.
-     */
-    static String shorten(String reason) {
-        if (reason == null || reason.length() <= 80) {
-            return reason;
-        }
-        int clause = reason.indexOf("; ");
-        if (clause > 0 && clause <= 90) {
-            return reason.substring(0, clause);
-        }
-        int space = reason.lastIndexOf(' ', 77);
-        return reason.substring(0, space > 40 ? space : 77) + "...";
     }
 }

@@ -127,7 +127,7 @@ class ImageCommandTest {
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FAILS);
             assertThat(r.out().lines()).containsExactly(
                     "Warning: container app (" + registry.host() + "/acme/orders:1.4, musl 1.2.3): big.test.example fails, "
-                            + "40 A records need TCP",
+                            + "UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)",
                     "deployment/orders (" + manifests + "): 1 DNS warnings",
                     "  container gateway: program /usr/local/bin/gateway is Go (" + goVersion(r.out())
                             + "): Go's own resolver retries over TCP",

@@ -170,7 +170,7 @@ class AdmissionWebhookTest {
         assertThat(res.at("/response/uid").asText()).isEqualTo(readUid(body));
         assertThat(res.at("/response/allowed").asBoolean()).isTrue();
         assertThat(warnings(res)).containsExactly(
-                "container app (alpine:3.14, musl 1.2.2): big.test.example fails, 40 A records need TCP");
+                "container app (alpine:3.14, musl 1.2.2): big.test.example fails, UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
         // Inline probes are rate-limited (LookupRateLimitTest); what the limit refuses is counted.
         assertThat(given().get("/q/metrics").then().extract().asString())
                 .contains("dnsprobe_webhook_lookups_rate_limited_total ");
@@ -191,7 +191,7 @@ class AdmissionWebhookTest {
         ObjectNode jobSpec = cron.putObject("spec").put("schedule", "0 3 * * *").putObject("jobTemplate").putObject("spec");
         jobSpec.putObject("template").set("spec", podSpec(container("job", "python:3.12-alpine", "API_HOST", "pods.test.example")));
         assertThat(warnings(post(review("CREATE", cron, false)))).containsExactly(
-                "container job (python:3.12-alpine, musl if Alpine < 3.18): pods.test.example fails, 64 A records need TCP");
+                "container job (python:3.12-alpine, musl if Alpine < 3.18): pods.test.example fails, UDP reply truncated to 0 of 64 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
 
         ObjectNode pod = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
         pod.putObject("metadata").put("name", "debug").put("namespace", "shop");
@@ -201,7 +201,7 @@ class AdmissionWebhookTest {
         pod.set("spec", spec);
         // Alpine 3.18 (musl 1.2.4) reads 40 A over TCP but refuses 64 records.
         assertThat(warnings(post(review("UPDATE", pod, true)))).containsExactly(
-                "container wait-db (busybox:1.36-alpine3.18, musl 1.2.4): pods.test.example fails, 64 A records need TCP");
+                "container wait-db (busybox:1.36-alpine3.18, musl 1.2.4): pods.test.example fails, TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63 (EAI_NODATA)");
     }
 
     @Test
@@ -209,7 +209,7 @@ class AdmissionWebhookTest {
         JsonNode res = post(review("CREATE", deployment("consumer", podSpec(container("app", "alpine:3.15",
                 "KAFKA_BROKERS", "kafka-headless:9092"))), false));
         assertThat(warnings(res)).containsExactly(
-                "container app (alpine:3.15, musl 1.2.2): kafka-headless fails, 40 A records need TCP");
+                "container app (alpine:3.15, musl 1.2.2): kafka-headless fails, UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
     }
 
     @Test
@@ -257,7 +257,7 @@ class AdmissionWebhookTest {
         String body = review("CREATE", deployment("from-cm", podSpec(c)), false);
         await().atMost(Duration.ofSeconds(60)).until(() -> !warnings(post(body)).isEmpty());
         assertThat(warnings(post(body))).containsExactly(
-                "container app (alpine:3.16, musl 1.2.3): big.test.example fails, 40 A records need TCP");
+                "container app (alpine:3.16, musl 1.2.3): big.test.example fails, UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
     }
 
     @Test
@@ -393,7 +393,7 @@ class AdmissionWebhookTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> !warnings(post(body)).isEmpty());
         int queries = Dns.server.udpQueries();
         assertThat(warnings(post(body))).containsExactly(
-                "container app (alpine:3.18, musl 1.2.4): pods fails, 64 A records need TCP");
+                "container app (alpine:3.18, musl 1.2.4): pods fails, TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63 (EAI_NODATA)");
         assertThat(Dns.server.udpQueries()).as("answered from the DnsProbe status, not by probing").isEqualTo(queries);
     }
 }

@@ -165,7 +165,7 @@ class ImageWebhookTest {
         assertThat(metric("dnsprobe_image_inspections_total{result=\"musl\"}")).as("the read is still stalled").isZero();
 
         Setup.front.heal();
-        String expected = "container app (" + image + ", musl 1.2.3): big.test.example fails, 40 A records need TCP";
+        String expected = "container app (" + image + ", musl 1.2.3): big.test.example fails, UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)";
         // Each review starts (or joins) the read until one has it; then the warning is there.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(warnings(review(image))).containsExactly(expected));
@@ -184,7 +184,7 @@ class ImageWebhookTest {
         String image = Setup.front.host() + "/acme/orders:1.5";
         JsonNode first = review(image);
         assertThat(warnings(first)).containsExactly("container app (" + image + ", musl 1.2.3): big.test.example fails, "
-                + "40 A records need TCP");
+                + "UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
         ImageInspection partial = images.peek(ImageRef.parse(image), images.defaultPlatform()).orElseThrow();
         assertThat(partial.basis()).isEqualTo(ImageInspection.Basis.LOWER_LAYERS);
         assertThat(partial.layersRead()).isEqualTo(1);
