@@ -33,7 +33,12 @@ public record DnsReportStatus(
             @JsonPropertyDescription("The file and layer, the annotation, or the name that says so.") String evidence,
             @JsonPropertyDescription("The program the container runs and whose resolver it uses (path: reason, or the reason alone when no program was found), when the image was read.")
             String program,
-            @JsonPropertyDescription("Whether musl's resolver answers this container's lookups.") Boolean usesMusl) {
+            @JsonPropertyDescription("Whether musl's resolver answers this container's lookups.") Boolean usesMusl,
+            @JsonPropertyDescription("The image digest judged, when one is known: what the Pods run, or what the tag resolved to.")
+            String digest,
+            @JsonPropertyDescription("Where the digest came from: pods (status.containerStatuses[].imageID of running Pods; one "
+                    + "entry per digest during a rollout) or registry (no Pod reports one: the tag, resolved now).")
+            String digestFrom) {
     }
 
     /** One name, judged by the musl of the containers that refer to it. */

@@ -37,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -85,6 +86,8 @@ public class Auditor {
     /** Workloads whose latest report has a failing name (by uid): an Event is written when this changes. */
     private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
     private final Map<String, WorkloadVerdict> verdicts = new ConcurrentHashMap<>();
+    /** What the Pods of each workload run: judged instead of the tag, which may have been pushed again since. */
+    private final RunningDigests runningDigests = new RunningDigests();
     private final Set<String> queued = new LinkedHashSet<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
@@ -99,6 +102,8 @@ public class Auditor {
     private AuditMetrics metrics;
     private String ownNamespace;
     private volatile long passStarted;
+    /** Full passes completed, for tests that must see one go by. */
+    private final AtomicInteger passes = new AtomicInteger();
 
     /** What the audit last concluded for a workload, for the metrics: its libc and its verdict. */
     record WorkloadVerdict(String libc, String verdict) {
@@ -135,7 +140,7 @@ public class Auditor {
         cluster.onConfigMapChange(this::configMapChanged);
         cluster.onNamespaceChange(this::namespaceChanged);
         images.onRepushed(this::imageRepushed);
-        watch = new WorkloadWatch();
+        watch = new WorkloadWatch(runningDigests);
         watch.start(client, new WorkloadWatch.Listener() {
             @Override
             public void changed(AuditedWorkload w) {
@@ -150,6 +155,13 @@ public class Auditor {
                 AuditedWorkload w = workloads.remove(uid);
                 if (w != null) {
                     worker.execute(() -> forget(w));
+                }
+            }
+
+            @Override
+            public void runningChanged(String workloadUid) {
+                if (workloadUid != null && workloads.containsKey(workloadUid)) {
+                    enqueue(workloadUid);
                 }
             }
         });
@@ -186,7 +198,7 @@ public class Auditor {
         }
     }
 
-    private void fullPass() {
+    void fullPass() {
         passStarted = System.nanoTime();
         nameVerdicts.prune();
         workloads.keySet().forEach(this::enqueue);
@@ -274,8 +286,13 @@ public class Auditor {
                 }
             }
             passStarted = 0;
+            passes.incrementAndGet();
             metrics.passDone(Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    int passes() {
+        return passes.get();
     }
 
     /** Judges one workload and writes what changed. */
@@ -289,14 +306,15 @@ public class Auditor {
             return CompletableFuture.completedFuture(null);
         }
         LOG.debugf("auditing %s %s/%s", w.kind(), w.namespace(), w.name());
-        return WorkloadChecker.checkAsync(w.workload(), w.namespace(), detector, auditImages, cluster, nameVerdicts,
+        Workload judged = RunningDigests.pin(w.workload(), runningDigests.of(uid));
+        return WorkloadChecker.checkAsync(judged, w.namespace(), detector, auditImages, cluster, nameVerdicts,
                 WORKLOAD_BUDGET, Integer.MAX_VALUE).toCompletableFuture()
                 // On the audit's own thread: the analysis completes on the DNS engine's or an image reader's
                 // thread, and writing a report blocks on the API server.
-                .thenAcceptAsync(result -> conclude(w, result), worker);
+                .thenAcceptAsync(result -> conclude(w, judged, result), worker);
     }
 
-    private void conclude(AuditedWorkload w, WorkloadChecker.Result result) {
+    private void conclude(AuditedWorkload w, Workload judged, WorkloadChecker.Result result) {
         LOG.debugf("audited %s %s/%s: %d findings, %d unknown; %s", w.kind(), w.namespace(), w.name(), result.findings().size(),
                 result.unknown().size(), result.containers());
         if (!w.equals(workloads.get(w.uid()))) {
@@ -305,11 +323,11 @@ public class Auditor {
         Map<String, Set<String>> names = new LinkedHashMap<>();
         for (int i = 0; i < result.containers().size(); i++) {
             if (result.containers().get(i).libc().usesMusl()) {
-                Workload.Container c = w.workload().containers().get(i);
+                Workload.Container c = judged.containers().get(i);
                 names.put(c.name(), NameExtractor.names(c, w.namespace(), w.workload().annotations(), cluster));
             }
         }
-        Optional<DnsReportStatus> status = ReportBuilder.build(result, names, Instant.now());
+        Optional<DnsReportStatus> status = ReportBuilder.build(result, w.workload(), names, Instant.now());
         if (status.isEmpty()) {
             verdicts.put(w.uid(), new WorkloadVerdict(libcOf(result), "not_musl"));
             forgetReport(w);

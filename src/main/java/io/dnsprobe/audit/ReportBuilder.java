@@ -6,6 +6,7 @@ import io.dnsprobe.image.ProgramFinder;
 import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.workload.ContainerLibc;
 import io.dnsprobe.workload.Finding;
+import io.dnsprobe.workload.Workload;
 import io.dnsprobe.workload.WorkloadChecker;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,7 +33,15 @@ final class ReportBuilder {
     /**
      * @param names per container that uses musl's resolver, the names it refers to (in the order found)
      */
-    static Optional<DnsReportStatus> build(WorkloadChecker.Result result, Map<String, Set<String>> names, Instant now) {
+    /** Where a report says a judged digest came from. */
+    static final String FROM_PODS = "pods";
+    static final String FROM_REGISTRY = "registry";
+
+    /**
+     * @param spec the workload as its spec reads; the result's images may be pinned to the digests its Pods run
+     */
+    static Optional<DnsReportStatus> build(WorkloadChecker.Result result, Workload spec, Map<String, Set<String>> names,
+            Instant now) {
         List<DnsReportStatus.ContainerReport> containers = new ArrayList<>();
         Libc oldest = null;
         Libc oldestAny = null;
@@ -44,9 +53,13 @@ final class ReportBuilder {
                     oldest = older(oldest, libc.libc());
                 }
             }
-            containers.add(new DnsReportStatus.ContainerReport(c.name(), c.image(), libc.libc().label(),
+            String specImage = specImage(spec, c);
+            boolean pinned = !specImage.equals(c.image());
+            String digest = pinned ? c.image().substring(c.image().lastIndexOf('@') + 1) : libc.digest();
+            String from = pinned ? FROM_PODS : digest != null && !specImage.contains("@") ? FROM_REGISTRY : null;
+            containers.add(new DnsReportStatus.ContainerReport(c.name(), specImage, libc.libc().label(),
                     libc.source().name().toLowerCase().replace('_', '-'), libc.evidence(), program(libc.program()),
-                    libc.usesMusl()));
+                    libc.usesMusl(), digest, from));
         }
         if (oldestAny == null) {
             return Optional.empty();
@@ -85,6 +98,12 @@ final class ReportBuilder {
         String summary = summary(users.size(), fails, partial, unknown, failing, oldest == null, result.containers());
         return Optional.of(new DnsReportStatus(now.truncatedTo(ChronoUnit.SECONDS).toString(), libc, users.size(), fails, partial,
                 unknown, summary, containers, results));
+    }
+
+    /** The image as the spec names the container (the judged one may carry a running digest). */
+    private static String specImage(Workload spec, WorkloadChecker.ContainerReport c) {
+        return spec.containers().stream().filter(s -> s.name().equals(c.name()) && s.init() == c.init())
+                .map(Workload.Container::image).findFirst().orElse(c.image());
     }
 
     /** The first failing name and its model's reason, {@code vis.company.com on musl-1.2.3: UDP reply ...}. */

@@ -4,16 +4,23 @@ import io.dnsprobe.server.Informers;
 import io.dnsprobe.server.StrippedStore;
 import io.dnsprobe.workload.Workload;
 import io.dnsprobe.workload.WorkloadParser;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,9 +38,17 @@ final class WorkloadWatch {
         void changed(AuditedWorkload workload);
 
         void gone(String uid);
+
+        /** The digests the Pods of this workload run have changed (a rollout, a Pod gone). */
+        void runningChanged(String workloadUid);
     }
 
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final RunningDigests running;
+
+    WorkloadWatch(RunningDigests running) {
+        this.running = running;
+    }
 
     void start(KubernetesClient client, Listener listener) {
         add(client.apps().deployments().inAnyNamespace().runnableInformer(0), listener);
@@ -54,6 +69,7 @@ final class WorkloadWatch {
         // Parsed as the store takes it: handlers may be handed the stored (stripped) copy, as they are for the
         // objects of the informer's first list.
         informer.itemStore(new StrippedStore<>(obj -> {
+            track(obj, listener);
             seen(obj, listener);
             return metadataOnly(obj);
         }));
@@ -70,10 +86,45 @@ final class WorkloadWatch {
 
             @Override
             public void onDelete(T obj, boolean unknownFinalState) {
-                listener.gone(obj.getMetadata().getUid());
+                String uid = obj.getMetadata().getUid();
+                if (obj instanceof Pod) {
+                    String workload = running.workloadOf(uid);
+                    if (running.podGone(uid) && workload != null) {
+                        listener.runningChanged(workload);
+                    }
+                } else if (obj instanceof ReplicaSet || obj instanceof Job) {
+                    running.ownerGone(uid);
+                }
+                listener.gone(uid);
             }
         });
         informers.add(informer);
+    }
+
+    /** What Pods run, and which controller owns each ReplicaSet and Job: the digests the audit judges. */
+    private void track(HasMetadata obj, Listener listener) {
+        String uid = obj.getMetadata().getUid();
+        if (obj instanceof Pod pod) {
+            Map<String, String> ids = new HashMap<>();
+            if (pod.getStatus() != null) {
+                for (List<ContainerStatus> statuses : Arrays.asList(pod.getStatus().getContainerStatuses(),
+                        pod.getStatus().getInitContainerStatuses())) {
+                    if (statuses != null) {
+                        statuses.forEach(c -> ids.put(c.getName(), c.getImageID()));
+                    }
+                }
+            }
+            if (running.pod(uid, controller(obj.getMetadata()), ids)) {
+                listener.runningChanged(running.workloadOf(uid));
+            }
+        } else if (obj instanceof ReplicaSet || obj instanceof Job) {
+            running.owner(uid, controller(obj.getMetadata()));
+        }
+    }
+
+    private static String controller(ObjectMeta meta) {
+        return meta.getOwnerReferences() == null ? null : meta.getOwnerReferences().stream()
+                .filter(o -> Boolean.TRUE.equals(o.getController())).map(OwnerReference::getUid).findFirst().orElse(null);
     }
 
     private static void seen(HasMetadata obj, Listener listener) {

@@ -12,8 +12,9 @@ import java.util.Optional;
  *
  * @param evidence one line: the annotation, the file and layer, or the name
  * @param program the program and whose resolver it uses, when the image was read; null otherwise
+ * @param digest the manifest digest read, when the image was read; null otherwise
  */
-public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFinder.Program program) {
+public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFinder.Program program, String digest) {
 
     /** Where the answer came from, strongest first. */
     public enum Source {
@@ -32,7 +33,7 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
         Optional<LibcDetector.Declared> declared = detector.declared(c.image(), workload.annotations().get(LibcDetector.ANNOTATION));
         if (declared.isPresent()) {
             Source s = declared.get().source().startsWith("annotation") ? Source.ANNOTATION : Source.RULE;
-            return new ContainerLibc(declared.get().libc(), s, declared.get().source(), null);
+            return new ContainerLibc(declared.get().libc(), s, declared.get().source(), null, null);
         }
         if (inspected.isPresent() && !inspected.get().failed()) {
             ImageInspection i = inspected.get();
@@ -42,11 +43,12 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
             if (program.resolver() == ProgramFinder.Resolver.MUSL && !libc.isMusl()) {
                 libc = Libc.MUSL_UNKNOWN_VERSION; // a musl-linked program in a glibc image: rare, but musl it is
             }
-            return new ContainerLibc(libc, s, i.where() + (i.release() == null ? "" : " (" + i.release() + ")"), program);
+            return new ContainerLibc(libc, s, i.where() + (i.release() == null ? "" : " (" + i.release() + ")"), program,
+                    i.digest());
         }
         Libc byName = detector.fromName(c.image());
         return new ContainerLibc(byName, Source.NAME, byName.kind() == Libc.Kind.UNKNOWN ? "image name says nothing"
-                : "image name " + c.image(), null);
+                : "image name " + c.image(), null, null);
     }
 
     /** Whether musl's resolver answers this container's lookups: musl, and not a Go or glibc program. */

@@ -67,18 +67,26 @@ public class MockApiResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> client = Map.of(
+        Map<String, String> client = clientProperties(api);
+        client.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
+        Map<String, String> config = new HashMap<>(client);
+        config.put("dnsprobe.webhook.servers", dns.address().toString());
+        config.putAll(extra);
+        return config;
+    }
+
+    /**
+     * The client settings that point a {@code @QuarkusTest}'s Kubernetes client at {@code api}, as
+     * {@code @WithKubernetesTestServer} sets them: system properties, and the same as application configuration.
+     */
+    public static Map<String, String> clientProperties(MockApiServer api) {
+        return Map.of(
                 "kubernetes.master", api.url(),
                 "kubernetes.trust.certificates", "true",
                 "kubernetes.auth.tryKubeConfig", "false",
                 "kubernetes.auth.tryServiceAccount", "false",
                 "kubernetes.namespace", "test",
                 "http2.disable", "true");
-        client.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
-        Map<String, String> config = new HashMap<>(client);
-        config.put("dnsprobe.webhook.servers", dns.address().toString());
-        config.putAll(extra);
-        return config;
     }
 
     @Override
