@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dnsprobe.image.Credential;
 import io.dnsprobe.image.ImageRef;
 import io.dnsprobe.image.RegistryAuths;
+import io.dnsprobe.testing.ApiServerDispatcher;
 import io.dnsprobe.workload.Workload;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -31,7 +31,7 @@ class PullSecretsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()),
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ApiServerDispatcher(),
                 false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();

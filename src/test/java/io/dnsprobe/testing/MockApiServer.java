@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -31,6 +30,8 @@ import java.util.regex.Pattern;
  * The fabric8 mock API server (CRUD) with what the operator's availability tests need on top:
  *
  * <ul>
+ *   <li>it stores what a kube-apiserver stores after a PATCH ({@link ApiServerDispatcher}: merge patches
+ *       replace arrays and delete nulls, JSON patches follow RFC 6902), and answers {@code /version};</li>
  *   <li>it answers the SelfSubjectRulesReview JOSDK sends before leader election (the CRUD dispatcher would
  *       echo it back without rules, which JOSDK reads as "no permission"): leases get/create/update;</li>
  *   <li>it records every request with the client's User-Agent, and every successful status write of a
@@ -43,6 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class MockApiServer implements AutoCloseable {
     public static final String CRD = "crds/dnsprobes.dnsprobe.io-v1.yml";
+    public static final String REPORT_CRD = "crds/dnsreports.dnsprobe.io-v1.yml";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Held: JUL keeps loggers weakly, and a collected logger forgets its level. */
     private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
@@ -139,7 +141,12 @@ public final class MockApiServer implements AutoCloseable {
 
     /** Creates the committed CRD, as {@code kubectl apply -k config/crd} would. */
     public void loadCrd(KubernetesClient client) {
-        try (FileInputStream crd = new FileInputStream(CRD)) {
+        loadCrd(client, CRD);
+    }
+
+    /** Creates one committed CRD ({@link #CRD}, {@link #REPORT_CRD}). */
+    public void loadCrd(KubernetesClient client, String file) {
+        try (FileInputStream crd = new FileInputStream(file)) {
             client.apiextensions().v1().customResourceDefinitions().load(crd).create();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -234,7 +241,7 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     private static final class FaultDispatcher extends Dispatcher {
-        private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+        private final ApiServerDispatcher crud = new ApiServerDispatcher();
         private final Deque<Integer> faults = new ArrayDeque<>();
         private final List<Request> requests = new CopyOnWriteArrayList<>();
         private final List<StatusWrite> statusWrites = new CopyOnWriteArrayList<>();
@@ -258,9 +265,6 @@ public final class MockApiServer implements AutoCloseable {
         }
 
         private MockResponse answer(RecordedRequest request, byte[] body, String path, String agent, Instant at) {
-            if (path.equals("/version")) {
-                return json(200, "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-mock\"}");
-            }
             if (request.getMethod().equals("POST") && path.startsWith(RULES_REVIEW)) {
                 return rulesReview(body);
             }

@@ -20,12 +20,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.FileInputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -77,7 +74,7 @@ public final class MockClusterMain {
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(zone, Truncation.EMPTY);
                 LoopbackDnsServer auditDns = workloads > 0 ? LoopbackDnsServer.start(auditZone(), Truncation.EMPTY) : null) {
             KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                    new VersionedCrudDispatcher(), false);
+                    new ApiServerDispatcher(), false);
             server.init(InetAddress.getByName("127.0.0.1"), port);
             NamespacedKubernetesClient client = server.createClient();
             for (String crdFile : List.of("crds/dnsprobes.dnsprobe.io-v1.yml", "crds/dnsreports.dnsprobe.io-v1.yml")) {
@@ -138,25 +135,6 @@ public final class MockClusterMain {
             System.out.println(announced && reported ? "done"
                     : !announced ? "not every DnsProbe got a status in time" : "not every DnsReport was written in time");
             server.destroy();
-        }
-    }
-
-    /**
-     * The CRUD dispatcher with a real {@code /version}: the plain one answers it as a list of every object it
-     * holds (5,000 DnsProbes with their statuses are 21 MB), and the operator asks every 5 s (ApiServerCheck).
-     */
-    private static final class VersionedCrudDispatcher extends KubernetesCrudDispatcher {
-        VersionedCrudDispatcher() {
-            super(List.of());
-        }
-
-        @Override
-        public MockResponse dispatch(RecordedRequest request) {
-            if ("GET".equals(request.getMethod()) && "/version".equals(request.getPath())) {
-                return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-                        .setBody("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-mock\"}");
-            }
-            return super.dispatch(request);
         }
     }
 
