@@ -46,9 +46,9 @@ class ReportWriterTest {
         DnsReportStatus first = new DnsReportStatus("2024-05-01T10:00:00Z", "musl 1.2.3", 2, 1, 0, 0,
                 "1 of 2 names fail on musl: db.shop.svc", List.of(
                         new ContainerReport("app", "alpine:3.17", "musl 1.2.3", "image", "lib/ld-musl-x86_64.so.1",
-                                "/app: links musl", true),
+                                "/app: links musl", true, "sha256:" + "a".repeat(64), "pods"),
                         new ContainerReport("metrics", "alpine:3.17", "musl 1.2.3", "image", "lib/ld-musl-x86_64.so.1",
-                                null, true)),
+                                null, true, null, null)),
                 List.of(new NameReport("db.shop.svc", List.of("app", "metrics"), "FAILS", "musl-1.2.3",
                                 "the reply needs TCP", "40 A records"),
                         new NameReport("cache.shop.svc", List.of("metrics"), "OK", null, null, null)));
@@ -56,7 +56,7 @@ class ReportWriterTest {
         DnsReportStatus second = new DnsReportStatus("2024-05-01T11:00:00Z", "musl 1.2.5", 1, 0, 0, 0,
                 "no name fails: 1 of 1 OK on musl", List.of(
                         new ContainerReport("app", "alpine:3.20", "musl 1.2.5", "image", "lib/ld-musl-x86_64.so.1",
-                                null, true)),
+                                null, true, null, null)),
                 List.of(new NameReport("db.shop.svc", List.of("app"), "OK", null, null, null)));
         ReportWriter writer = new ReportWriter(client);
 
@@ -73,11 +73,11 @@ class ReportWriterTest {
     @Test
     void recreatedWorkloadKeepsOnlyTheNewStatus() {
         DnsReportStatus first = new DnsReportStatus("2024-05-01T10:00:00Z", "musl 1.2.3", 1, 1, 0, 0, "1 of 1 name fails",
-                List.of(new ContainerReport("app", "alpine:3.17", "musl 1.2.3", "image", "x", null, true)),
+                List.of(new ContainerReport("app", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)),
                 List.of(new NameReport("db.shop.svc", List.of("app"), "FAILS", "musl-1.2.3", "truncated", null)));
         DnsReportStatus second = new DnsReportStatus("2024-05-01T11:00:00Z", "musl 1.2.3", 0, 0, 0, 0,
                 "no names found in env, args or ConfigMaps",
-                List.of(new ContainerReport("web", "alpine:3.17", "musl 1.2.3", "image", "x", null, true)), List.of());
+                List.of(new ContainerReport("web", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)), List.of());
         ReportWriter writer = new ReportWriter(client);
         writer.write(SHOP, first);
         // Same name, new uid: the writer updates spec and owner, then patches the status.
