@@ -7,6 +7,7 @@ import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.dnsprobe.testing.ReplyShapes;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CliTest {
     private static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
@@ -161,6 +164,31 @@ class CliTest {
                     "checked 2 workloads: 1 warnings");
             Run json = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--no-pull", "--json");
             assertThat(json.out()).contains("\"verdict\" : \"FAILS\"").contains("\"namespace\" : \"shop\"");
+        }
+    }
+
+    /** Each musl model's own failure cause, word for word as the model gives it, in {@code check}'s warnings. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "alpine:3.14|musl 1.2.2|big.test.example|UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries"
+                + " over TCP (EAI_NONAME)",
+        "alpine:3.18|musl 1.2.4|pods.test.example|TCP reply for A holds 64 records; musl 1.2.4 rejects replies with"
+                + " more than 63 (EAI_NODATA)",
+        "alpine:3.18|musl 1.2.4|row.test.example|TCP reply for A names a record by a pointer to byte 528; musl 1.2.4"
+                + " rejects pointers past byte 510 (EAI_NODATA)",
+        "alpine:3.19|musl 1.2.4_git20230717|pods.test.example|TCP reply for A holds 64 records; musl 1.2.4_git rejects"
+                + " replies with more than 63 (EAI_NODATA)"})
+    void checkGivesEachModelsOwnReason(String image, String libc, String name, String reason, @TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("pod.yaml");
+        Files.writeString(file, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                + "  - {name: c, image: \"" + image + "\", args: [\"--host\", \"" + name + "\"]}\n");
+        Zone zone = ReplyShapes.pointerPastByte510().manyA("big.test.example", 40).manyA("pods.test.example", 64);
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(zone, Truncation.EMPTY)) {
+            Run r = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--no-pull");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FAILS);
+            assertThat(r.out().lines()).first().isEqualTo(
+                    "Warning: container c (" + image + ", " + libc + "): " + name + " fails, " + reason);
         }
     }
 

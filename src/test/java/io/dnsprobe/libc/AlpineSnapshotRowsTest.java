@@ -6,6 +6,7 @@ import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
 import io.dnsprobe.probe.NameProbe;
 import io.dnsprobe.testing.Recorder;
+import io.dnsprobe.testing.ReplyShapes;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,8 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1.2.4 and 1.2.5, as observed from real builds of each against eight servers.
  */
 class AlpineSnapshotRowsTest {
-    private static final String LABEL_63 = "l".repeat(63);
-
     static Stream<Arguments> rows() {
         return Stream.of(
                 Arguments.of("45 A (754-byte TCP reply)", many(45), "45", "45", "45"),
@@ -63,16 +62,8 @@ class AlpineSnapshotRowsTest {
         return new Zone().manyA("row.test.example", count);
     }
 
-    /**
-     * Three CNAMEs, the first two with 229-byte targets, so the last target is first written at byte 528; the two A
-     * records after it name their owner by a pointer back there. 690 bytes in all, under 1.2.4's 768.
-     */
     private static Zone pointerPast513() {
-        String first = (LABEL_63 + ".").repeat(3) + "a".repeat(34) + ".test.example";
-        String second = (LABEL_63 + ".").repeat(3) + "b".repeat(34) + ".test.example";
-        String last = (LABEL_63 + ".").repeat(2) + "test.example";
-        return new Zone().cname("row.test.example", first).cname(first, second).cname(second, last)
-                .a(last, "192.0.2.1", "192.0.2.2");
+        return ReplyShapes.pointerPastByte510();
     }
 
     private static int tcpSize(Zone zone) {
