@@ -13,13 +13,15 @@ import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.dnsprobe.testing.MockApiResource;
+import io.dnsprobe.testing.MockApiServer;
 import io.dnsprobe.testing.Ports;
 import io.dnsprobe.testing.RealDnsServer;
 import io.dnsprobe.testing.Statuses;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -30,11 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator end to end: the fabric8 mock API server in CRUD mode stands in for Kubernetes, a real
- * BIND on loopback answers the probes.
+ * The operator end to end: the tests' mock API server (fabric8's CRUD mock storing patches as kube-apiserver
+ * does, {@link MockApiServer}) stands in for Kubernetes, a real BIND on loopback answers the probes.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(value = MockApiResource.class, restrictToAnnotatedClass = true)
 class DnsProbeOperatorTest {
     private static final Zone ZONE = new Zone()
             .a("small.test.example", "192.0.2.1")
