@@ -75,7 +75,8 @@ public class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
     private final class Patches implements KubernetesCrudDispatcherHandler {
         @Override
-        public MockResponse handle(String path, String contentType, String body) throws KubernetesCrudDispatcherException {
+        public MockResponse handle(String path, String contentType, String body)
+                throws KubernetesCrudDispatcherException {
             String resourcePath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
             String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
             if (!type.equals(MERGE) && !type.equals(JSON_PATCH)) {

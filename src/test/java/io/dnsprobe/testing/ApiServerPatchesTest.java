@@ -50,7 +50,8 @@ class ApiServerPatchesTest {
 
     private static void merges(String target, String patch, String result) {
         JsonNode original = json(target);
-        assertThat(ApiServerPatches.mergePatch(original, json(patch))).as("%s + %s", target, patch).isEqualTo(json(result));
+        assertThat(ApiServerPatches.mergePatch(original, json(patch))).as("%s + %s", target, patch)
+                .isEqualTo(json(result));
         assertThat(original).as("the target is not changed").isEqualTo(json(target));
     }
 
@@ -84,7 +85,8 @@ class ApiServerPatchesTest {
 
     private static void patches(String target, String patch, String result) throws ApiServerPatches.Rejected {
         JsonNode original = json(target);
-        assertThat(ApiServerPatches.jsonPatch(original, json(patch))).as("%s + %s", target, patch).isEqualTo(json(result));
+        assertThat(ApiServerPatches.jsonPatch(original, json(patch))).as("%s + %s", target, patch)
+                .isEqualTo(json(result));
         assertThat(original).as("the target is not changed").isEqualTo(json(target));
     }
 
@@ -150,13 +152,14 @@ class ApiServerPatchesTest {
     }
 
     private static DnsReport created(String name) {
-        return client.resource(new DnsReport(NS, name, new DnsReportSpec(new DnsReportSpec.WorkloadRef("Deployment", name,
-                "uid-" + name)))).create();
+        DnsReportSpec spec = new DnsReportSpec(new DnsReportSpec.WorkloadRef("Deployment", name, "uid-" + name));
+        return client.resource(new DnsReport(NS, name, spec)).create();
     }
 
     /** The object as the mock stores it, JSON as served (not through the typed model, which could hide keys). */
     private static JsonNode stored(String name) throws Exception {
-        return JSON.readTree(client.raw(api.url() + "/apis/dnsprobe.io/v1alpha1/namespaces/" + NS + "/dnsreports/" + name));
+        return JSON.readTree(client.raw(api.url() + "/apis/dnsprobe.io/v1alpha1/namespaces/" + NS + "/dnsreports/"
+                + name));
     }
 
     private static void mergeStatus(String name, String patch) {
@@ -182,7 +185,8 @@ class ApiServerPatchesTest {
         mergeStatus("json-patch", "{'status':{'results':[{'name':'a'},{'name':'b'},{'name':'c'}]}}");
         report("json-patch").subresource("status").patch(PatchContext.of(PatchType.JSON), json("[{'op':'remove','path':"
                 + "'/status/results/1'},{'op':'add','path':'/status/results/-','value':{'name':'d'}}]").toString());
-        assertThat(stored("json-patch").at("/status/results")).isEqualTo(json("[{'name':'a'},{'name':'c'},{'name':'d'}]"));
+        assertThat(stored("json-patch").at("/status/results"))
+                .isEqualTo(json("[{'name':'a'},{'name':'c'},{'name':'d'}]"));
 
         for (String refused : new String[] {"[{'op':'test','path':'/status/results/0/name','value':'z'}]",
                 "[{'op':'remove','path':'/status/summary'}]", "[{'op':'replace','path':'/status/libc','value':'musl'}]",
@@ -191,7 +195,8 @@ class ApiServerPatchesTest {
                     json(refused).toString())).as(refused).isInstanceOfSatisfying(KubernetesClientException.class,
                             e -> assertThat(e.getCode()).isEqualTo(422));
         }
-        assertThat(stored("json-patch").at("/status/results")).isEqualTo(json("[{'name':'a'},{'name':'c'},{'name':'d'}]"));
+        assertThat(stored("json-patch").at("/status/results"))
+                .isEqualTo(json("[{'name':'a'},{'name':'c'},{'name':'d'}]"));
     }
 
     @Test
@@ -202,7 +207,8 @@ class ApiServerPatchesTest {
             assertThatThrownBy(() -> report("refused").subresource("status").patch(
                     new PatchContext.Builder().withPatchType(type).withFieldManager("test").withForce(true).build(),
                     json("{'status':{'results':[{'name':'b'}]}}").toString())).as(type.name())
-                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(415));
+                    .isInstanceOfSatisfying(KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(415));
         }
         assertThat(stored("refused").at("/status/results")).isEqualTo(json("[{'name':'a'}]"));
     }
@@ -230,7 +236,8 @@ class ApiServerPatchesTest {
         String rv2 = afterSpec.at("/metadata/resourceVersion").asText();
         assertThat(rv2).isNotEqualTo(rv1);
 
-        report("paths").patch(PatchContext.of(PatchType.JSON_MERGE), json("{'metadata':{'labels':{'x':'y'}}}").toString());
+        report("paths").patch(PatchContext.of(PatchType.JSON_MERGE),
+                json("{'metadata':{'labels':{'x':'y'}}}").toString());
         JsonNode afterLabel = stored("paths");
         assertThat(afterLabel.at("/metadata/generation").asLong()).as("metadata is not spec").isEqualTo(2);
         String rv3 = afterLabel.at("/metadata/resourceVersion").asText();
