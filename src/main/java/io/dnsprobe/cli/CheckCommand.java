@@ -96,11 +96,14 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        List<ManifestReader.Manifest> manifests;
-        try {
-            manifests = ManifestReader.read(files, System.in);
-        } catch (ManifestReader.ManifestException e) {
-            throw new CliException(e.getMessage());
+        // Unreadable input is said at once and the rest still checked; the exit says the check was incomplete.
+        ManifestReader.Result read = ManifestReader.read(files, System.in);
+        List<ManifestReader.Manifest> manifests = read.manifests();
+        PrintWriter err = spec.commandLine().getErr();
+        read.unreadable().forEach(u -> err.println("dnsprobe: " + u.message()));
+        err.flush();
+        if (manifests.isEmpty() && !read.unreadable().isEmpty()) {
+            return ExitCodes.USAGE_OR_PROBE_ERROR;
         }
         ResolverConfig config = resolver.toConfig();
         if (!config.problems().isEmpty()) {
@@ -179,8 +182,13 @@ final class CheckCommand implements Callable<Integer> {
                     + (unjudged.isEmpty() ? "" : ", " + unjudged.size() + " unjudged names (no reply from the nameserver)"));
         }
         out.flush();
+        if (!read.unreadable().isEmpty()) {
+            err.println("dnsprobe: " + read.unreadable().size() + " files or documents not read (said above); the check is "
+                    + "incomplete");
+            err.flush();
+            return ExitCodes.USAGE_OR_PROBE_ERROR;
+        }
         if (!unjudged.isEmpty() && !allowUnjudged) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println("dnsprobe: " + unjudged.size() + " names got no verdict (no reply from the nameserver): "
                     + abbreviate(unjudged) + "; the check is incomplete (--allow-unjudged accepts that)");
             err.flush();
