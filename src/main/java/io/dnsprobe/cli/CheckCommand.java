@@ -15,6 +15,7 @@ import io.dnsprobe.workload.ManifestReader;
 import io.dnsprobe.workload.NameExtractor;
 import io.dnsprobe.workload.NameVerdicts;
 import io.dnsprobe.workload.PodResolvConf;
+import io.dnsprobe.workload.SkippedKinds;
 import io.dnsprobe.workload.WarningComposer;
 import io.dnsprobe.workload.Workload;
 import io.dnsprobe.workload.WorkloadChecker;
@@ -118,6 +119,7 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         List<WorkloadFindings> results = new ArrayList<>();
+        SkippedKinds skipped = new SkippedKinds();
         Map<String, String> imageErrors = new ConcurrentHashMap<>();
         RegistryAuths auths = noPull ? RegistryAuths.NONE : registry.auths(spec.commandLine().getErr());
         try (Prober prober = Prober.builder().build(); ImageInspector inspector = registry.inspector(imageTimeout)) {
@@ -144,6 +146,7 @@ final class CheckCommand implements Callable<Integer> {
             for (ManifestReader.Manifest m : manifests) {
                 Optional<Workload> w = WorkloadParser.parse(m.object());
                 if (w.isEmpty()) {
+                    skipped.add(m.object().path("kind").asText(""));
                     continue;
                 }
                 String ns = ns(m.object());
@@ -177,6 +180,9 @@ final class CheckCommand implements Callable<Integer> {
                         out.println("  container " + c.name() + ": " + c.program());
                     }
                 }
+            }
+            if (!skipped.isEmpty()) {
+                out.println(skipped.summary());
             }
             out.println("checked " + results.size() + " workloads: " + warnings + " warnings"
                     + (unjudged.isEmpty() ? "" : ", " + unjudged.size() + " unjudged names (no reply from the nameserver)"));

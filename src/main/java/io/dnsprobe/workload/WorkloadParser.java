@@ -13,9 +13,12 @@ import java.util.Set;
  * may carry a half-filled object (a dry run, an old client).
  */
 public final class WorkloadParser {
-    /** Kinds whose pods the webhook checks; warnings on controller-made Pods reach nobody. */
+    /**
+     * Kinds that hold a pod or a pod template: those the webhook checks (warnings on controller-made Pods reach
+     * nobody), ReplicationControllers, and PodTemplates (which controllers and tools copy into pods).
+     */
     public static final Set<String> KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
-            "CronJob");
+            "CronJob", "ReplicationController", "PodTemplate");
 
     private WorkloadParser() {
     }
@@ -27,8 +30,9 @@ public final class WorkloadParser {
         String kind = object.path("kind").asText("");
         String templatePath = switch (kind) {
             case "Pod" -> "";
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> "/spec/template";
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController" -> "/spec/template";
             case "CronJob" -> "/spec/jobTemplate/spec/template";
+            case "PodTemplate" -> "/template";
             default -> null;
         };
         if (templatePath == null) {

@@ -39,8 +39,10 @@ final class YamlProblems {
         if (lower.startsWith("could not find expected ':'")) {
             return "a key without ':' (or a quote left open)";
         }
-        if (lower.startsWith("found unexpected end of stream")) {
-            return "the document ends inside a quoted string";
+        if (lower.contains("stream end") || lower.contains("end of stream")) {
+            String in = context == null ? "" : context.toLowerCase(Locale.ROOT);
+            return in.contains("quoted") ? "the document ends inside a quoted string"
+                    : in.contains("flow") ? "the document ends inside a [ ] or { }" : "the document ends too early";
         }
         if (lower.startsWith("found character") && lower.contains("cannot start any token")) {
             return "a character that cannot start a YAML value there (" + quoted(p) + "): quote the value";

@@ -161,6 +161,7 @@ class CliTest {
                     "Warning: container app (alpine:3.14, musl 1.2.2): big.test.example fails, UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)",
                     "deployment/orders (" + file + "): 1 DNS warnings",
                     "pod/tool (" + file + "): no DNS warnings",
+                    "skipped 1 kind without pods: ConfigMap (1)",
                     "checked 2 workloads: 1 warnings");
             Run json = run("check", "-f", file.toString(), "--server", server.address().toString(), "--no-search", "--no-pull", "--json");
             assertThat(json.out()).contains("\"verdict\" : \"FAILS\"").contains("\"namespace\" : \"shop\"");
@@ -203,6 +204,24 @@ class CliTest {
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
         assertThat(missing.out()).isEmpty();
         assertThat(missing.err().strip()).isEqualTo("dnsprobe: " + dir.resolve("nope.yaml") + ": no such file or directory");
+    }
+
+    @Test
+    void checkGoesOnPastUnreadableInputAndExitsTwoAtTheEnd(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a-web.yaml"), CLEAN);
+        Files.writeString(dir.resolve("b-chart.yaml"), "{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\n{{- end }}\n");
+        Files.writeString(dir.resolve("c-bad.yaml"), "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\nkind: [\n");
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
+            Run r = run("check", "-f", dir.toString(), "--server", server.address().toString(), "--no-search", "--no-pull");
+            assertThat(r.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+            assertThat(r.out().lines()).containsExactly("deployment/web (" + dir.resolve("a-web.yaml") + "): no DNS warnings",
+                    "skipped 1 kind without pods: Service (1)", "checked 1 workloads: 0 warnings");
+            assertThat(r.err().lines()).containsExactly(
+                    "dnsprobe: " + dir.resolve("b-chart.yaml") + ":1: looks like an unrendered Helm template: render it with "
+                            + "`helm template` first",
+                    "dnsprobe: " + dir.resolve("c-bad.yaml") + ":5: the document ends inside a [ ] or { }",
+                    "dnsprobe: 2 files or documents not read (said above); the check is incomplete");
+        }
     }
 
     private static final String CLEAN = """
