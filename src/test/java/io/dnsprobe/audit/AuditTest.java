@@ -42,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,7 +186,10 @@ class AuditTest {
             }
             client.resource(b.build()).create();
         }
-        Map<String, String> big = Map.of("DB_URL", BIG_URL, "CACHE_HOST", "small.test.example");
+        // In this order, so the report's results are too (the README shows it).
+        Map<String, String> big = new LinkedHashMap<>();
+        big.put("DB_URL", BIG_URL);
+        big.put("CACHE_HOST", "small.test.example");
         Deployment orders = deployment("team-a", "orders", image("acme/orders:1.4"), big);
         deployment("team-a", "gateway", image("acme/gateway:2.0"), big);
         deployment("team-a", "billing", image("debian/base:12"), big);
@@ -256,6 +260,7 @@ class AuditTest {
             assertThat(c.program()).doesNotContain("null");
         });
         DnsReport owned = report("team-a", "deployment-orders").orElseThrow();
+        readmeExample(owned);
         assertThat(owned.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
             assertThat(o.getUid()).isEqualTo(orders.getMetadata().getUid());
             assertThat(o.getKind()).isEqualTo("Deployment");
@@ -385,6 +390,40 @@ class AuditTest {
         // The old Pod goes: glibc is all that runs, the workload is no longer at risk and its report goes.
         client.pods().inNamespace("team-a").withName("orders-5d4f-old").delete();
         await().atMost(WAIT).until(() -> report("team-a", "deployment-orders").isEmpty());
+    }
+
+    private static final String YAML_START = "<!-- dnsreport-yaml -->\n```yaml\n";
+    private static final String YAML_END = "```\n<!-- /dnsreport-yaml -->";
+
+    /**
+     * The README's {@code kubectl get dnsreport -o yaml} example is this report, with what differs from run to
+     * run (uids, times, the registry's port) replaced; {@code -Dreadme.update=true} writes it there.
+     */
+    private static void readmeExample(DnsReport report) throws Exception {
+        DnsReport r = io.fabric8.kubernetes.client.utils.Serialization.clone(report);
+        r.getMetadata().setUid("6b7a1c52-0d3e-4f0a-9c1e-2f4b8a9d7e10");
+        r.getMetadata().setResourceVersion(null);
+        r.getMetadata().setCreationTimestamp("2026-12-03T10:00:00Z");
+        r.getMetadata().setGeneration(null);
+        r.getMetadata().setManagedFields(null);
+        r.getMetadata().getOwnerReferences().forEach(o -> o.setUid("0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"));
+        String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(r).replaceFirst("^---\n", "")
+                .replace(Setup.registry.host(), "registry.example:5000")
+                .replace(report.getSpec().workload().uid(), "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9")
+                .replace(report.getStatus().lastAudit(), "2026-12-03T10:00:05Z");
+        Files.writeString(Path.of("target", "dnsreport-orders.yaml"), yaml);
+        Path readme = Path.of("README.md");
+        String text = Files.readString(readme);
+        int start = text.indexOf(YAML_START);
+        int end = text.indexOf(YAML_END, start);
+        assertThat(start).as("README has the markers of the example").isNotNegative();
+        String block = text.substring(start + YAML_START.length(), end);
+        if (Boolean.getBoolean("readme.update")) {
+            Files.writeString(readme, text.substring(0, start + YAML_START.length()) + yaml + text.substring(end));
+        } else {
+            assertThat(block).as("README's -o yaml example (rewrite with -Dreadme.update=true; target/dnsreport-orders.yaml)")
+                    .isEqualTo(yaml);
+        }
     }
 
     private static io.fabric8.kubernetes.api.model.Pod ordersPod(String name, HasMetadata rs, String digest) {
