@@ -65,6 +65,43 @@ class NameExtractorTest {
                 .containsExactly("pg.example.com", "memcached", "api.example.com", "extra.example.com", "other.example.com");
     }
 
+    @Test
+    void noEmptyPorts() {
+        assertThat(from("JAVA_OPTS", "-Djava.security.egd=file:/dev/./urandom -Xmx512m")).isEmpty();
+        assertThat(from("MESSAGE", "Status code: 404")).isEmpty();
+        assertThat(from("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")).isEmpty();
+        assertThat(from("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092")).containsExactly("kafka");
+        assertThat(from("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9093")).containsExactly("kafka");
+        assertThat(from("X", "redis:")).isEmpty();
+    }
+
+    @Test
+    void imageReferencesLocalesClassNamesAndFeatureGatesAreNotHosts() {
+        assertThat(from("", "--image=quay.io/prometheus/node-exporter:v1.8.0")).isEmpty();
+        assertThat(from("", "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.75.0"))
+                .as("an image by its shape, whatever the flag").isEmpty();
+        assertThat(from("", "registry.example.com/team/app@sha256:" + "a".repeat(64))).isEmpty();
+        assertThat(from("SIDECAR_IMAGE", "registry.example.com/sidecar")).isEmpty();
+        assertThat(from("LANG", "en_US.UTF-8")).isEmpty();
+        assertThat(from("LC_ALL", "C.UTF-8")).isEmpty();
+        assertThat(from("", "-Dfile.encoding=C.UTF-8 -Duser.locale=en_US.UTF-8")).isEmpty();
+        assertThat(from("CASSANDRA_SEED_PROVIDER", "io.k8s.cassandra.KubernetesSeedProvider")).isEmpty();
+        assertThat(from("", "org.apache.kafka.connect.cli.ConnectDistributed")).isEmpty();
+        assertThat(from("JAVA_MAIN", "com.example.Main")).isEmpty();
+        assertThat(from("", "-javaagent:/app/agent.jar -Dotel.javaagent.extensions=org.example.ext")).isEmpty();
+        assertThat(from("", "--feature-gates=Foo=true,Bar=false")).isEmpty();
+        assertThat(from("", "--feature-gates=service.profilesSupport")).isEmpty();
+        assertThat(from("", "--feature-gates=telemetry.disablehighcardinalitymetrics")).as("by the flag").isEmpty();
+        assertThat(from("FEATURE_GATES", "component.UseLocalHostAsDefaultHost")).isEmpty();
+        assertThat(from("", "vllm.entrypoints.openai.api_server")).isEmpty();
+        // ... and what looks like them but is a host still counts.
+        assertThat(from("", "--upstream=api.example.com --db=db.example.com:5432/app")).containsExactly("api.example.com",
+                "db.example.com");
+        assertThat(from("", "_grpc._tcp.api.example.com")).containsExactly("_grpc._tcp.api.example.com");
+        assertThat(from("DB_URL", "jdbc:sqlserver://DB.Example.com:1433")).containsExactly("db.example.com");
+        assertThat(from("REGISTRY_HOST", "registry.example.com")).containsExactly("registry.example.com");
+    }
+
     private static Workload.Container container(List<Workload.Env> env, List<String> command, List<String> args) {
         return new Workload.Container("app", "alpine:3.19", false, env, List.of(), command, args);
     }
