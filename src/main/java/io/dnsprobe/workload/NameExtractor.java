@@ -148,11 +148,14 @@ public final class NameExtractor {
         }
     }
 
-    /** Env vars whose values are never hosts, whatever they look like: locales, images, feature gates. */
+    /**
+     * Env vars whose values are never hosts, whatever they look like: locales, images, feature gates; a
+     * variable named like a host ({@code IMAGE_PROVIDER_HOST}) holds a host all the same.
+     */
     static boolean isOpaqueKey(String key) {
         String k = key.toUpperCase(Locale.ROOT);
-        return k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_") || k.contains("IMAGE")
-                || k.contains("FEATURE_GATES");
+        return k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_")
+                || ((k.contains("IMAGE") || k.contains("FEATURE_GATES")) && !isHostKey(key));
     }
 
     /** Flags whose values are never hosts: {@code --image=}, {@code --feature-gates=}, {@code --enable-feature=}. */

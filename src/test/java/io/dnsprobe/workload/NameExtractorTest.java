@@ -100,6 +100,8 @@ class NameExtractorTest {
         assertThat(from("", "_grpc._tcp.api.example.com")).containsExactly("_grpc._tcp.api.example.com");
         assertThat(from("DB_URL", "jdbc:sqlserver://DB.Example.com:1433")).containsExactly("db.example.com");
         assertThat(from("REGISTRY_HOST", "registry.example.com")).containsExactly("registry.example.com");
+        assertThat(from("IMAGE_PROVIDER_HOST", "image-provider")).as("the OpenTelemetry demo's").containsExactly(
+                "image-provider");
     }
 
     private static Workload.Container container(List<Workload.Env> env, List<String> command, List<String> args) {
