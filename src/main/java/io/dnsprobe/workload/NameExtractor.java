@@ -141,7 +141,8 @@ public final class NameExtractor {
         String hostPort = beforePath(part);
         boolean hadPort = hostPort.indexOf(':') >= 0;
         if (hadPort) {
-            hostPort = hostPort.substring(hostPort.lastIndexOf('@') + 1); // KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093
+            // KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093
+            hostPort = hostPort.substring(hostPort.lastIndexOf('@') + 1);
         }
         if (!hostPort.isEmpty()) {
             host(hostPort).ifPresent(h -> accept(h, hostKey || hadPort, out));

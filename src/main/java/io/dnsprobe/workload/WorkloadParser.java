@@ -30,7 +30,8 @@ public final class WorkloadParser {
         String kind = object.path("kind").asText("");
         String templatePath = switch (kind) {
             case "Pod" -> "";
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController" -> "/spec/template";
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController" ->
+                    "/spec/template";
             case "CronJob" -> "/spec/jobTemplate/spec/template";
             case "PodTemplate" -> "/template";
             default -> null;

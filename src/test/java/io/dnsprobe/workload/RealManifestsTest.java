@@ -45,8 +45,9 @@ class RealManifestsTest {
             }
             String file = REAL.relativize(Path.of(m.source())).toString();
             for (Workload.Container c : w.get().containers()) {
-                NAMES.put(file + " " + w.get().kind() + "/" + w.get().name() + " " + c.name(), NameExtractor.names(c, ns(m),
-                        w.get().annotations(), (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name))));
+                String key = file + " " + w.get().kind() + "/" + w.get().name() + " " + c.name();
+                NAMES.put(key, NameExtractor.names(c, ns(m), w.get().annotations(),
+                        (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name))));
             }
         }
     }
@@ -69,10 +70,11 @@ class RealManifestsTest {
     @Test
     void theHelmTemplateIsSaidAndEverythingElseIsRead() {
         assertThat(read.unreadable()).extracting(ManifestReader.Unreadable::message).containsExactly(
-                REAL.resolve("microservices-demo/helm-chart-templates-emailservice.yaml") + ":15: " + ManifestReader.HELM);
-        assertThat(SKIPPED.summary()).isEqualTo("skipped 11 kinds without pods: ClusterRole (3), ClusterRoleBinding (3), "
-                + "ConfigMap (9), Namespace (1), PodDisruptionBudget (1), Role (1), RoleBinding (1), Secret (1), Service (39), "
-                + "ServiceAccount (16), StorageClass (1)");
+                REAL.resolve("microservices-demo/helm-chart-templates-emailservice.yaml") + ":15: "
+                        + ManifestReader.HELM);
+        assertThat(SKIPPED.summary()).isEqualTo("skipped 11 kinds without pods: ClusterRole (3), "
+                + "ClusterRoleBinding (3), ConfigMap (9), Namespace (1), PodDisruptionBudget (1), Role (1), "
+                + "RoleBinding (1), Secret (1), Service (39), ServiceAccount (16), StorageClass (1)");
     }
 
     @Test
@@ -87,8 +89,8 @@ class RealManifestsTest {
         assertThat(c.get("Deployment/frontend server")).containsExactly("productcatalogservice", "currencyservice",
                 "cartservice", "recommendationservice", "shippingservice", "checkoutservice", "adservice",
                 "shoppingassistantservice");
-        assertThat(c.get("Deployment/checkoutservice server")).containsExactly("productcatalogservice", "shippingservice",
-                "paymentservice", "emailservice", "currencyservice", "cartservice");
+        assertThat(c.get("Deployment/checkoutservice server")).containsExactly("productcatalogservice",
+                "shippingservice", "paymentservice", "emailservice", "currencyservice", "cartservice");
         assertThat(c.get("Deployment/cartservice server")).containsExactly("redis-cart");
         assertThat(c.get("Deployment/loadgenerator frontend-check")).as("not 'code' from \"status code: ...\"")
                 .containsExactly("frontend");
@@ -121,8 +123,10 @@ class RealManifestsTest {
                 "ReplicationController/meteor-controller meteor");
         assertThat(of("kubernetes-examples/pxc-node1.yaml")).as("WSREP_CLUSTER_ADDRESS: gcomm:// names nothing")
                 .containsExactly(Map.entry("ReplicationController/pxc-node1 pxc-node1", Set.of()));
-        assertThat(of("kubernetes-examples/cassandra-statefulset.yaml")).as("not io.k8s.cassandra.KubernetesSeedProvider")
-                .containsExactly(Map.entry("StatefulSet/cassandra cassandra", Set.of("cassandra-0.cassandra.default.svc.cluster.local")));
+        assertThat(of("kubernetes-examples/cassandra-statefulset.yaml"))
+                .as("not io.k8s.cassandra.KubernetesSeedProvider")
+                .containsExactly(Map.entry("StatefulSet/cassandra cassandra",
+                        Set.of("cassandra-0.cassandra.default.svc.cluster.local")));
         assertThat(of("kubernetes-examples/vllm-deployment.yaml")).as("not vllm.entrypoints.openai.api_server")
                 .containsExactly(Map.entry("Deployment/vllm-gemma-deployment inference-server", Set.of()));
     }
