@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * Kubernetes objects from manifests, read as kubectl reads them: multi-document YAML (aliases, anchors and
- * merge keys resolved), JSON (tabs and all) in a document that starts with {@code {} or {@code [}, {@code List}
- * kinds expanded, files or whole directories, {@code -} for stdin.
+ * merge keys resolved), JSON (tabs and all) in a document that starts with <code>&#123;</code> or {@code [},
+ * {@code List} kinds expanded, files or whole directories, {@code -} for stdin.
  *
  * <p>Inputs may be anything, so every read is bounded ({@link #MAX_FILE_BYTES} a file, {@link #MAX_TOTAL_BYTES}
  * in all, {@link #MAX_FILES} files, {@link #MAX_DOCUMENTS} documents a file, and {@link YamlTree}'s bounds on
@@ -41,8 +41,8 @@ public final class ManifestReader {
     public static final int MAX_DOCUMENTS = 10_000;
     static final String HELM = "looks like an unrendered Helm template: render it with `helm template` first";
     private static final ObjectReader JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(YamlTree.MAX_DEPTH).maxNumberLength(100)
-                    .build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(YamlTree.MAX_DEPTH)
+                    .maxNumberLength(100).build())
             .build()).readerFor(JsonNode.class);
 
     /** One object and where it came from: the file (or {@code <stdin>}) and the line its document starts on. */
@@ -102,9 +102,11 @@ public final class ManifestReader {
         void directory(String name, Path dir) {
             List<Path> found;
             try (Stream<Path> walk = Files.walk(dir)) {
-                found = walk.filter(f -> isManifest(f) && Files.isRegularFile(f)).limit(MAX_FILES + 1L).sorted().toList();
+                found = walk.filter(f -> isManifest(f) && Files.isRegularFile(f)).limit(MAX_FILES + 1L).sorted()
+                        .toList();
             } catch (IOException | UncheckedIOException e) {
-                unreadable(name, 0, "cannot be listed (" + reason(e instanceof UncheckedIOException u ? u.getCause() : e) + ")");
+                Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                unreadable(name, 0, "cannot be listed (" + reason(cause) + ")");
                 return;
             }
             for (Path f : found) {
@@ -122,7 +124,8 @@ public final class ManifestReader {
             try {
                 long size = Files.size(f);
                 if (size > MAX_FILE_BYTES) {
-                    unreadable(source, 0, "larger than " + (MAX_FILE_BYTES >> 20) + " MiB (" + size + " bytes): not read");
+                    unreadable(source, 0, "larger than " + (MAX_FILE_BYTES >> 20) + " MiB (" + size
+                            + " bytes): not read");
                     return;
                 }
                 try (InputStream in = Files.newInputStream(f)) {
@@ -232,7 +235,7 @@ public final class ManifestReader {
             }
         }
 
-        /** The file's line for a line of the piece (0 for its first), at most its last: an error at the end says "line N+1". */
+        /** The file's line for a line of the piece, at most its last (an error at the end says "line N+1"). */
         int line(int inPiece) {
             long lines = text.chars().filter(c -> c == '\n').count();
             return firstLine + (int) Math.max(0, Math.min(inPiece - 1, lines - 1));
@@ -314,7 +317,7 @@ public final class ManifestReader {
         out.add(new Manifest(source, line, doc));
     }
 
-    /** A {@code {{} in an object's name: no Kubernetes name holds one, a Helm template does. */
+    /** <code>&#123;&#123;</code> in an object's name: no Kubernetes name holds one, a Helm template does. */
     private static boolean templatedName(Manifest m) {
         return m.object().at("/metadata/name").asText("").contains("{{")
                 || m.object().at("/metadata/namespace").asText("").contains("{{");
@@ -356,7 +359,9 @@ public final class ManifestReader {
         if (data.length >= 2 && (data[0] & 0xff) == 0xff && (data[1] & 0xff) == 0xfe) {
             return new String(data, 2, data.length - 2, StandardCharsets.UTF_16LE);
         }
-        int skip = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf ? 3 : 0;
+        boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb
+                && (data[2] & 0xff) == 0xbf;
+        int skip = bom ? 3 : 0;
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data, skip, data.length - skip))
                 .toString();

@@ -1,6 +1,8 @@
 package io.dnsprobe.workload;
 
 import io.dnsprobe.resolver.DnsNames;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,9 +16,17 @@ import java.util.regex.Pattern;
  * {@code jdbc:postgresql://...}, comma-separated lists), in args and command tokens, in ConfigMap
  * values it reads, and in the {@code dnsprobe.io/names} annotation. Pure.
  *
+ * <p>{@code $(VAR)} references in env values, command and args are expanded first, as the kubelet does
+ * ({@link EnvExpansion}): against the container's envFrom ConfigMaps, the env vars before it (literal, from a
+ * ConfigMap key, or {@code metadata.namespace}); command and args against all of them.
+ *
  * <p>Free text is full of tokens that are valid DNS names and are not hosts ({@code true},
- * {@code app.jar}). A single label counts only in a host position (a URL, host:port, or a variable
- * named like a host); a dotted token counts unless its last label is a file extension or numeric.
+ * {@code app.jar}). A single label counts only in a host position (a URL, host:port with a port, or a
+ * variable named like a host); a dotted token counts unless its last label is a file extension or numeric,
+ * or it reads like code ({@link #looksLikeCode}: Java classes, camelCase identifiers, {@code en_US.UTF-8}).
+ * A colon with nothing after it is no port ({@code file:/dev/urandom}, {@code Status code: 404}). Image
+ * references ({@code quay.io/x/y:1}) and the values of locale, image and feature-gate variables and flags
+ * are never hosts.
  */
 public final class NameExtractor {
     public static final String ANNOTATION = "dnsprobe.io/names";
@@ -26,7 +36,10 @@ public final class NameExtractor {
     private static final Set<String> NOT_TLDS = Set.of("jar", "war", "yaml", "yml", "json", "xml", "properties", "conf",
             "cfg", "ini", "txt", "log", "sh", "py", "js", "ts", "html", "htm", "key", "pem", "crt", "cert", "csr", "so",
             "d", "sock", "pid", "gz", "tgz", "zip", "tar", "class", "java", "env", "lock", "toml", "md", "sql", "db",
-            "jpg", "png", "svg", "css");
+            "jpg", "png", "svg", "css", "utf-8", "utf8");
+    /** First labels of Java packages; no host name starts with them. */
+    private static final Set<String> REVERSE_DOMAIN_ROOTS = Set.of("com", "org", "net", "io", "java", "javax", "jdk",
+            "sun", "kotlin", "scala");
     private static final Pattern SPLIT = Pattern.compile("[\\s;]+");
     private static final Pattern LIST = Pattern.compile("[\\s,;]+");
 
@@ -41,22 +54,45 @@ public final class NameExtractor {
     public static Set<String> names(Workload.Container c, String namespace, Map<String, String> annotations,
             ConfigMaps configMaps) {
         Set<String> out = new LinkedHashSet<>();
+        // The container's environment as the kubelet builds it: envFrom first, then env in order, each value
+        // expanded against those before it; command and args against all of them.
+        Map<String, String> vars = new HashMap<>();
+        List<Map<String, String>> fromConfigMaps = new ArrayList<>();
+        for (String cm : c.envFromConfigMaps()) {
+            Map<String, String> data = configMaps.get(namespace, cm).orElse(Map.of());
+            fromConfigMaps.add(data);
+            vars.putAll(data);
+        }
+        List<String> envValues = new ArrayList<>(c.env().size());
         for (Workload.Env e : c.env()) {
+            String value = null;
             if (e.value() != null) {
-                fromValue(e.name(), e.value(), out);
+                value = EnvExpansion.expand(e.value(), vars);
             } else if (e.configMap() != null && e.configMapKey() != null) {
-                configMaps.get(namespace, e.configMap()).map(m -> m.get(e.configMapKey()))
-                        .ifPresent(v -> fromValue(e.name(), v, out));
+                value = configMaps.get(namespace, e.configMap()).map(m -> m.get(e.configMapKey())).orElse(null);
+            } else if ("metadata.namespace".equals(e.fieldPath())) {
+                value = namespace;
+            }
+            envValues.add(value);
+            if (value != null) {
+                vars.put(e.name(), value);
+            } else {
+                vars.remove(e.name()); // a Secret's or an unknown field's value: references to it stay as written
             }
         }
-        for (String cm : c.envFromConfigMaps()) {
-            configMaps.get(namespace, cm).ifPresent(data -> data.forEach((k, v) -> fromValue(k, v, out)));
+        for (int i = 0; i < c.env().size(); i++) {
+            if (envValues.get(i) != null && c.env().get(i).fieldPath() == null) {
+                fromValue(c.env().get(i).name(), envValues.get(i), out);
+            }
+        }
+        for (Map<String, String> data : fromConfigMaps) {
+            data.forEach((k, v) -> fromValue(k, v, out));
         }
         for (String token : c.command()) {
-            fromValue("", token, out);
+            fromValue("", EnvExpansion.expand(token, vars), out);
         }
         for (String token : c.args()) {
-            fromValue("", token, out);
+            fromValue("", EnvExpansion.expand(token, vars), out);
         }
         String listed = annotations.get(ANNOTATION);
         if (listed != null) {
@@ -71,32 +107,80 @@ public final class NameExtractor {
 
     /** Adds the names in one value; {@code key} (an env var name) hints whether single labels are hosts. */
     static void fromValue(String key, String value, Set<String> out) {
+        if (isOpaqueKey(key)) {
+            return;
+        }
         boolean hostKey = isHostKey(key);
         for (String raw : SPLIT.split(value.trim())) {
             String token = raw;
-            int scheme = token.indexOf("://");
-            if (scheme >= 0) {
-                // The authority may list several hosts: mongodb://a:27017,b:27017/db
-                String authority = beforePath(token.substring(scheme + 3));
-                authority = authority.substring(authority.lastIndexOf('@') + 1);
-                for (String hostPort : authority.split(",")) {
-                    host(hostPort).ifPresent(h -> accept(h, true, out));
-                }
-                continue;
-            }
             int eq = token.indexOf('=');
-            if (eq >= 0) {
+            int scheme = token.indexOf("://");
+            if (eq >= 0 && (scheme < 0 || eq < scheme)) {
+                if (isOpaqueFlag(token.substring(0, eq))) {
+                    continue; // --image=quay.io/x/y:1, --feature-gates=service.profilesSupport
+                }
                 token = token.substring(eq + 1); // --db-host=db.example.com
             }
+            // Lists of hosts, URLs among them; mongodb://a:27017,b:27017/db lists its hosts the same way.
             for (String part : token.split(",")) {
-                String hostPort = beforePath(part);
-                if (hostPort.isEmpty()) {
-                    continue;
-                }
-                boolean hadPort = hostPort.contains(":");
-                host(hostPort).ifPresent(h -> accept(h, hostKey || hadPort, out));
+                fromPart(part, hostKey, out);
             }
         }
+    }
+
+    private static void fromPart(String part, boolean hostKey, Set<String> out) {
+        int scheme = part.indexOf("://");
+        if (scheme >= 0) {
+            String authority = beforePath(part.substring(scheme + 3));
+            host(authority.substring(authority.lastIndexOf('@') + 1)).ifPresent(h -> accept(h, true, out));
+            return;
+        }
+        if (isImageReference(part)) {
+            return; // the kubelet resolves the registry, not the container
+        }
+        String hostPort = beforePath(part);
+        boolean hadPort = hostPort.indexOf(':') >= 0;
+        if (hadPort) {
+            // KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093
+            hostPort = hostPort.substring(hostPort.lastIndexOf('@') + 1);
+        }
+        if (!hostPort.isEmpty()) {
+            host(hostPort).ifPresent(h -> accept(h, hostKey || hadPort, out));
+        }
+    }
+
+    /**
+     * Env vars whose values are never hosts, whatever they look like: locales, images, feature gates; a
+     * variable named like a host ({@code IMAGE_PROVIDER_HOST}) holds a host all the same.
+     */
+    static boolean isOpaqueKey(String key) {
+        String k = key.toUpperCase(Locale.ROOT);
+        return k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_")
+                || ((k.contains("IMAGE") || k.contains("FEATURE_GATES")) && !isHostKey(key));
+    }
+
+    /** Flags whose values are never hosts: {@code --image=}, {@code --feature-gates=}, {@code --enable-feature=}. */
+    private static boolean isOpaqueFlag(String flag) {
+        String f = flag.toLowerCase(Locale.ROOT);
+        return f.startsWith("-") && (f.contains("image") || f.contains("feature-gates") || f.contains("feature_gates")
+                || f.contains("enable-feature"));
+    }
+
+    /**
+     * {@code quay.io/prometheus/node-exporter:v1.8.0}: a registry host, a path, and a tag or digest at the end.
+     * {@code db.example.com:5432/app} has no tag after its path, so it stays a host with a port.
+     */
+    private static boolean isImageReference(String part) {
+        int slash = part.indexOf('/');
+        if (slash <= 0) {
+            return false;
+        }
+        String registry = part.substring(0, slash);
+        if (registry.indexOf('.') < 0 && registry.indexOf(':') < 0 && !registry.equals("localhost")) {
+            return false;
+        }
+        String path = part.substring(slash + 1);
+        return path.indexOf(':', path.lastIndexOf('/') + 1) > 0 || path.contains("@sha256:");
     }
 
     static boolean isHostKey(String key) {
@@ -127,7 +211,8 @@ public final class NameExtractor {
         int colon = hostPort.indexOf(':');
         if (colon >= 0) {
             String port = hostPort.substring(colon + 1);
-            if (hostPort.indexOf(':', colon + 1) >= 0 || !port.chars().allMatch(Character::isDigit)) {
+            // "file:", "code:" ("Status code: 404"): a colon with nothing after it is no host:port.
+            if (port.isEmpty() || hostPort.indexOf(':', colon + 1) >= 0 || !port.chars().allMatch(Character::isDigit)) {
                 return Optional.empty();
             }
             return Optional.of(hostPort.substring(0, colon));
@@ -135,9 +220,49 @@ public final class NameExtractor {
         return Optional.of(hostPort);
     }
 
+    /**
+     * Dotted words of free text that are not hosts: Java classes and packages ({@code com.example.Main},
+     * {@code org.apache.kafka.connect.cli.ConnectDistributed}), identifiers ({@code service.profilesSupport}),
+     * and labels with an underscore inside ({@code en_US.UTF-8}, {@code vllm.entrypoints.api_server}); service
+     * labels ({@code _grpc._tcp}) start with one and stay. Hosts are written in lower case.
+     */
+    static boolean looksLikeCode(String token) {
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        if (REVERSE_DOMAIN_ROOTS.contains(token.substring(0, dot).toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        boolean lower = false;
+        boolean upper = false;
+        int labelStart = 0;
+        for (int i = 0; i <= token.length(); i++) {
+            char ch = i < token.length() ? token.charAt(i) : '.';
+            if (ch == '.') {
+                if (lower && upper) {
+                    return true; // mixed case in one label: ConnectDistributed, profilesSupport
+                }
+                lower = false;
+                upper = false;
+                labelStart = i + 1;
+            } else if (ch == '_' && i > labelStart) {
+                return true;
+            } else if (ch >= 'a' && ch <= 'z') {
+                lower = true;
+            } else if (ch >= 'A' && ch <= 'Z') {
+                upper = true;
+            }
+        }
+        return false;
+    }
+
     private static void accept(String candidate, boolean hostPosition, Set<String> out) {
         String name = candidate.toLowerCase(Locale.ROOT);
         if (name.isEmpty() || name.equals("localhost") || !DnsNames.isValid(name)) {
+            return;
+        }
+        if (!hostPosition && looksLikeCode(candidate)) {
             return;
         }
         String body = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;

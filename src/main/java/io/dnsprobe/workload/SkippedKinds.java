@@ -26,16 +26,16 @@ public final class SkippedKinds {
         if (counts.isEmpty()) {
             return "";
         }
-        StringBuilder out = new StringBuilder("skipped ").append(counts.size()).append(counts.size() == 1 ? " kind" : " kinds")
-                .append(" without pods: ");
+        StringBuilder out = new StringBuilder("skipped ").append(counts.size())
+                .append(counts.size() == 1 ? " kind" : " kinds").append(" without pods: ");
         int named = 0;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             if (named == NAMED) {
                 out.append(", and ").append(counts.size() - NAMED).append(" more");
                 break;
             }
-            out.append(named++ == 0 ? "" : ", ").append(Printable.line(e.getKey(), 80)).append(" (").append(e.getValue())
-                    .append(')');
+            out.append(named++ == 0 ? "" : ", ").append(Printable.line(e.getKey(), 80))
+                    .append(" (").append(e.getValue()).append(')');
         }
         return out.toString();
     }

@@ -54,7 +54,13 @@ public record Workload(String kind, String namespace, String name, Map<String, S
         }
     }
 
-    /** An env var: a literal value, or a reference to a ConfigMap key (value null). */
-    public record Env(String name, String value, String configMap, String configMapKey) {
+    /**
+     * An env var: a literal value, or (value null) a reference to a ConfigMap key or to a field of the pod
+     * ({@code fieldPath}, such as {@code metadata.namespace}); all null for other sources (a Secret).
+     */
+    public record Env(String name, String value, String configMap, String configMapKey, String fieldPath) {
+        public Env(String name, String value, String configMap, String configMapKey) {
+            this(name, value, configMap, configMapKey, null);
+        }
     }
 }

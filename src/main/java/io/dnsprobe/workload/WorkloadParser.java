@@ -30,7 +30,8 @@ public final class WorkloadParser {
         String kind = object.path("kind").asText("");
         String templatePath = switch (kind) {
             case "Pod" -> "";
-            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController" -> "/spec/template";
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController" ->
+                    "/spec/template";
             case "CronJob" -> "/spec/jobTemplate/spec/template";
             case "PodTemplate" -> "/template";
             default -> null;
@@ -79,9 +80,16 @@ public final class WorkloadParser {
     private static Workload.Container container(JsonNode c, boolean init) {
         List<Workload.Env> env = new ArrayList<>();
         for (JsonNode e : c.path("env")) {
-            JsonNode ref = e.path("valueFrom").path("configMapKeyRef"); // not at(): it parses a pointer per call
-            env.add(ref.isMissingNode() ? new Workload.Env(e.path("name").asText(), e.path("value").asText(null), null, null)
-                    : new Workload.Env(e.path("name").asText(), null, ref.path("name").asText(null), ref.path("key").asText(null)));
+            JsonNode from = e.path("valueFrom"); // not at(): it parses a pointer per call
+            JsonNode ref = from.path("configMapKeyRef");
+            String name = e.path("name").asText();
+            if (!ref.isMissingNode()) {
+                env.add(new Workload.Env(name, null, ref.path("name").asText(null), ref.path("key").asText(null)));
+            } else if (from.has("fieldRef")) {
+                env.add(new Workload.Env(name, null, null, null, from.path("fieldRef").path("fieldPath").asText(null)));
+            } else {
+                env.add(new Workload.Env(name, from.isMissingNode() ? e.path("value").asText(null) : null, null, null));
+            }
         }
         List<String> envFrom = new ArrayList<>();
         for (JsonNode f : c.path("envFrom")) {

@@ -18,8 +18,8 @@ final class YamlProblems {
             return "a tab where YAML allows only spaces (YAML indents with spaces)";
         }
         if (lower.startsWith("number of aliases for non-scalar nodes exceeds")) {
-            return "more than " + YamlTree.MAX_COLLECTION_ALIASES + " aliases of maps or lists in one document: refused "
-                    + "(a document that grows without bound, like billion laughs)";
+            return "more than " + YamlTree.MAX_COLLECTION_ALIASES + " aliases of maps or lists in one document: "
+                    + "refused (a document that grows without bound, like billion laughs)";
         }
         if (lower.startsWith("nesting depth exceed")) {
             return "nested deeper than " + YamlTree.MAX_DEPTH + " levels: refused";

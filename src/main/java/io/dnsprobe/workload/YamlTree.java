@@ -88,8 +88,9 @@ final class YamlTree {
         Measure m = new Measure();
         long size = m.size(root, 1);
         if (size - m.unique.size() > MAX_ALIAS_NODES) {
-            throw new Unreadable(line(root), "its aliases expand to " + (size - m.unique.size()) + " more nodes, over the "
-                    + MAX_ALIAS_NODES + " allowed: refused (a document that grows without bound, like billion laughs)");
+            throw new Unreadable(line(root), "its aliases expand to " + (size - m.unique.size())
+                    + " more nodes, over the " + MAX_ALIAS_NODES + " allowed: refused (a document that grows without "
+                    + "bound, like billion laughs)");
         }
         return build(root);
     }
@@ -108,7 +109,8 @@ final class YamlTree {
             long[] known = unique.get(n);
             if (known == null) {
                 if (open.containsKey(n)) {
-                    throw new Unreadable(line(n), "an alias refers to the map or list that holds it: refused (it has no end)");
+                    throw new Unreadable(line(n), "an alias refers to the map or list that holds it: refused "
+                            + "(it has no end)");
                 }
                 open.put(n, Boolean.TRUE);
                 long size = 1;
@@ -123,7 +125,8 @@ final class YamlTree {
                 unique.put(n, known);
             }
             if (depth - 1 + known[1] > MAX_DEPTH) {
-                throw new Unreadable(line(n), "nested deeper than " + MAX_DEPTH + " levels (with its aliases): refused");
+                throw new Unreadable(line(n), "nested deeper than " + MAX_DEPTH
+                        + " levels (with its aliases): refused");
             }
             return known;
         }
@@ -192,7 +195,7 @@ final class YamlTree {
         }
         if (tag.equals(Tag.BOOL)) {
             String lower = v.toLowerCase(Locale.ROOT);
-            return NODES.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on") || lower.equals("y"));
+            return NODES.booleanNode(lower.equals("true") || lower.equals("yes") || lower.equals("on"));
         }
         if (tag.equals(Tag.INT) && isDecimal(v)) {
             return NODES.numberNode(Long.parseLong(v));

@@ -9,15 +9,21 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestReaderTest {
     private static final InputStream NO_STDIN = InputStream.nullInputStream();
+    private static final String NEEDS = "(kubectl needs a map with apiVersion and kind, or kind: List)";
 
     private static ManifestReader.Result stdin(String text) {
         return ManifestReader.read(List.of("-"), new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static List<String> names(ManifestReader.Result r) {
+        return r.manifests().stream().map(m -> m.object().at("/metadata/name").asText()).toList();
     }
 
     private static List<String> messages(ManifestReader.Result r) {
@@ -27,7 +33,8 @@ class ManifestReaderTest {
     /** What no reason may hold: parser events and tokens, exception or class names, Jackson's source tail. */
     private static void assertHuman(ManifestReader.Result r) {
         for (String m : messages(r)) {
-            assertThat(m).doesNotContainPattern("Event|Exception|snakeyaml|jackson|\\[Source|<block|code \\d+|\\bjava\\.");
+            assertThat(m).doesNotContainPattern(
+                    "Event|Exception|snakeyaml|jackson|\\[Source|<block|code \\d+|\\bjava\\.");
         }
     }
 
@@ -63,10 +70,11 @@ class ManifestReaderTest {
     @Test
     void jsonWithTabsStreamsAndLeadingCommentsIsRead() {
         ManifestReader.Result r = stdin("# from a generator\n{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n"
-                + "\t\"metadata\": {\"name\": \"a\"}\n}\n{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"b\"}}\n"
+                + "\t\"metadata\": {\"name\": \"a\"}\n}\n"
+                + "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"b\"}}\n"
                 + "---\n{\"apiVersion\": \"v1\",\t\"kind\": \"Service\", \"metadata\": {\"name\": \"c\"}}\n");
         assertThat(r.unreadable()).isEmpty();
-        assertThat(r.manifests()).extracting(m -> m.object().at("/metadata/name").asText()).containsExactly("a", "b", "c");
+        assertThat(names(r)).containsExactly("a", "b", "c");
         assertThat(r.manifests().get(2).line()).as("the line its document starts on").isEqualTo(9);
     }
 
@@ -89,7 +97,7 @@ class ManifestReaderTest {
                 ...
                 """);
         assertThat(r.unreadable()).isEmpty();
-        assertThat(r.manifests()).extracting(m -> m.object().at("/metadata/name").asText()).containsExactly("a", "b", "c");
+        assertThat(names(r)).containsExactly("a", "b", "c");
     }
 
     @Test
@@ -110,16 +118,19 @@ class ManifestReaderTest {
                 metadata: {name: third}
                 """);
         Files.writeString(dir.resolve("b.yml"), "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: tabbed\n");
-        Files.writeString(dir.resolve("c.json"), "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n\t\"metadata\": {\"name\": \"x\",}\n}\n");
+        Files.writeString(dir.resolve("c.json"),
+                "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n\t\"metadata\": {\"name\": \"x\",}\n}\n");
         Files.writeString(dir.resolve("d.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: fourth}\n");
         Files.writeString(dir.resolve("notes.txt"), "not: [a manifest\n");
-        ManifestReader.Result r = ManifestReader.read(List.of(dir.toString(), dir.resolve("gone.yaml").toString()), NO_STDIN);
-        assertThat(r.manifests()).extracting(m -> m.object().at("/metadata/name").asText())
-                .containsExactly("first", "third", "fourth");
+        ManifestReader.Result r = ManifestReader.read(List.of(dir.toString(), dir.resolve("gone.yaml").toString()),
+                NO_STDIN);
+        assertThat(names(r)).containsExactly("first", "third", "fourth");
         assertThat(messages(r)).containsExactly(
-                dir.resolve("a.yaml") + ":9: a ':' where no key can start: a value holding ': ' needs quotes, or the indentation is off",
+                dir.resolve("a.yaml") + ":9: a ':' where no key can start: a value holding ': ' needs quotes, "
+                        + "or the indentation is off",
                 dir.resolve("b.yml") + ":4: a tab where YAML allows only spaces (YAML indents with spaces)",
-                dir.resolve("c.json") + ":4: not valid JSON: Unexpected character ('}'): was expecting double-quote to start field name",
+                dir.resolve("c.json") + ":4: not valid JSON: Unexpected character ('}'): was expecting double-quote "
+                        + "to start field name",
                 dir.resolve("gone.yaml") + ": no such file or directory");
         assertHuman(r);
     }
@@ -129,8 +140,8 @@ class ManifestReaderTest {
         ManifestReader.Result r = stdin("- a\n- b\n---\njust text\n---\nmetadata: {name: x}\n---\nkind: Pod\n---\n"
                 + "apiVersion: v1\nkind: List\nitems: {a: 1}\n");
         assertThat(messages(r)).containsExactly(
-                "<stdin>:1: a list, not a Kubernetes object (kubectl needs a map with apiVersion and kind, or kind: List)",
-                "<stdin>:4: a single value, not a Kubernetes object (kubectl needs a map with apiVersion and kind, or kind: List)",
+                "<stdin>:1: a list, not a Kubernetes object " + NEEDS,
+                "<stdin>:4: a single value, not a Kubernetes object " + NEEDS,
                 "<stdin>:6: no kind: not a Kubernetes object",
                 "<stdin>:8: Pod without apiVersion: not a Kubernetes object",
                 "<stdin>:10: List whose items are not a list");
@@ -148,7 +159,8 @@ class ManifestReaderTest {
                 {{- end }}
                 """);
         // Parses as YAML, but no object's name holds {{ }}: still a template.
-        Files.writeString(dir.resolve("b-quoted.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"{{ .Release.Name }}-x\"\n");
+        Files.writeString(dir.resolve("b-quoted.yaml"),
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"{{ .Release.Name }}-x\"\n");
         // Go templates in a ConfigMap's data are data.
         Files.writeString(dir.resolve("c-alerts.yaml"), """
                 apiVersion: v1
@@ -162,12 +174,13 @@ class ManifestReaderTest {
         assertThat(messages(r)).containsExactly(
                 dir.resolve("a-template.yaml") + ":2: " + ManifestReader.HELM,
                 dir.resolve("b-quoted.yaml") + ":4: " + ManifestReader.HELM);
-        assertThat(r.manifests()).extracting(m -> m.object().at("/metadata/name").asText()).containsExactly("alert-templates");
+        assertThat(names(r)).containsExactly("alert-templates");
     }
 
     @Test
     void billionLaughsIsRefusedAndTheNextDocumentRead() {
-        StringBuilder laughs = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        StringBuilder laughs = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nl0: &l0 [")
+                .append(String.join(", ", Collections.nCopies(10, "lol"))).append("]\n");
         for (int i = 1; i <= 9; i++) {
             laughs.append("l").append(i).append(": &l").append(i).append(" [");
             for (int j = 0; j < 5; j++) {
@@ -178,14 +191,14 @@ class ManifestReaderTest {
         ManifestReader.Result r = stdin(laughs + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: after}\n");
         assertThat(messages(r)).singleElement().asString().startsWith("<stdin>:1: its aliases expand to ")
                 .contains("over the 100000 allowed: refused");
-        assertThat(r.manifests()).extracting(m -> m.object().at("/metadata/name").asText()).containsExactly("after");
+        assertThat(names(r)).containsExactly("after");
 
         StringBuilder wide = new StringBuilder("apiVersion: v1\nkind: ConfigMap\na: &a [x]\nb: [");
         for (int i = 0; i < 51; i++) {
             wide.append(i == 0 ? "" : ", ").append("*a");
         }
-        assertThat(messages(stdin(wide + "]\n"))).containsExactly("<stdin>:1: more than 50 aliases of maps or lists in one "
-                + "document: refused (a document that grows without bound, like billion laughs)");
+        assertThat(messages(stdin(wide + "]\n"))).containsExactly("<stdin>:1: more than 50 aliases of maps or lists "
+                + "in one document: refused (a document that grows without bound, like billion laughs)");
         assertThat(messages(stdin("apiVersion: v1\nkind: ConfigMap\na: &a [x, *a]\n"))).containsExactly(
                 "<stdin>:3: an alias refers to the map or list that holds it: refused (it has no end)");
         assertThat(messages(stdin("apiVersion: v1\nkind: ConfigMap\na: " + "[".repeat(300) + "]".repeat(300) + "\n")))
@@ -200,8 +213,8 @@ class ManifestReaderTest {
         StringBuilder deep = new StringBuilder("apiVersion: v1\nkind: ConfigMap\n");
         deep.append("a0: &a0 ").append("[".repeat(40)).append("]".repeat(40)).append('\n');
         for (int i = 1; i <= 5; i++) {
-            deep.append("a").append(i).append(": &a").append(i).append(" ").append("[".repeat(39)).append("*a").append(i - 1)
-                    .append("]".repeat(39)).append('\n');
+            deep.append("a").append(i).append(": &a").append(i).append(" ").append("[".repeat(39))
+                    .append("*a").append(i - 1).append("]".repeat(39)).append('\n');
         }
         assertThat(messages(stdin(deep.toString()))).singleElement().asString()
                 .endsWith("nested deeper than 200 levels (with its aliases): refused");
@@ -218,18 +231,22 @@ class ManifestReaderTest {
         Files.writeString(many, doc.repeat(ManifestReader.MAX_DOCUMENTS + 5));
         ManifestReader.Result r = ManifestReader.read(List.of(big.toString(), many.toString()), NO_STDIN);
         assertThat(messages(r)).containsExactly(big + ": larger than 16 MiB (16777217 bytes): not read",
-                many + ":" + (4 * ManifestReader.MAX_DOCUMENTS + 1) + ": more than 10000 documents: the rest of the file not read");
+                many + ":" + (4 * ManifestReader.MAX_DOCUMENTS + 1)
+                        + ": more than 10000 documents: the rest of the file not read");
         assertThat(r.manifests()).hasSize(ManifestReader.MAX_DOCUMENTS);
 
-        ManifestReader.Result piped = ManifestReader.read(List.of("-"), new ByteArrayInputStream(new byte[ManifestReader.MAX_FILE_BYTES + 1]));
+        ManifestReader.Result piped = ManifestReader.read(List.of("-"),
+                new ByteArrayInputStream(new byte[ManifestReader.MAX_FILE_BYTES + 1]));
         assertThat(messages(piped)).containsExactly("<stdin>: larger than 16 MiB: not read");
-        assertThat(messages(stdin("apiVersion: v1\nkind: Pod\nmetadata: {name: \"\u001b[31mred\"}\nx: \"\\xff\" \u0007 : :\n")))
+        String controls = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"\u001b[31mred\"}\nx: \"\\xff\" \u0007 : :\n";
+        assertThat(messages(stdin(controls)))
                 .allSatisfy(m -> assertThat(m).doesNotContain("\u001b", "\u0007"));
     }
 
     @Test
     void notUtf8IsSaid() {
-        ManifestReader.Result r = ManifestReader.read(List.of("-"), new ByteArrayInputStream(new byte[] {'a', ':', ' ', (byte) 0xc3, '\n'}));
+        ManifestReader.Result r = ManifestReader.read(List.of("-"),
+                new ByteArrayInputStream(new byte[] {'a', ':', ' ', (byte) 0xc3, '\n'}));
         assertThat(messages(r)).containsExactly("<stdin>: not UTF-8 text: not read");
         byte[] bom = "\uFEFFapiVersion: v1\nkind: Pod\nmetadata: {name: bom}\n".getBytes(StandardCharsets.UTF_8);
         assertThat(ManifestReader.read(List.of("-"), new ByteArrayInputStream(bom)).manifests()).hasSize(1);

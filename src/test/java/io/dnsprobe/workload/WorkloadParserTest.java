@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,7 +38,8 @@ class WorkloadParserTest {
 
     @Test
     void kindsWithoutPodsGiveNothing() throws IOException {
-        assertThat(WorkloadParser.parse(JSON.readTree("{\"kind\": \"Service\", \"spec\": {\"template\": {}}}"))).isEmpty();
+        assertThat(WorkloadParser.parse(JSON.readTree("{\"kind\": \"Service\", \"spec\": {\"template\": {}}}")))
+                .isEmpty();
         assertThat(WorkloadParser.parse(JSON.readTree("[1]"))).isEmpty();
     }
 
@@ -46,11 +48,12 @@ class WorkloadParserTest {
         SkippedKinds none = new SkippedKinds();
         assertThat(none.summary()).isEmpty();
         SkippedKinds s = new SkippedKinds();
-        for (String k : new String[] {"Service", "ConfigMap", "Service", "ConfigMap", "ServiceAccount", "Service", "x\u001b[2J"}) {
+        for (String k : List.of("Service", "ConfigMap", "Service", "ConfigMap", "ServiceAccount", "Service",
+                "x\u001b[2J")) {
             s.add(k);
         }
-        assertThat(s.summary()).isEqualTo("skipped 4 kinds without pods: ConfigMap (2), Service (3), ServiceAccount (1), "
-                + "x\\u001b[2J (1)");
+        assertThat(s.summary()).isEqualTo("skipped 4 kinds without pods: ConfigMap (2), Service (3), "
+                + "ServiceAccount (1), x\\u001b[2J (1)");
         SkippedKinds many = new SkippedKinds();
         for (int i = 0; i < SkippedKinds.NAMED + 3; i++) {
             many.add("Kind" + (char) ('A' + i));
