@@ -206,14 +206,10 @@ public class Auditor {
 
     private void configMapChanged(String namespace, String name) {
         for (AuditedWorkload w : workloads.values()) {
-            if (w.namespace().equals(namespace) && w.workload().containers().stream().anyMatch(c -> reads(c, name))) {
+            if (w.namespace().equals(namespace) && w.workload().containers().stream().anyMatch(c -> c.reads(name))) {
                 enqueue(w.uid());
             }
         }
-    }
-
-    private static boolean reads(Workload.Container c, String configMap) {
-        return c.envFromConfigMaps().contains(configMap) || c.env().stream().anyMatch(e -> configMap.equals(e.configMap()));
     }
 
     /** A tag that running Pods now show at another digest (pushed again): its workloads are judged again. */

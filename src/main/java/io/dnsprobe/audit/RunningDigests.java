@@ -101,7 +101,7 @@ final class RunningDigests {
             }
             for (String d : digests) {
                 containers.add(new Workload.Container(c.name(), c.image() + "@" + d, c.init(), c.env(),
-                        c.envFromConfigMaps(), c.command(), c.args()));
+                        c.envFrom(), c.command(), c.args()));
             }
         }
         return new Workload(w.kind(), w.namespace(), w.name(), w.annotations(), containers, w.dns(), w.pull());

@@ -37,7 +37,10 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
         }
         if (inspected.isPresent() && !inspected.get().failed()) {
             ImageInspection i = inspected.get();
-            ProgramFinder.Program program = i.program(c.command(), c.args(), c.literalEnv());
+            // The program as the kubelet starts it: $(VAR) in command and args expanded against what the spec
+            // alone tells (ConfigMaps are not known here).
+            ContainerEnv env = ContainerEnv.of(c, workload.namespace(), NameExtractor.ConfigMaps.NONE);
+            ProgramFinder.Program program = i.program(env.command(), env.args(), c.literalEnv());
             Source s = i.basis() == ImageInspection.Basis.LOWER_LAYERS ? Source.IMAGE_LOWER_LAYERS : Source.IMAGE;
             Libc libc = i.libc();
             if (program.resolver() == ProgramFinder.Resolver.MUSL && !libc.isMusl()) {

@@ -1,8 +1,6 @@
 package io.dnsprobe.workload;
 
 import io.dnsprobe.resolver.DnsNames;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +15,9 @@ import java.util.regex.Pattern;
  * values it reads, and in the {@code dnsprobe.io/names} annotation. Pure.
  *
  * <p>{@code $(VAR)} references in env values, command and args are expanded first, as the kubelet does
- * ({@link EnvExpansion}): against the container's envFrom ConfigMaps, the env vars before it (literal, from a
- * ConfigMap key, or {@code metadata.namespace}); command and args against all of them.
+ * ({@link ContainerEnv}): against the container's envFrom ConfigMaps (with their prefix), the env vars
+ * before it (literal, from a ConfigMap key, or a pod field the spec tells: {@link PodFields}); command and
+ * args against all of them.
  *
  * <p>Free text is full of tokens that are valid DNS names and are not hosts ({@code true},
  * {@code app.jar}). A single label counts only in a host position (a URL, host:port with a port, or a
@@ -45,6 +44,8 @@ public final class NameExtractor {
 
     /** A source of ConfigMap data; a missing ConfigMap (or key) is skipped. */
     public interface ConfigMaps {
+        ConfigMaps NONE = (namespace, name) -> Optional.empty();
+
         Optional<Map<String, String>> get(String namespace, String name);
     }
 
@@ -54,45 +55,18 @@ public final class NameExtractor {
     public static Set<String> names(Workload.Container c, String namespace, Map<String, String> annotations,
             ConfigMaps configMaps) {
         Set<String> out = new LinkedHashSet<>();
-        // The container's environment as the kubelet builds it: envFrom first, then env in order, each value
-        // expanded against those before it; command and args against all of them.
-        Map<String, String> vars = new HashMap<>();
-        List<Map<String, String>> fromConfigMaps = new ArrayList<>();
-        for (String cm : c.envFromConfigMaps()) {
-            Map<String, String> data = configMaps.get(namespace, cm).orElse(Map.of());
-            fromConfigMaps.add(data);
-            vars.putAll(data);
-        }
-        List<String> envValues = new ArrayList<>(c.env().size());
-        for (Workload.Env e : c.env()) {
-            String value = null;
-            if (e.value() != null) {
-                value = EnvExpansion.expand(e.value(), vars);
-            } else if (e.configMap() != null && e.configMapKey() != null) {
-                value = configMaps.get(namespace, e.configMap()).map(m -> m.get(e.configMapKey())).orElse(null);
-            } else if ("metadata.namespace".equals(e.fieldPath())) {
-                value = namespace;
-            }
-            envValues.add(value);
-            if (value != null) {
-                vars.put(e.name(), value);
-            } else {
-                vars.remove(e.name()); // a Secret's or an unknown field's value: references to it stay as written
-            }
-        }
+        ContainerEnv env = ContainerEnv.of(c, namespace, configMaps);
         for (int i = 0; i < c.env().size(); i++) {
-            if (envValues.get(i) != null && c.env().get(i).fieldPath() == null) {
-                fromValue(c.env().get(i).name(), envValues.get(i), out);
+            if (env.values().get(i) != null && c.env().get(i).fieldPath() == null) {
+                fromValue(c.env().get(i).name(), env.values().get(i), out);
             }
         }
-        for (Map<String, String> data : fromConfigMaps) {
-            data.forEach((k, v) -> fromValue(k, v, out));
+        env.fromEnvFrom().forEach((k, v) -> fromValue(k, v, out));
+        for (String token : env.command()) {
+            fromValue("", token, out);
         }
-        for (String token : c.command()) {
-            fromValue("", EnvExpansion.expand(token, vars), out);
-        }
-        for (String token : c.args()) {
-            fromValue("", EnvExpansion.expand(token, vars), out);
+        for (String token : env.args()) {
+            fromValue("", token, out);
         }
         String listed = annotations.get(ANNOTATION);
         if (listed != null) {

@@ -39,8 +39,14 @@ public record Workload(String kind, String namespace, String name, Map<String, S
     }
 
     /** One container or init container. */
-    public record Container(String name, String image, boolean init, List<Env> env, List<String> envFromConfigMaps,
+    public record Container(String name, String image, boolean init, List<Env> env, List<EnvFrom> envFrom,
             List<String> command, List<String> args) {
+
+        /** Whether this container reads the ConfigMap, by {@code envFrom} or by a key. */
+        public boolean reads(String configMap) {
+            return envFrom.stream().anyMatch(f -> configMap.equals(f.configMap()))
+                    || env.stream().anyMatch(e -> configMap.equals(e.configMap()));
+        }
 
         /** The env values written in the spec (ConfigMap references are not resolved here). */
         public Map<String, String> literalEnv() {
@@ -55,12 +61,28 @@ public record Workload(String kind, String namespace, String name, Map<String, S
     }
 
     /**
-     * An env var: a literal value, or (value null) a reference to a ConfigMap key or to a field of the pod
-     * ({@code fieldPath}, such as {@code metadata.namespace}); all null for other sources (a Secret).
+     * An env var: a literal value, or (value null) a reference to a ConfigMap key; or a field of the pod
+     * ({@code fieldPath}, such as {@code metadata.namespace}) with, as {@code value}, what the spec tells of
+     * it (null when only the running Pod knows, such as {@code status.podIP}); all null for other sources
+     * (a Secret).
      */
     public record Env(String name, String value, String configMap, String configMapKey, String fieldPath) {
         public Env(String name, String value, String configMap, String configMapKey) {
             this(name, value, configMap, configMapKey, null);
+        }
+    }
+
+    /**
+     * One {@code envFrom} source: a ConfigMap's keys (or a Secret's, whose keys are unknown here), each as a
+     * variable named {@code prefix + key}.
+     */
+    public record EnvFrom(String configMap, String secret, String prefix) {
+        public EnvFrom {
+            prefix = prefix == null ? "" : prefix;
+        }
+
+        public static EnvFrom configMap(String name) {
+            return new EnvFrom(name, null, "");
         }
     }
 }

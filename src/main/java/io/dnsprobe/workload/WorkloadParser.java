@@ -46,11 +46,12 @@ public final class WorkloadParser {
         }
         List<Workload.Container> containers = new ArrayList<>();
         JsonNode spec = template.path("spec");
+        PodFields fields = PodFields.of(kind, object, template);
         for (JsonNode c : spec.path("initContainers")) {
-            containers.add(container(c, true));
+            containers.add(container(c, true, fields));
         }
         for (JsonNode c : spec.path("containers")) {
-            containers.add(container(c, false));
+            containers.add(container(c, false, fields));
         }
         List<String> pullSecrets = new ArrayList<>();
         for (JsonNode s : spec.path("imagePullSecrets")) {
@@ -77,7 +78,7 @@ public final class WorkloadParser {
                 texts(config.path("nameservers")), texts(config.path("searches")), options);
     }
 
-    private static Workload.Container container(JsonNode c, boolean init) {
+    private static Workload.Container container(JsonNode c, boolean init, PodFields fields) {
         List<Workload.Env> env = new ArrayList<>();
         for (JsonNode e : c.path("env")) {
             JsonNode from = e.path("valueFrom"); // not at(): it parses a pointer per call
@@ -86,15 +87,19 @@ public final class WorkloadParser {
             if (!ref.isMissingNode()) {
                 env.add(new Workload.Env(name, null, ref.path("name").asText(null), ref.path("key").asText(null)));
             } else if (from.has("fieldRef")) {
-                env.add(new Workload.Env(name, null, null, null, from.path("fieldRef").path("fieldPath").asText(null)));
+                String path = from.path("fieldRef").path("fieldPath").asText(null);
+                env.add(new Workload.Env(name, path == null ? null : fields.value(path), null, null, path));
             } else {
                 env.add(new Workload.Env(name, from.isMissingNode() ? e.path("value").asText(null) : null, null, null));
             }
         }
-        List<String> envFrom = new ArrayList<>();
+        List<Workload.EnvFrom> envFrom = new ArrayList<>();
         for (JsonNode f : c.path("envFrom")) {
+            String prefix = f.path("prefix").asText("");
             if (f.has("configMapRef")) {
-                envFrom.add(f.at("/configMapRef/name").asText());
+                envFrom.add(new Workload.EnvFrom(f.path("configMapRef").path("name").asText(), null, prefix));
+            } else if (f.has("secretRef")) {
+                envFrom.add(new Workload.EnvFrom(null, f.path("secretRef").path("name").asText(), prefix));
             }
         }
         return new Workload.Container(c.path("name").asText(""), c.path("image").asText(""), init, env, envFrom,

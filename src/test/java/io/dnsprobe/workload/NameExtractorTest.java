@@ -55,7 +55,7 @@ class NameExtractorTest {
         Workload.Container c = new Workload.Container("app", "alpine:3.14", false,
                 List.of(new Workload.Env("DB_URL", null, "settings", "db-url"),
                         new Workload.Env("GONE", null, "missing", "x")),
-                List.of("more"), List.of("/bin/app"), List.of("--upstream", "api.example.com"));
+                List.of(Workload.EnvFrom.configMap("more")), List.of("/bin/app"), List.of("--upstream", "api.example.com"));
         NameExtractor.ConfigMaps cms = (ns, name) -> switch (name) {
             case "settings" -> Optional.of(Map.of("db-url", "postgres://pg.example.com/app"));
             case "more" -> Optional.of(Map.of("CACHE_HOST", "memcached"));
@@ -143,7 +143,7 @@ class NameExtractorTest {
                 List.of(new Workload.Env("DB", null, "settings", "db"),
                         new Workload.Env("DB_URL", "postgres://$(DB):5432/app", null, null),
                         new Workload.Env("RAW", null, "settings", "raw")),
-                List.of("more"), List.of(), List.of("--search=$(SEARCH_HOST)"));
+                List.of(Workload.EnvFrom.configMap("more")), List.of(), List.of("--search=$(SEARCH_HOST)"));
         NameExtractor.ConfigMaps cms = (ns, name) -> switch (name) {
             case "settings" -> Optional.of(Map.of("db", "pg.example.com", "raw", "http://$(DB).example.org"));
             case "more" -> Optional.of(Map.of("SEARCH_HOST", "search.example.com"));
