@@ -1,7 +1,10 @@
 package io.dnsprobe.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.dnsprobe.libc.MuslVersion;
+import io.dnsprobe.libc.VerdictKind;
 import java.util.List;
 
 /** The latest audit of one workload, as one value, patched only when it changes. */
@@ -46,13 +49,35 @@ public record DnsReportStatus(
     public record NameReport(
             @JsonPropertyDescription("The name as the workload refers to it.") String name,
             @JsonPropertyDescription("Containers that refer to it.") List<String> containers,
-            @JsonPropertyDescription("OK, PARTIAL, FAILS or UNKNOWN: the worst over those containers, each judged by its own musl.") String verdict,
-            @JsonPropertyDescription("The model of the worst verdict, e.g. musl-1.2.3 (musl-1.2.4, musl-1.2.4_git20230717, musl-1.2.5); set when the verdict is PARTIAL or FAILS.") String model,
+            @JsonPropertyDescription("OK, PARTIAL, FAILS or UNKNOWN: the worst over those containers, each judged by its own musl.")
+            Verdict verdict,
+            @JsonPropertyDescription("The model of the worst verdict, e.g. musl-1.2.3 (musl-1.2.4, musl-1.2.4_git20230717, musl-1.2.5); set when the verdict is PARTIAL or FAILS.")
+            MuslVersion model,
             @JsonPropertyDescription("Why, in one line: the model's reason, as dnsprobe probe gives it; set when the verdict is PARTIAL or FAILS.") String reason,
             @JsonPropertyDescription("When a UDP reply was truncated, the records it left out, e.g. 40 A records; set when the verdict is PARTIAL or FAILS.") String needsTcp) {
 
         public NameReport {
             containers = containers == null ? null : List.copyOf(containers);
+        }
+
+        /** A name's verdict in a report: a model's verdict, or UNKNOWN when it got none (not probed, no reply). */
+        public enum Verdict {
+            OK, PARTIAL, FAILS, UNKNOWN;
+
+            public static Verdict of(VerdictKind kind) {
+                return valueOf(kind.name());
+            }
+
+            /** As a status carries it; a word this version does not know reads as UNKNOWN. */
+            @JsonCreator
+            static Verdict fromJson(String text) {
+                for (Verdict v : values()) {
+                    if (v.name().equals(text)) {
+                        return v;
+                    }
+                }
+                return UNKNOWN;
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.dnsprobe.audit;
 
 import io.dnsprobe.api.DnsReportStatus;
+import io.dnsprobe.api.DnsReportStatus.NameReport;
 import io.dnsprobe.image.Libc;
 import io.dnsprobe.image.ProgramFinder;
 import io.dnsprobe.libc.VerdictKind;
@@ -18,13 +19,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A workload's report from what the shared analysis found. Typed inside; strings only here, at the status.
+ * A workload's report from what the shared analysis found.
  * A workload without a musl container gets none. The verdict per name is the worst over the containers
  * that refer to it (each judged by its own musl), UNKNOWN when it got no verdict.
  */
 final class ReportBuilder {
-    /** The verdict a name gets when it could not be judged. */
-    static final String UNKNOWN = "UNKNOWN";
     private static final int MAX_LISTED = 5;
 
     private ReportBuilder() {
@@ -75,9 +74,9 @@ final class ReportBuilder {
             String name = e.getKey();
             Finding worst = result.findings().stream().filter(f -> f.name().equals(name))
                     .max((a, b) -> Integer.compare(a.verdict().ordinal(), b.verdict().ordinal())).orElse(null);
-            String verdict;
+            NameReport.Verdict verdict;
             if (worst != null) {
-                verdict = worst.verdict().name();
+                verdict = NameReport.Verdict.of(worst.verdict());
                 if (worst.verdict() == VerdictKind.FAILS) {
                     fails++;
                     failing.add(name);
@@ -85,13 +84,13 @@ final class ReportBuilder {
                     partial++;
                 }
             } else if (result.unknown().contains(name)) {
-                verdict = UNKNOWN;
+                verdict = NameReport.Verdict.UNKNOWN;
                 unknown++;
             } else {
-                verdict = VerdictKind.OK.name();
+                verdict = NameReport.Verdict.OK;
             }
             results.add(worst == null ? new DnsReportStatus.NameReport(name, e.getValue(), verdict, null, null, null)
-                    : new DnsReportStatus.NameReport(name, e.getValue(), verdict, worst.model().id(), worst.reason(),
+                    : new DnsReportStatus.NameReport(name, e.getValue(), verdict, worst.model(), worst.reason(),
                             worst.needsTcp()));
         }
         String libc = (oldest != null ? oldest : oldestAny).label();
@@ -108,8 +107,8 @@ final class ReportBuilder {
 
     /** The first failing name and its model's reason, {@code vis.company.com on musl-1.2.3: UDP reply ...}. */
     static Optional<String> firstFailure(DnsReportStatus status) {
-        return status.results().stream().filter(r -> VerdictKind.FAILS.name().equals(r.verdict()) && r.reason() != null)
-                .findFirst().map(r -> r.name() + " on " + r.model() + ": " + r.reason());
+        return status.results().stream().filter(r -> r.verdict() == NameReport.Verdict.FAILS && r.reason() != null)
+                .findFirst().map(r -> r.name() + " on " + r.model().id() + ": " + r.reason());
     }
 
     /** The older of two musls by the model that judges them; the first found on a tie. */

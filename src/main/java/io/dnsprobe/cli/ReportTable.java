@@ -29,7 +29,7 @@ final class ReportTable {
             row.add(r.truncated().isEmpty() ? "-" : String.join("+", r.truncated()));
             row.add(r.kept().isEmpty() ? "-" : r.kept().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
             for (Verdict v : r.verdicts()) {
-                row.add(v.model().equals("glibc") ? v.resolution().summary() : v.kind().name());
+                row.add(!v.model().isMusl() ? v.resolution().summary() : v.kind().name());
             }
             rows.add(row.toArray(String[]::new));
         }

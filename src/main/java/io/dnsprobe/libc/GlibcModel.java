@@ -25,8 +25,8 @@ public final class GlibcModel implements LibcModel {
     }
 
     @Override
-    public String id() {
-        return "glibc";
+    public ModelId id() {
+        return ModelId.GLIBC;
     }
 
     @Override

@@ -7,8 +7,8 @@ import io.dnsprobe.probe.NameProbe;
  * every model reads the same probe, so a saved probe can be judged by all of them, and by future ones.
  */
 public interface LibcModel {
-    /** Stable identifier, used in JSON, metrics and annotations: {@code musl-1.2.3}, {@code glibc}. */
-    String id();
+    /** Which model it is; written {@code musl-1.2.3} or {@code glibc} in JSON, metrics and annotations. */
+    ModelId id();
 
     /** How a person names it in a table: {@code musl <= 1.2.3}. */
     String displayName();

@@ -31,8 +31,8 @@ public final class MuslModel implements LibcModel {
     }
 
     @Override
-    public String id() {
-        return version.id;
+    public ModelId id() {
+        return ModelId.of(version);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dnsprobe.libc;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Optional;
 
@@ -59,6 +60,12 @@ public enum MuslVersion {
         return Optional.empty();
     }
 
+    /** As the wire writes it; an id this version does not know reads as null, which readers skip. */
+    @JsonCreator
+    static MuslVersion fromJson(String id) {
+        return fromId(id).orElse(null);
+    }
+
     /** On the wire (JSON, statuses, metrics) a model is its id. */
     @JsonValue
     public String id() {
@@ -67,5 +74,11 @@ public enum MuslVersion {
 
     public String displayName() {
         return displayName;
+    }
+
+    /** Its id, so that a model in a message reads as it does on the wire. */
+    @Override
+    public String toString() {
+        return id;
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param reason one line a person can act on
  */
-public record Verdict(String model, String displayName, VerdictKind kind, String reason, Resolution resolution) {
+public record Verdict(ModelId model, String displayName, VerdictKind kind, String reason, Resolution resolution) {
 
     /** Judges {@code own} (from {@code model}) against glibc's resolution of the same probe. */
     public static Verdict judge(LibcModel model, Resolution own, Resolution glibc) {

@@ -5,6 +5,7 @@ import io.dnsprobe.server.Engine;
 
 import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.DnsProbeStatus;
+import io.dnsprobe.text.Printable;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -121,19 +122,16 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         LOG.errorf(e, "reconciling %s/%s failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-        DnsProbeStatus current = resource.getStatus();
         long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
-        var failed = StatusBuilder.condition(StatusBuilder.READY, "False", "ReconcileError", String.valueOf(e.getMessage()),
-                generation, current, clock.instant());
-        List<io.fabric8.kubernetes.api.model.Condition> conditions = current == null || current.conditions() == null
-                ? List.of(failed)
-                : current.conditions().stream().map(c -> c.getType().equals(StatusBuilder.READY) ? failed : c).toList();
-        resource.setStatus(new DnsProbeStatus(current == null ? null : current.observedGeneration(),
-                current == null ? null : current.lastProbeTime(), current == null ? null : current.names(),
-                current == null ? null : current.truncated(), current == null ? null : current.muslFails(),
-                current == null ? null : current.muslPartial(), current == null ? null : current.maxBytes(),
-                current == null ? null : current.results(), conditions));
+        resource.setStatus(StatusBuilder.failed(resource.getStatus(), "ReconcileError", Printable.line(message(e)),
+                generation, clock.instant()));
         return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    /** The failure in one line for the status; the stack trace is in the log line above. */
+    private static String message(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "internal error; see the operator's log" : m;
     }
 
     /**

@@ -110,7 +110,7 @@ public class ProbeMetrics {
                 }
             }
             for (Verdict v : r.verdicts()) {
-                put(latest, new Row(Family.VERDICT, List.of(probe, v.model(), o.name(), namespace, o.server()),
+                put(latest, new Row(Family.VERDICT, List.of(probe, v.model().id(), o.name(), namespace, o.server()),
                         v.kind().ordinal()));
             }
         }

@@ -34,11 +34,11 @@ public final class VerdictEvents {
         List<EventSpec> events = new ArrayList<>();
         after.forEach((name, now) -> {
             ModelVerdict was = before.get(name);
-            String wasKind = was == null ? "OK" : was.verdict();
-            if (now.verdict().equals(wasKind)) {
+            VerdictKind wasKind = was == null ? VerdictKind.OK : was.verdict();
+            if (now.verdict() == wasKind) {
                 return;
             }
-            if (!now.verdict().equals("OK")) {
+            if (now.verdict().isProblem()) {
                 events.add(new EventSpec("Warning", Reason.MuslIncompatible,
                         name + ": " + now.model() + " " + now.verdict() + ": " + now.reason()));
             } else if (was != null) {
@@ -59,11 +59,11 @@ public final class VerdictEvents {
                 continue;
             }
             for (ModelVerdict v : r.verdicts()) {
-                if (v.model().equals("glibc")) {
+                if (v.model() == null || !v.model().isMusl() || v.verdict() == null) {
                     continue;
                 }
                 ModelVerdict cur = worst.get(r.name());
-                if (cur == null || VerdictKind.valueOf(v.verdict()).compareTo(VerdictKind.valueOf(cur.verdict())) > 0) {
+                if (cur == null || v.verdict().compareTo(cur.verdict()) > 0) {
                     worst.put(r.name(), v);
                 }
             }

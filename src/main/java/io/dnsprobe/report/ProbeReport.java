@@ -92,7 +92,7 @@ public record ProbeReport(String name, String server, String candidate, int udpB
     public VerdictKind worstMusl() {
         VerdictKind worst = VerdictKind.OK;
         for (Verdict v : verdicts) {
-            if (!v.model().equals("glibc") && v.kind().compareTo(worst) > 0) {
+            if (v.model().isMusl() && v.kind().compareTo(worst) > 0) {
                 worst = v.kind();
             }
         }

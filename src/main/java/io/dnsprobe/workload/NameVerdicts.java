@@ -43,14 +43,13 @@ public record NameVerdicts(String name, Map<MuslVersion, Judgement> byModel, Str
                 continue;
             }
             for (ModelVerdict v : r.verdicts()) {
-                Optional<MuslVersion> model = MuslVersion.fromId(v.model());
-                Optional<VerdictKind> kind = kind(v.verdict());
-                if (model.isPresent() && kind.isPresent()) {
-                    worse(worst, model.get(), new Judgement(kind.get(), v.reason()));
+                Optional<MuslVersion> model = v.model() == null ? Optional.empty() : v.model().musl();
+                if (model.isPresent() && v.verdict() != null) {
+                    worse(worst, model.get(), new Judgement(v.verdict(), v.reason()));
                 }
             }
             if (tcp == null && r.kept() != null) {
-                tcp = needsTcp(r.kept().stream().map(NameVerdicts::parseKept).flatMap(Optional::stream).toList());
+                tcp = needsTcp(r.kept());
             }
         }
         return new NameVerdicts(name, worst, tcp, source);
@@ -65,7 +64,7 @@ public record NameVerdicts(String name, Map<MuslVersion, Judgement> byModel, Str
                 continue;
             }
             for (Verdict v : r.verdicts()) {
-                MuslVersion.fromId(v.model()).ifPresent(m -> worse(worst, m, new Judgement(v.kind(), v.reason())));
+                v.model().musl().ifPresent(m -> worse(worst, m, new Judgement(v.kind(), v.reason())));
             }
             if (tcp == null) {
                 tcp = needsTcp(r.kept());
@@ -93,29 +92,6 @@ public record NameVerdicts(String name, Map<MuslVersion, Judgement> byModel, Str
         Judgement cur = worst.get(model);
         if (cur == null || j.kind().compareTo(cur.kind()) > 0) {
             worst.put(model, j);
-        }
-    }
-
-    private static Optional<VerdictKind> kind(String verdict) {
-        try {
-            return Optional.of(VerdictKind.valueOf(verdict));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** {@code A 0/40} as a status carries it; anything else is skipped. */
-    static Optional<Kept> parseKept(String text) {
-        String[] typeAndCounts = text.split(" ");
-        String[] counts = typeAndCounts.length == 2 ? typeAndCounts[1].split("/") : new String[0];
-        if (counts.length != 2) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Kept(typeAndCounts[0], counts[0].equals("?") ? -1 : Integer.parseInt(counts[0]),
-                    counts[1].equals("?") ? -1 : Integer.parseInt(counts[1])));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
         }
     }
 

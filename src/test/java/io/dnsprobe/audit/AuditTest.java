@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.dnsprobe.api.DnsReport;
 import io.dnsprobe.api.DnsReportStatus;
+import io.dnsprobe.api.DnsReportStatus.NameReport;
 import io.dnsprobe.demo.Zone;
+import io.dnsprobe.libc.MuslVersion;
 import io.dnsprobe.testing.Cleanup;
 import io.dnsprobe.testing.MockApiResource;
 import io.dnsprobe.testing.MockApiServer;
@@ -245,7 +247,7 @@ class AuditTest {
         assertThat(ordersReport.summary()).isEqualTo("1 of 2 names fail on musl: big.test.example");
         // Content, not counts: the model id, the model's own reason (NSD's emptied reply is the worse of the two
         // servers), and what a truncated reply left out.
-        assertThat(ordersReport.results()).extracting(r -> List.of(r.name(), r.verdict(), String.valueOf(r.model()),
+        assertThat(ordersReport.results()).extracting(r -> List.of(r.name(), r.verdict().name(), r.model() == null ? "null" : r.model().id(),
                 String.valueOf(r.reason()), String.valueOf(r.needsTcp()), String.join(",", r.containers())))
                 .containsExactlyInAnyOrder(
                         List.of("big.test.example", "FAILS", "musl-1.2.3", "UDP reply truncated to 0 of 40 A records; "
@@ -274,15 +276,15 @@ class AuditTest {
         DnsReportStatus agent = awaitReport("team-a", "daemonset-agent", s -> s.unknown() == 0);
         assertThat(agent.libc()).isEqualTo("musl 1.2.4");
         assertThat(agent.results()).singleElement().satisfies(r -> {
-            assertThat(r.model()).isEqualTo("musl-1.2.4");
+            assertThat(r.model()).isEqualTo(MuslVersion.V1_2_4);
             assertThat(r.reason()).isEqualTo("TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63"
                     + " (EAI_NODATA)");
         });
         DnsReportStatus snapshot = awaitReport("team-a", "deployment-snapshot", s -> s.unknown() == 0);
         assertThat(snapshot.libc()).isEqualTo("musl 1.2.4_git20230717");
         assertThat(snapshot.results()).singleElement().satisfies(r -> {
-            assertThat(r.verdict()).isEqualTo("FAILS");
-            assertThat(r.model()).isEqualTo("musl-1.2.4_git20230717");
+            assertThat(r.verdict()).isEqualTo(NameReport.Verdict.FAILS);
+            assertThat(r.model()).isEqualTo(MuslVersion.V1_2_4_GIT20230717);
             assertThat(r.reason()).isEqualTo("TCP reply for A holds 64 records; musl 1.2.4_git rejects replies with more"
                     + " than 63 (EAI_NODATA)");
         });
@@ -334,8 +336,8 @@ class AuditTest {
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("DB_HOST", "small.test.example").build());
         DnsReportStatus resolved = awaitReport("team-a", "deployment-from-cm", s -> s.fails() == 0);
         // This audit's results only (a mock appending merge-patched arrays kept the earlier ones).
-        assertThat(resolved.results()).containsExactly(new DnsReportStatus.NameReport("small.test.example",
-                List.of("app"), "OK", null, null, null));
+        assertThat(resolved.results()).containsExactly(new NameReport("small.test.example",
+                List.of("app"), NameReport.Verdict.OK, null, null, null));
         await().atMost(WAIT).until(() -> events("team-a", "from-cm", Auditor.RESOLVED).size() == 1);
         assertThat(events("team-a", "from-cm", Auditor.FAILURE)).hasSize(1);
         assertThat(events("team-a", "from-cm", Auditor.RESOLVED)).singleElement()

@@ -6,6 +6,8 @@ import io.dnsprobe.api.DnsReport;
 import io.dnsprobe.api.DnsReportStatus;
 import io.dnsprobe.api.DnsReportStatus.ContainerReport;
 import io.dnsprobe.api.DnsReportStatus.NameReport;
+import io.dnsprobe.api.DnsReportStatus.NameReport.Verdict;
+import io.dnsprobe.libc.MuslVersion;
 import io.dnsprobe.testing.Cleanup;
 import io.dnsprobe.testing.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,15 +51,15 @@ class ReportWriterTest {
                                 "/app: links musl", true, "sha256:" + "a".repeat(64), "pods"),
                         new ContainerReport("metrics", "alpine:3.17", "musl 1.2.3", "image", "lib/ld-musl-x86_64.so.1",
                                 null, true, null, null)),
-                List.of(new NameReport("db.shop.svc", List.of("app", "metrics"), "FAILS", "musl-1.2.3",
+                List.of(new NameReport("db.shop.svc", List.of("app", "metrics"), Verdict.FAILS, MuslVersion.UP_TO_1_2_3,
                                 "the reply needs TCP", "40 A records"),
-                        new NameReport("cache.shop.svc", List.of("metrics"), "OK", null, null, null)));
+                        new NameReport("cache.shop.svc", List.of("metrics"), Verdict.OK, null, null, null)));
         // The next audit: the verdict changed (musl 1.2.5 retries over TCP), the metrics sidecar is gone.
         DnsReportStatus second = new DnsReportStatus("2024-05-01T11:00:00Z", "musl 1.2.5", 1, 0, 0, 0,
                 "no name fails: 1 of 1 OK on musl", List.of(
                         new ContainerReport("app", "alpine:3.20", "musl 1.2.5", "image", "lib/ld-musl-x86_64.so.1",
                                 null, true, null, null)),
-                List.of(new NameReport("db.shop.svc", List.of("app"), "OK", null, null, null)));
+                List.of(new NameReport("db.shop.svc", List.of("app"), Verdict.OK, null, null, null)));
         ReportWriter writer = new ReportWriter(client);
 
         writer.write(SHOP, first);
@@ -74,7 +76,7 @@ class ReportWriterTest {
     void recreatedWorkloadKeepsOnlyTheNewStatus() {
         DnsReportStatus first = new DnsReportStatus("2024-05-01T10:00:00Z", "musl 1.2.3", 1, 1, 0, 0, "1 of 1 name fails",
                 List.of(new ContainerReport("app", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)),
-                List.of(new NameReport("db.shop.svc", List.of("app"), "FAILS", "musl-1.2.3", "truncated", null)));
+                List.of(new NameReport("db.shop.svc", List.of("app"), Verdict.FAILS, MuslVersion.UP_TO_1_2_3, "truncated", null)));
         DnsReportStatus second = new DnsReportStatus("2024-05-01T11:00:00Z", "musl 1.2.3", 0, 0, 0, 0,
                 "no names found in env, args or ConfigMaps",
                 List.of(new ContainerReport("web", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)), List.of());

@@ -51,7 +51,7 @@ class AlpineSnapshotRowsTest {
     @Test
     void musl124SaysThePointerIsWhatItRejects() {
         NameProbe probe = Recorder.probe(pointerPast513(), Truncation.PARTIAL, "row");
-        Verdict v = LibcModels.judge(probe).stream().filter(x -> x.model().equals("musl-1.2.4")).findFirst()
+        Verdict v = LibcModels.judge(probe).stream().filter(x -> x.model() == ModelId.MUSL_1_2_4).findFirst()
                 .orElseThrow();
         assertThat(v.kind()).isEqualTo(VerdictKind.FAILS);
         assertThat(v.reason()).isEqualTo("TCP reply for A names a record by a pointer to byte 528; musl 1.2.4 rejects"

@@ -30,7 +30,7 @@ class VerdictTest {
     }
 
     private static Map<String, Verdict> byModel(List<Verdict> verdicts) {
-        return verdicts.stream().collect(Collectors.toMap(Verdict::model, Function.identity()));
+        return verdicts.stream().collect(Collectors.toMap(v -> v.model().id(), Function.identity()));
     }
 
     @Test

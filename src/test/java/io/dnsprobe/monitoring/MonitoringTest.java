@@ -12,6 +12,7 @@ import io.dnsprobe.api.DnsProbeStatus;
 import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.Zone;
+import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.testing.Cleanup;
 import io.dnsprobe.testing.Ports;
 import io.dnsprobe.testing.PrometheusServer;
@@ -124,10 +125,10 @@ class MonitoringTest {
         Set<List<String>> partial = new HashSet<>();
         for (NameResult r : status.results()) {
             for (ModelVerdict v : r.verdicts()) {
-                if (v.model().startsWith("musl") && v.verdict().equals("FAILS")) {
-                    failing.add(List.of(r.name(), r.server(), v.model()));
-                } else if (v.model().startsWith("musl") && v.verdict().equals("PARTIAL")) {
-                    partial.add(List.of(r.name(), r.server(), v.model()));
+                if (v.model().isMusl() && v.verdict() == VerdictKind.FAILS) {
+                    failing.add(List.of(r.name(), r.server(), v.model().id()));
+                } else if (v.model().isMusl() && v.verdict() == VerdictKind.PARTIAL) {
+                    partial.add(List.of(r.name(), r.server(), v.model().id()));
                 }
             }
         }

@@ -45,7 +45,7 @@ class RunbookFactsTest {
             NameProbe probe = prober.probe(NAME, server.address(), config).toCompletableFuture().join();
             Map<String, String> out = new LinkedHashMap<>();
             for (Verdict v : LibcModels.judge(probe)) {
-                out.put(v.model(), v.kind() + " " + v.resolution().summary());
+                out.put(v.model().id(), v.kind() + " " + v.resolution().summary());
             }
             return out;
         }

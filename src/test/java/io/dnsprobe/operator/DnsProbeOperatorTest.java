@@ -13,6 +13,8 @@ import io.dnsprobe.api.NameResult;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.dnsprobe.libc.VerdictKind;
+import io.dnsprobe.report.Kept;
 import io.dnsprobe.testing.MockApiResource;
 import io.dnsprobe.testing.MockApiServer;
 import io.dnsprobe.testing.Ports;
@@ -72,7 +74,7 @@ class DnsProbeOperatorTest {
 
     private static ModelVerdict verdict(DnsProbeStatus s, String name, String model) {
         NameResult r = s.results().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-        return r.verdicts().stream().filter(v -> v.model().equals(model)).findFirst().orElseThrow();
+        return r.verdicts().stream().filter(v -> v.model().id().equals(model)).findFirst().orElseThrow();
     }
 
     private List<Event> events(String namespace, String name) {
@@ -94,12 +96,12 @@ class DnsProbeOperatorTest {
         NameResult big = s.results().stream().filter(r -> r.name().equals("big")).findFirst().orElseThrow();
         assertThat(big.candidate()).isEqualTo("big.test.example");
         assertThat(big.truncated()).containsExactly("A");
-        assertThat(big.kept()).containsExactly("A 29/40");
+        assertThat(big.kept()).containsExactly(new Kept("A", 29, 40));
         assertThat(big.server()).isEqualTo(bind.address().toString());
-        assertThat(verdict(s, "big", "musl-1.2.3").verdict()).isEqualTo("PARTIAL");
+        assertThat(verdict(s, "big", "musl-1.2.3").verdict()).isEqualTo(VerdictKind.PARTIAL);
         assertThat(verdict(s, "big", "musl-1.2.3").reason()).contains("29 of 40 A records");
         assertThat(verdict(s, "big", "glibc").result()).isEqualTo("40 addresses");
-        assertThat(verdict(s, "small", "musl-1.2.3").verdict()).isEqualTo("OK");
+        assertThat(verdict(s, "small", "musl-1.2.3").verdict()).isEqualTo(VerdictKind.OK);
         assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(s, "Truncated").getStatus()).isEqualTo("True");
         assertThat(condition(s, "MuslIncompatible").getReason()).isEqualTo("MuslPartial");
@@ -112,7 +114,7 @@ class DnsProbeOperatorTest {
         DnsProbeStatus s2 = awaitStatus("team-a", "web", st -> st.observedGeneration() == 2);
         assertThat(s2.names()).isEqualTo(3);
         assertThat(s2.muslFails()).isEqualTo(1);
-        assertThat(verdict(s2, "pods", "musl-1.2.4").verdict()).isEqualTo("FAILS");
+        assertThat(verdict(s2, "pods", "musl-1.2.4").verdict()).isEqualTo(VerdictKind.FAILS);
         assertThat(condition(s2, "MuslIncompatible").getReason()).isEqualTo("MuslFails");
         assertThat(condition(s2, "Truncated").getLastTransitionTime())
                 .as("Truncated stayed True: its transition time does not move")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dnsprobe.api.DnsProbeStatus;
 import io.dnsprobe.api.ModelVerdict;
 import io.dnsprobe.api.NameResult;
+import io.dnsprobe.libc.ModelId;
+import io.dnsprobe.libc.VerdictKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +14,9 @@ class VerdictEventsTest {
 
     private static NameResult result(String name, String server, String musl123) {
         return new NameResult(name, server, name, 100, null, null, null, List.of(
-                new ModelVerdict("musl-1.2.3", musl123, "1 addresses", "because " + musl123),
-                new ModelVerdict("musl-1.2.5", "OK", "1 addresses", "fine"),
-                new ModelVerdict("glibc", "OK", "1 addresses", "fine")), null);
+                new ModelVerdict(ModelId.MUSL_1_2_3, VerdictKind.valueOf(musl123), "1 addresses", "because " + musl123),
+                new ModelVerdict(ModelId.MUSL_1_2_5, VerdictKind.OK, "1 addresses", "fine"),
+                new ModelVerdict(ModelId.GLIBC, VerdictKind.OK, "1 addresses", "fine")), null);
     }
 
     private static DnsProbeStatus status(NameResult... results) {
