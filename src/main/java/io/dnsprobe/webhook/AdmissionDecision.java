@@ -1,8 +1,9 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.workload.WorkloadChecker;
 import io.dnsprobe.workload.Finding;
+import io.dnsprobe.workload.UnknownVersionPolicy;
 import io.dnsprobe.workload.WarningComposer;
+import io.dnsprobe.workload.WorkloadChecker;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * The reply to one AdmissionReview: always allowed with warnings, unless enforcement is on and a
- * container of known musl version FAILS. Never denied for an unknown version or an internal error.
+ * container of known musl version FAILS. Never denied for an unknown version ({@link UnknownVersionPolicy}, shared
+ * with {@code dnsprobe check}) or an internal error.
  */
 public record AdmissionDecision(String uid, Outcome outcome, List<String> warnings, String denial) {
 
@@ -44,7 +46,7 @@ public record AdmissionDecision(String uid, Outcome outcome, List<String> warnin
 
     public static AdmissionDecision of(String uid, WorkloadChecker.Result result, boolean enforce) {
         List<String> warnings = WarningComposer.compose(result.findings());
-        List<Finding> denying = result.findings().stream().filter(f -> f.fails() && f.versionKnown()).toList();
+        List<Finding> denying = result.findings().stream().filter(UnknownVersionPolicy::failsGate).toList();
         if (enforce && !denying.isEmpty()) {
             Finding first = denying.get(0);
             String message = "dnsprobe: " + first.warning() + (denying.size() > 1 ? " (and " + (denying.size() - 1)

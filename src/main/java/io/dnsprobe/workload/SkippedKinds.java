@@ -1,6 +1,7 @@
 package io.dnsprobe.workload;
 
 import io.dnsprobe.text.Printable;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,6 +16,11 @@ public final class SkippedKinds {
 
     public void add(String kind) {
         counts.merge(kind == null || kind.isBlank() ? "(no kind)" : kind, 1, Integer::sum);
+    }
+
+    /** Kind to how many objects of it were passed over, by kind. */
+    public Map<String, Integer> counts() {
+        return Collections.unmodifiableMap(new TreeMap<>(counts));
     }
 
     public boolean isEmpty() {

@@ -128,22 +128,31 @@ class ImageCommandTest {
             assertThat(r.out().lines()).containsExactly(
                     "Warning: container app (" + registry.host() + "/acme/orders:1.4, musl 1.2.3): big.test.example fails, "
                             + "UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)",
-                    "deployment/orders (" + manifests + "): 1 DNS warnings",
+                    "deployment/orders (" + manifests + "): 1 DNS warning",
                     "  container gateway: program /usr/local/bin/gateway is Go (" + goVersion(r.out())
                             + "): Go's own resolver retries over TCP",
-                    "checked 1 workloads: 1 warnings");
+                    "checked 1 workload, 2 containers: 1 warning",
+                    "  images: 2 read",
+                    "  libc: 2 known",
+                    "  names: 1 judged",
+                    "  unjudged: nothing");
 
-            String[] noPull = java.util.Arrays.copyOf(common, common.length + 1);
-            noPull[common.length] = "--no-pull";
+            String[] noPull = CliTest.with(common, "--no-pull");
             Run names = run(noPull);
-            assertThat(names.exit()).as("by its name alone acme/orders is not known to be musl").isEqualTo(ExitCodes.OK);
+            assertThat(names.exit()).as("by its name alone acme/orders is not known to be musl: not judged")
+                    .isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
+            assertThat(names.err()).contains("2 containers with names have an unknown libc");
+            assertThat(run(CliTest.with(noPull, "--allow-unjudged=libc")).exit()).isEqualTo(ExitCodes.OK);
 
             String[] wrong = common.clone();
             wrong[wrong.length - 1] = dockerConfig(dir, "wrong").toString();
             Run unreadable = run(wrong);
-            assertThat(unreadable.exit()).isEqualTo(ExitCodes.OK);
-            assertThat(unreadable.out()).contains("  image " + registry.host() + "/acme/orders:1.4 not read (registry "
-                    + registry.host() + " refused the credentials of user ci");
+            assertThat(unreadable.exit()).as("an unread image of a container with names").isEqualTo(
+                    ExitCodes.USAGE_OR_PROBE_ERROR);
+            assertThat(unreadable.out()).contains("  images: 0 read, 2 not read" + System.lineSeparator()
+                    + "    1 not read: registry " + registry.host() + " refused the credentials of user ci for acme/orders ("
+                    + registry.host() + "/acme/orders:1.4)");
+            assertThat(unreadable.err()).contains("dnsprobe: 2 images of containers with names not read (");
         }
     }
 
