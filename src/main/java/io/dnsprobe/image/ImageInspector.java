@@ -261,7 +261,12 @@ public final class ImageInspector implements AutoCloseable {
                 return Optional.of(partial);
             }
         }
-        return Optional.ofNullable(failures.get(key(ref.toString(), platform)));
+        ImageInspection failed = failures.get(key(ref.toString(), platform));
+        if (failed != null) {
+            return Optional.of(failed);
+        }
+        // A registry that could not be reached a moment ago fails every image on it at once, with its reason.
+        return client.unreachable(ref.apiHost()).map(e -> ImageInspection.failed(ref, null, platform, e, 0, Duration.ZERO));
     }
 
     /**
@@ -367,7 +372,9 @@ public final class ImageInspector implements AutoCloseable {
                         "image could not be read"), 0, Duration.ZERO);
             }
             inFlight.remove(flightKey, mine);
-            if (r.failed()) {
+            // While its registry is remembered as unreachable, that memory answers for the image (and expires
+            // for it): kept here too, the image would stay failed after its registry is asked again.
+            if (r.failed() && client.unreachable(ref.apiHost()).isEmpty()) {
                 failures.put(flightKey, r);
             }
             mine.complete(r);
@@ -414,7 +421,9 @@ public final class ImageInspector implements AutoCloseable {
             try {
                 return read(ref, platform, auths, budget, start, topDigest);
             } catch (RegistryException e) {
-                RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH ? budget.timeout() : e;
+                // Past the deadline whatever broke is the deadline's doing, unless it already says what it waited for.
+                RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH
+                        && e.kind() != RegistryException.Kind.TIMEOUT ? budget.timeout() : e;
                 return ImageInspection.failed(ref, topDigest[0], platform, why, budget.compressed(), elapsed(start));
             }
         } finally {
