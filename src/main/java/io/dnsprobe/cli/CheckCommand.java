@@ -2,9 +2,7 @@ package io.dnsprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.image.ImageInspector;
-import io.dnsprobe.image.ImageRef;
 import io.dnsprobe.image.LibcDetector;
-import io.dnsprobe.image.Platform;
 import io.dnsprobe.image.RegistryAuths;
 import io.dnsprobe.workload.ContainerLibc;
 import io.dnsprobe.probe.ProbeJson;
@@ -25,6 +23,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +76,9 @@ final class CheckCommand implements Callable<Integer> {
             description = "Most time one image may take to read (default: ${DEFAULT-VALUE}).")
     Duration imageTimeout;
 
+    @Mixin
+    ImageReadOptions reading;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -122,18 +124,22 @@ final class CheckCommand implements Callable<Integer> {
         SkippedKinds skipped = new SkippedKinds();
         Map<String, String> imageErrors = new ConcurrentHashMap<>();
         RegistryAuths auths = noPull ? RegistryAuths.NONE : registry.auths(spec.commandLine().getErr());
-        try (Prober prober = Prober.builder().build(); ImageInspector inspector = registry.inspector(imageTimeout)) {
-            WorkloadChecker.Images images = noPull ? WorkloadChecker.Images.NONE : (ns, w, c) -> {
-                String pinned = w.pull().platform();
-                Platform platform = pinned == null ? registry.platform() : Platform.parse(pinned);
-                return inspector.inspect(ImageRef.parse(c.image()), platform, auths, ImageInspector.Priority.INTERACTIVE)
-                        .thenApply(r -> {
-                            if (r.failed()) {
-                                imageErrors.put(c.image(), r.problem());
-                            }
-                            return Optional.of(r);
-                        });
-            };
+        Map<ManifestReader.Manifest, Optional<Workload>> parsed = new IdentityHashMap<>();
+        manifests.forEach(m -> parsed.put(m, WorkloadParser.parse(m.object())));
+        LibcDetector detector = new LibcDetector(Map.of());
+        ImageProgress.Mode progress = reading.progress();
+        try (Prober prober = Prober.builder().build();
+                ImageInspector inspector = registry.inspector(imageTimeout, reading.parallel())) {
+            WorkloadChecker.Images images = WorkloadChecker.Images.NONE;
+            if (!noPull) {
+                // Every workload's images at once (the inspector bounds how many run), all read before any is judged.
+                List<Workload> workloads = manifests.stream().flatMap(m -> parsed.get(m).stream()).toList();
+                ImageReads reads = new ImageReads(workloads, detector, inspector, auths, registry.platform(),
+                        reading.parallel(), imageTimeout);
+                reads.await(err, progress);
+                imageErrors.putAll(reads.errors());
+                images = reads.images();
+            }
             Map<List<Object>, CompletableFuture<Optional<NameVerdicts>>> cache = new ConcurrentHashMap<>();
             // The local resolver stands in for the cluster's and the node's; a pod's dnsConfig (ndots,
             // searches, policy None) still applies on top, but the nameservers stay the ones given here.
@@ -142,9 +148,8 @@ final class CheckCommand implements Callable<Integer> {
                 return cache.computeIfAbsent(List.of(name, pod), k -> NameVerdicts.probe(prober, name, pod));
             };
             NameExtractor.ConfigMaps cms = (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name));
-            LibcDetector detector = new LibcDetector(Map.of());
             for (ManifestReader.Manifest m : manifests) {
-                Optional<Workload> w = WorkloadParser.parse(m.object());
+                Optional<Workload> w = parsed.get(m);
                 if (w.isEmpty()) {
                     skipped.add(m.object().path("kind").asText(""));
                     continue;

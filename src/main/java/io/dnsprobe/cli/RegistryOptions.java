@@ -79,13 +79,14 @@ public final class RegistryOptions {
 
     /** Reads {@code parallel} images at once; a registry that cannot be reached is not asked again in this run. */
     ImageInspector inspector(Duration timeout, int parallel) {
-        RegistryClient.Builder client = RegistryClient.builder().insecure(new HashSet<>(insecure)).userAgent("dnsprobe-cli")
-                .unreachable(UnreachableRegistries.forTheRun());
+        RegistryClient.Builder client = RegistryClient.builder().insecure(new HashSet<>(insecure))
+                .userAgent("dnsprobe-cli").unreachable(UnreachableRegistries.forTheRun());
         try {
             client.sslContext(TrustedCertificates.withExtraCas(caFiles));
         } catch (IOException e) {
             throw new CliException("--ca-file: " + e.getMessage());
         }
-        return ImageInspector.builder(client.build()).platform(platform()).timeout(timeout).concurrency(parallel).build();
+        return ImageInspector.builder(client.build()).platform(platform()).timeout(timeout).concurrency(parallel)
+                .build();
     }
 }

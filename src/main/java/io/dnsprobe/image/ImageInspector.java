@@ -266,7 +266,8 @@ public final class ImageInspector implements AutoCloseable {
             return Optional.of(failed);
         }
         // A registry that could not be reached a moment ago fails every image on it at once, with its reason.
-        return client.unreachable(ref.apiHost()).map(e -> ImageInspection.failed(ref, null, platform, e, 0, Duration.ZERO));
+        return client.unreachable(ref.apiHost())
+                .map(e -> ImageInspection.failed(ref, null, platform, e, 0, Duration.ZERO));
     }
 
     /**

@@ -460,7 +460,8 @@ public final class RegistryClient {
      * answer at all in the time allowed. A host that answered this image before and then goes silent is slow,
      * not absent: that timeout is this image's alone.
      */
-    private HttpResponse<InputStream> exchange(HttpRequest request, ReadBudget budget, ImageRef ref) throws RegistryException {
+    private HttpResponse<InputStream> exchange(HttpRequest request, ReadBudget budget, ImageRef ref)
+            throws RegistryException {
         String authority = request.uri().getRawAuthority();
         String name = authority.equalsIgnoreCase(ref.apiHost()) ? where(ref) : authority;
         Optional<RegistryException> known = unreachable.reminder(authority, name);
@@ -477,8 +478,9 @@ public final class RegistryClient {
             budget.heardFrom(authority);
             return r;
         } catch (HttpConnectTimeoutException e) {
-            throw unreachable.failed(authority, new RegistryException(RegistryException.Kind.UNREACHABLE, "no connection to "
-                    + authority + " within " + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e));
+            throw unreachable.failed(authority, new RegistryException(RegistryException.Kind.UNREACHABLE,
+                    "no connection to " + authority + " within "
+                    + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e));
         } catch (HttpTimeoutException e) {
             RegistryException why = new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
                     + request.method() + " " + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms", e);

@@ -85,9 +85,10 @@ public final class UnreachableRegistries {
             hosts.remove(key);
             return Optional.empty();
         }
-        String when = ttl == null ? "said above" : "tried " + Duration.ofNanos(ago).toSeconds() + "s ago; not asked again for "
-                + seconds(ttl);
-        return Optional.of(new RegistryException(f.why().kind(), name + " unreachable (" + when + "): " + f.why().getMessage()));
+        String when = ttl == null ? "said above"
+                : "tried " + Duration.ofNanos(ago).toSeconds() + "s ago; not asked again for " + seconds(ttl);
+        return Optional.of(new RegistryException(f.why().kind(), name + " unreachable (" + when + "): "
+                + f.why().getMessage()));
     }
 
     /** The remembered failure of {@code host} as the image's registry. */

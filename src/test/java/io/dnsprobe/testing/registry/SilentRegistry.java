@@ -64,7 +64,8 @@ public final class SilentRegistry implements AutoCloseable {
     /** From now on, connections are passed through to {@code hostPort} ("127.0.0.1:PORT"). */
     public void forwardTo(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        this.target = new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        this.target = new InetSocketAddress(hostPort.substring(0, colon),
+                Integer.parseInt(hostPort.substring(colon + 1)));
         this.mode = Mode.FORWARD;
     }
 
