@@ -129,7 +129,9 @@ final class ImageProgress {
             return;
         }
         if (style == Style.BAR) {
-            draw(bar());
+            if (!bar().equals(lastSaid)) {
+                draw(bar());
+            }
             err.print('\n');
         } else if (!line().equals(lastSaid)) {
             err.println(line());
