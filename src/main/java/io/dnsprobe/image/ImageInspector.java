@@ -30,9 +30,10 @@ import java.util.function.LongSupplier;
  * time. Each inspection runs on one of a few worker threads under a {@link ReadBudget} whose watchdog
  * closes what it reads at its deadline, so a registry that stops sending mid-layer costs {@code timeout},
  * not a thread. A bound hit, like any registry error, is an answer of basis FAILED with the reason,
- * cached briefly so a broken registry is not asked again by every review. Whatever else goes wrong in an
- * inspection (an {@code OutOfMemoryError} included) also ends it as FAILED with a reason: a request never
- * waits on an inspection that will not complete.
+ * cached briefly so a broken registry is not asked again by every review; a registry that could not be
+ * reached at all is remembered by the client ({@link UnreachableRegistries}) and fails its other images at
+ * once. Whatever else goes wrong in an inspection (an {@code OutOfMemoryError} included) also ends it as
+ * FAILED with a reason: a request never waits on an inspection that will not complete.
  *
  * <p><b>Memory.</b> Layer facts live in one cache bounded by their estimated heap
  * ({@code layerCache}); a cached result holds its layers by {@code diff_id} and is rebuilt from that cache
