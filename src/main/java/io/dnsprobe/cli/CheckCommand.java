@@ -2,9 +2,7 @@ package io.dnsprobe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.image.ImageInspector;
-import io.dnsprobe.image.ImageRef;
 import io.dnsprobe.image.LibcDetector;
-import io.dnsprobe.image.Platform;
 import io.dnsprobe.image.RegistryAuths;
 import io.dnsprobe.workload.ContainerLibc;
 import io.dnsprobe.probe.ProbeJson;
@@ -26,6 +24,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +81,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--image-timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "120s",
             description = "Most time one image may take to read (default: ${DEFAULT-VALUE}).")
     Duration imageTimeout;
+
+    @Mixin
+    ImageReadOptions reading;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -144,32 +146,35 @@ final class CheckCommand implements Callable<Integer> {
         SkippedKinds skipped = new SkippedKinds();
         Map<String, String> imageErrors = new ConcurrentHashMap<>();
         RegistryAuths auths = noPull ? RegistryAuths.NONE : registry.auths(spec.commandLine().getErr());
-        try (Prober prober = Prober.builder().build(); ImageInspector inspector = registry.inspector(imageTimeout)) {
-            WorkloadChecker.Images images = noPull ? WorkloadChecker.Images.NONE : (ns, w, c) -> {
-                String pinned = w.pull().platform();
-                Platform platform = pinned == null ? registry.platform() : Platform.parse(pinned);
-                return inspector.inspect(ImageRef.parse(c.image()), platform, auths, ImageInspector.Priority.INTERACTIVE)
-                        .thenApply(r -> {
-                            if (r.failed()) {
-                                imageErrors.put(c.image(), r.problem());
-                            }
-                            return Optional.of(r);
-                        });
-            };
+        Map<ManifestReader.Manifest, Optional<Workload>> parsed = new IdentityHashMap<>();
+        manifests.forEach(m -> parsed.put(m, WorkloadParser.parse(m.object())));
+        LibcDetector detector = new LibcDetector(Map.of());
+        ImageProgress.Mode progress = reading.progress();
+        try (Prober prober = Prober.builder().build();
+                ImageInspector inspector = registry.inspector(imageTimeout, reading.parallel())) {
+            WorkloadChecker.Images images = WorkloadChecker.Images.NONE;
+            if (!noPull) {
+                // Every workload's images at once (the inspector bounds how many run), all read before any is judged.
+                List<Workload> workloads = manifests.stream().flatMap(m -> parsed.get(m).stream()).toList();
+                ImageReads reads = new ImageReads(workloads, detector, inspector, auths, registry.platform(),
+                        reading.parallel(), imageTimeout);
+                reads.await(err, progress);
+                imageErrors.putAll(reads.errors());
+                images = reads.images();
+            }
             AskedNames asked = new AskedNames(prober);
             // The local resolver stands in for the cluster's and the node's; a pod's dnsConfig (ndots,
             // searches, policy None) still applies on top, but the nameservers stay the ones given here.
             WorkloadChecker.Verdicts verdicts = (ns, name, dns) ->
                     asked.verdicts(name, PodResolvConf.of(dns, config, config).withServers(config.servers()));
             NameExtractor.ConfigMaps cms = (ns, name) -> Optional.ofNullable(configMaps.get(ns + "/" + name));
-            LibcDetector detector = new LibcDetector(Map.of());
             for (ManifestReader.Manifest m : manifests) {
-                Optional<Workload> parsed = WorkloadParser.parse(m.object());
-                if (parsed.isEmpty()) {
+                Optional<Workload> workload = parsed.get(m);
+                if (workload.isEmpty()) {
                     skipped.add(m.object().path("kind").asText(""));
                     continue;
                 }
-                Workload w = parsed.get();
+                Workload w = workload.get();
                 String ns = ns(m.object());
                 WorkloadChecker.Result r = WorkloadChecker.check(w, ns, detector, images, cms, verdicts,
                         imageTimeout.plus(NAMES_BUDGET));

@@ -5,6 +5,7 @@ import io.dnsprobe.image.Platform;
 import io.dnsprobe.image.RegistryAuths;
 import io.dnsprobe.image.RegistryClient;
 import io.dnsprobe.image.TrustedCertificates;
+import io.dnsprobe.image.UnreachableRegistries;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,13 +74,19 @@ public final class RegistryOptions {
     }
 
     ImageInspector inspector(Duration timeout) {
-        RegistryClient.Builder client = RegistryClient.builder().insecure(new HashSet<>(insecure)).userAgent("dnsprobe-cli");
+        return inspector(timeout, 2);
+    }
+
+    /** Reads {@code parallel} images at once; a registry that cannot be reached is not asked again in this run. */
+    ImageInspector inspector(Duration timeout, int parallel) {
+        RegistryClient.Builder client = RegistryClient.builder().insecure(new HashSet<>(insecure))
+                .userAgent("dnsprobe-cli").unreachable(UnreachableRegistries.forTheRun());
         try {
             client.sslContext(TrustedCertificates.withExtraCas(caFiles));
         } catch (IOException e) {
             throw new CliException("--ca-file: " + e.getMessage());
         }
-        // One command reads a few images: two at once, each within the timeout.
-        return ImageInspector.builder(client.build()).platform(platform()).timeout(timeout).concurrency(2).build();
+        return ImageInspector.builder(client.build()).platform(platform()).timeout(timeout).concurrency(parallel)
+                .build();
     }
 }

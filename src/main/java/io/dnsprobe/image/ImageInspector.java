@@ -30,9 +30,10 @@ import java.util.function.LongSupplier;
  * time. Each inspection runs on one of a few worker threads under a {@link ReadBudget} whose watchdog
  * closes what it reads at its deadline, so a registry that stops sending mid-layer costs {@code timeout},
  * not a thread. A bound hit, like any registry error, is an answer of basis FAILED with the reason,
- * cached briefly so a broken registry is not asked again by every review. Whatever else goes wrong in an
- * inspection (an {@code OutOfMemoryError} included) also ends it as FAILED with a reason: a request never
- * waits on an inspection that will not complete.
+ * cached briefly so a broken registry is not asked again by every review; a registry that could not be
+ * reached at all is remembered by the client ({@link UnreachableRegistries}) and fails its other images at
+ * once. Whatever else goes wrong in an inspection (an {@code OutOfMemoryError} included) also ends it as
+ * FAILED with a reason: a request never waits on an inspection that will not complete.
  *
  * <p><b>Memory.</b> Layer facts live in one cache bounded by their estimated heap
  * ({@code layerCache}); a cached result holds its layers by {@code diff_id} and is rebuilt from that cache
@@ -261,7 +262,13 @@ public final class ImageInspector implements AutoCloseable {
                 return Optional.of(partial);
             }
         }
-        return Optional.ofNullable(failures.get(key(ref.toString(), platform)));
+        ImageInspection failed = failures.get(key(ref.toString(), platform));
+        if (failed != null) {
+            return Optional.of(failed);
+        }
+        // A registry that could not be reached a moment ago fails every image on it at once, with its reason.
+        return client.unreachable(ref.apiHost())
+                .map(e -> ImageInspection.failed(ref, null, platform, e, 0, Duration.ZERO));
     }
 
     /**
@@ -367,7 +374,9 @@ public final class ImageInspector implements AutoCloseable {
                         "image could not be read"), 0, Duration.ZERO);
             }
             inFlight.remove(flightKey, mine);
-            if (r.failed()) {
+            // While its registry is remembered as unreachable, that memory answers for the image (and expires
+            // for it): kept here too, the image would stay failed after its registry is asked again.
+            if (r.failed() && client.unreachable(ref.apiHost()).isEmpty()) {
                 failures.put(flightKey, r);
             }
             mine.complete(r);
@@ -414,7 +423,9 @@ public final class ImageInspector implements AutoCloseable {
             try {
                 return read(ref, platform, auths, budget, start, topDigest);
             } catch (RegistryException e) {
-                RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH ? budget.timeout() : e;
+                // Past the deadline whatever broke is the deadline's doing, unless it already says what it waited for.
+                RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH
+                        && e.kind() != RegistryException.Kind.TIMEOUT ? budget.timeout() : e;
                 return ImageInspection.failed(ref, topDigest[0], platform, why, budget.compressed(), elapsed(start));
             }
         } finally {

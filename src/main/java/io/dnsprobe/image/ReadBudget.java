@@ -6,6 +6,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,6 +45,8 @@ final class ReadBudget implements AutoCloseable {
     private volatile Closeable reading;
     private volatile boolean aborted;
     private ScheduledFuture<?> alarm;
+    /** Hosts that sent this image an answer (any status): a later silence of theirs is slowness, not absence. */
+    private final Set<String> heardFrom = new HashSet<>();
     private Thread armedFor;
 
     /**
@@ -131,6 +135,20 @@ final class ReadBudget implements AutoCloseable {
     RegistryException timeout() {
         return new RegistryException(RegistryException.Kind.TIMEOUT, "image not read within " + timeout.toSeconds()
                 + "s (dnsprobe.image.timeout); " + compressed + " bytes had arrived");
+    }
+
+    /** The timeout, with what was being waited for: {@code 127.0.0.1:5000 sent no answer to GET /v2/...}. */
+    RegistryException timeout(String detail) {
+        return new RegistryException(RegistryException.Kind.TIMEOUT, timeout().getMessage() + "; " + detail);
+    }
+
+    /** A request to {@code host} was answered (headers arrived, whatever the status). */
+    void heardFrom(String host) {
+        heardFrom.add(host);
+    }
+
+    boolean hasHeardFrom(String host) {
+        return heardFrom.contains(host);
     }
 
     /**

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -74,6 +76,7 @@ public final class RegistryClient {
     /** Per registry host: the last challenge the host itself sent, so later requests authenticate up front. */
     private final Map<String, AuthChallenge> challenges = lru();
     private final Map<String, Integer> requestsByHost = new ConcurrentHashMap<>();
+    private final UnreachableRegistries unreachable;
 
     private record TokenKey(String registry, String realm, String service, String scope, String credential) {
     }
@@ -108,6 +111,7 @@ public final class RegistryClient {
         this.requestTimeout = b.requestTimeout;
         this.userAgent = b.userAgent;
         this.nanoClock = b.nanoClock;
+        this.unreachable = b.unreachable;
     }
 
     public static Builder builder() {
@@ -121,6 +125,7 @@ public final class RegistryClient {
         private Duration requestTimeout = Duration.ofSeconds(15);
         private String userAgent = "dnsprobe";
         private LongSupplier nanoClock = System::nanoTime;
+        private UnreachableRegistries unreachable = UnreachableRegistries.forAWhile(Duration.ofMinutes(1));
 
         /**
          * Hosts ({@code host[:port]}, as in image references) asked over plain HTTP: registries, and the token
@@ -153,6 +158,15 @@ public final class RegistryClient {
             return this;
         }
 
+        /**
+         * How long a host that could not be reached is not asked again ({@link UnreachableRegistries}): a command's
+         * run, or a while for a server (default one minute, as failures are kept).
+         */
+        public Builder unreachable(UnreachableRegistries memory) {
+            this.unreachable = memory;
+            return this;
+        }
+
         Builder nanoClock(LongSupplier clock) {
             this.nanoClock = clock;
             return this;
@@ -166,6 +180,11 @@ public final class RegistryClient {
     /** Requests sent to a host so far (registries, token servers, redirect targets), for tests. */
     public int requestsTo(String host) {
         return requestsByHost.getOrDefault(host, 0);
+    }
+
+    /** The failure to repeat at once for {@code host} (an image's registry) while it is remembered as unreachable. */
+    Optional<RegistryException> unreachable(String host) {
+        return unreachable.reminder(host);
     }
 
     /**
@@ -387,7 +406,7 @@ public final class RegistryClient {
                 throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " led to an address that cannot be "
                         + "asked: " + current);
             }
-            HttpResponse<InputStream> r = exchange(request, budget);
+            HttpResponse<InputStream> r = exchange(request, budget, ref);
             int s = r.statusCode();
             if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
                 return new Answer(r, current, sameOrigin(current, uri));
@@ -435,32 +454,66 @@ public final class RegistryClient {
         return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
-    private HttpResponse<InputStream> exchange(HttpRequest request, ReadBudget budget) throws RegistryException {
+    /**
+     * One request, with the memory of unreachable hosts: a host remembered fails at once; one that cannot be
+     * connected to (DNS, refused, connect timeout, TLS) is remembered, and so is one that sends this image no
+     * answer at all in the time allowed. A host that answered this image before and then goes silent is slow,
+     * not absent: that timeout is this image's alone.
+     */
+    private HttpResponse<InputStream> exchange(HttpRequest request, ReadBudget budget, ImageRef ref)
+            throws RegistryException {
         String authority = request.uri().getRawAuthority();
+        String name = authority.equalsIgnoreCase(ref.apiHost()) ? where(ref) : authority;
+        Optional<RegistryException> known = unreachable.reminder(authority, name);
+        if (known.isPresent()) {
+            throw known.get();
+        }
         if (requestsByHost.size() < MAX_REMEMBERED || requestsByHost.containsKey(authority)) {
             requestsByHost.merge(authority, 1, Integer::sum);
         }
         budget.check();
+        long sent = System.nanoTime();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            budget.heardFrom(authority);
+            return r;
         } catch (HttpConnectTimeoutException e) {
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "no connection to " + authority
-                    + " within " + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e);
+            throw unreachable.failed(authority, new RegistryException(RegistryException.Kind.UNREACHABLE,
+                    "no connection to " + authority + " within "
+                    + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e));
         } catch (HttpTimeoutException e) {
-            throw new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
+            RegistryException why = new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
                     + request.method() + " " + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms", e);
+            throw silent(authority, budget, why, why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (budget.expired()) {
-                throw budget.timeout();
+                throw noAnswer(authority, request, budget, sent);
             }
             throw new RegistryException(RegistryException.Kind.TIMEOUT, "stopped while waiting for " + authority, e);
         } catch (IOException e) {
             if (budget.expired()) {
-                throw budget.timeout();
+                throw noAnswer(authority, request, budget, sent);
             }
-            throw unreachable(authority, e);
+            throw unreachable.failed(authority, unreachable(authority, e));
         }
+    }
+
+    /** The image's deadline came while waiting for headers: the image's timeout, said of the host for the others. */
+    private RegistryException noAnswer(String authority, HttpRequest request, ReadBudget budget, long sent) {
+        String what = authority + " sent no answer to " + request.method() + " " + request.uri().getPath();
+        long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sent);
+        return silent(authority, budget, budget.timeout(what), new RegistryException(RegistryException.Kind.TIMEOUT,
+                what + " in " + waited + "s"));
+    }
+
+    /** A host that never answered this image is remembered; one that did is only slow this time. */
+    private RegistryException silent(String authority, ReadBudget budget, RegistryException thrown,
+            RegistryException remembered) {
+        if (!budget.hasHeardFrom(authority)) {
+            unreachable.failed(authority, remembered);
+        }
+        return thrown;
     }
 
     /** What went wrong on the way to a host, said the way people debug it: DNS, connect, TLS, or the connection. */

@@ -7,6 +7,7 @@ import io.dnsprobe.image.Platform;
 import io.dnsprobe.image.RegistryAuths;
 import io.dnsprobe.image.RegistryClient;
 import io.dnsprobe.image.TrustedCertificates;
+import io.dnsprobe.image.UnreachableRegistries;
 import io.dnsprobe.workload.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,7 +60,9 @@ public class ImageService {
         DnsprobeConfig.Image c = config.image();
         platform = Platform.parse(c.platform());
         RegistryClient.Builder rc = RegistryClient.builder().insecure(Set.copyOf(c.insecureRegistries().orElse(List.of())))
-                .userAgent("dnsprobe-operator");
+                .userAgent("dnsprobe-operator")
+                // A registry that cannot be reached is asked again after failure-ttl, as a failed image is.
+                .unreachable(UnreachableRegistries.forAWhile(c.failureTtl()));
         try {
             rc.sslContext(TrustedCertificates.withExtraCas(c.caFiles().orElse(List.of()).stream().map(Path::of).toList()));
         } catch (IOException e) {
