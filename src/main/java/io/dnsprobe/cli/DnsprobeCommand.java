@@ -1,5 +1,7 @@
 package io.dnsprobe.cli;
 
+import io.dnsprobe.text.ErrorText;
+import io.dnsprobe.text.Printable;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -25,14 +27,23 @@ public final class DnsprobeCommand implements Runnable {
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("dnsprobe: " + ex.getMessage());
+            if (cmd.getParent() == null && a.length > 0 && !a[0].startsWith("-")
+                    && ex instanceof CommandLine.UnmatchedArgumentException) {
+                cmd.getErr().println("dnsprobe: '" + Printable.line(a[0], 80) + "' is not a command; the commands are "
+                        + String.join(", ", cmd.getSubcommands().keySet()) + " and serve");
+            } else {
+                // picocli quotes a converter's exception as "(java.lang.NumberFormatException: ...)": not the class.
+                cmd.getErr().println("dnsprobe: " + Printable.line(ErrorText.withoutClassNames(ex.getMessage())));
+            }
             cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCodes.USAGE_OR_PROBE_ERROR;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // Expected failures (bad server, unreadable file) are one line; anything else still gets no stack trace.
+            // Expected failures (bad server, unreadable file) are one line; anything else is one line too, in words
+            // (no class name, no stack trace), after the command's name so that it is clear where it came from.
             String message = ex instanceof IllegalArgumentException || ex instanceof CliException
-                    ? ex.getMessage() : "internal error: " + ex;
+                    ? Printable.line(ErrorText.withoutClassNames(ex.getMessage()))
+                    : cmd.getCommandName() + ": " + ErrorText.of(ex);
             cmd.getErr().println("dnsprobe: " + message);
             return ExitCodes.USAGE_OR_PROBE_ERROR;
         });

@@ -440,7 +440,8 @@ public final class RegistryClient {
         return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
-    private HttpResponse<InputStream> exchange(HttpRequest request, String role, ReadBudget budget) throws RegistryException {
+    private HttpResponse<InputStream> exchange(HttpRequest request, String role, ReadBudget budget)
+            throws RegistryException {
         String authority = request.uri().getRawAuthority();
         if (requestsByHost.size() < MAX_REMEMBERED || requestsByHost.containsKey(authority)) {
             requestsByHost.merge(authority, 1, Integer::sum);
@@ -449,8 +450,9 @@ public final class RegistryClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + role + " " + authority
-                    + ": timed out after " + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e);
+            long ms = http.connectTimeout().map(Duration::toMillis).orElse(0L);
+            throw new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + role + " "
+                    + authority + ": timed out after " + ms + "ms", e);
         } catch (HttpTimeoutException e) {
             throw new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
                     + request.method() + " " + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms", e);
@@ -483,11 +485,13 @@ public final class RegistryClient {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 boolean temporary = String.valueOf(t.getMessage()).contains("Temporary failure");
-                return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot resolve " + (role.equals("host") ? "" : role + " ") + "host " + host
+                return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot resolve "
+                        + (role.equals("host") ? "" : role + " ") + "host " + host
                         + (temporary ? ": the DNS server did not answer (temporary failure)" : ": no such host"), e);
             }
             if (t instanceof SSLException ssl) {
-                return new RegistryException(RegistryException.Kind.TLS, "TLS with " + who + " failed: " + tls(ssl, host), e);
+                return new RegistryException(RegistryException.Kind.TLS, "TLS with " + who + " failed: "
+                        + tls(ssl, host), e);
             }
         }
         String connect = null;

@@ -67,7 +67,8 @@ public final class ErrorText {
         if (e instanceof StackOverflowError) {
             return "nested too deeply";
         }
-        String m = e.getMessage() == null ? "" : withoutClassNames(e.getMessage().lines().findFirst().orElse("")).strip();
+        String first = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        String m = withoutClassNames(first).strip();
         if (m.isEmpty()) {
             return e instanceof IOException ? "an input/output error" : "an unexpected error";
         }

@@ -21,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -40,8 +41,8 @@ class RegistryFailureWordsTest {
     private static ImageInspection inspect(RegistryClient client, String ref) throws Exception {
         try (ImageInspector i = ImageInspector.builder(client).timeout(Duration.ofSeconds(20)).build()) {
             // A hang guard, not a bound under test.
-            return i.inspect(ImageRef.parse(ref), Platform.LINUX_AMD64, RegistryAuths.NONE, ImageInspector.Priority.INTERACTIVE)
-                    .get(60, TimeUnit.SECONDS);
+            return i.inspect(ImageRef.parse(ref), Platform.LINUX_AMD64, RegistryAuths.NONE,
+                    ImageInspector.Priority.INTERACTIVE).get(60, TimeUnit.SECONDS);
         }
     }
 
@@ -65,11 +66,12 @@ class RegistryFailureWordsTest {
     @Test
     void aClosedPortIsARefusedConnection() throws Exception {
         String host = "127.0.0.1:" + Ports.freeTcpPort();
-        ImageInspection r = inspect(RegistryClient.builder().insecure(java.util.Set.of(host)).build(), host + "/acme/x:1");
+        ImageInspection r = inspect(RegistryClient.builder().insecure(Set.of(host)).build(), host + "/acme/x:1");
         assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
         assertThat(r.problem()).isEqualTo("cannot connect to registry " + host + ": connection refused");
 
-        RegistryException said = RegistryClient.unreachable("registry", "10.0.0.1:443", new ConnectException("No route to host"));
+        RegistryException said = RegistryClient.unreachable("registry", "10.0.0.1:443",
+                new ConnectException("No route to host"));
         assertThat(said.getMessage()).isEqualTo("cannot connect to registry 10.0.0.1:443: no route to host");
     }
 
@@ -88,10 +90,11 @@ class RegistryFailureWordsTest {
         KeyPair keys = TestCa.ecKeyPair();
         X509Certificate other = TestCa.selfSigned(keys, "registry.example");
         Path pem = dir.resolve("other.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(other.getEncoded())
-                + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(other.getEncoded()) + "\n-----END CERTIFICATE-----\n");
         try (TlsServer server = TlsServer.start(TestCa.serverContext(keys.getPrivate(), other))) {
-            RegistryClient trusting = RegistryClient.builder().sslContext(TrustedCertificates.withExtraCas(List.of(pem))).build();
+            RegistryClient trusting = RegistryClient.builder()
+                    .sslContext(TrustedCertificates.withExtraCas(List.of(pem))).build();
             ImageInspection r = inspect(trusting, server.host() + "/acme/x:1");
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.TLS);
             assertThat(r.problem()).isEqualTo("TLS with registry " + server.host()
@@ -104,8 +107,8 @@ class RegistryFailureWordsTest {
         try (PlainServer server = PlainServer.start()) {
             ImageInspection r = inspect(RegistryClient.builder().build(), server.host() + "/acme/x:1");
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.TLS);
-            assertThat(r.problem()).isEqualTo("TLS with registry " + server.host() + " failed: it answers in plain HTTP, "
-                    + "not TLS; if it serves plain HTTP, list it as an insecure registry");
+            assertThat(r.problem()).isEqualTo("TLS with registry " + server.host() + " failed: it answers in plain "
+                    + "HTTP, not TLS; if it serves plain HTTP, list it as an insecure registry");
         }
     }
 
@@ -119,7 +122,8 @@ class RegistryFailureWordsTest {
 
         SSLHandshakeException alert = new SSLHandshakeException("Received fatal alert: handshake_failure");
         assertThat(RegistryClient.unreachable("registry", "r.example", alert).getMessage())
-                .isEqualTo("TLS with registry r.example failed: the handshake failed (received fatal alert: handshake_failure)");
+                .isEqualTo("TLS with registry r.example failed: the handshake failed "
+                        + "(received fatal alert: handshake_failure)");
 
         IOException reset = new IOException("java.net.SocketException: Connection reset");
         assertThat(RegistryClient.unreachable("registry", "r.example", reset).getMessage())
@@ -130,7 +134,8 @@ class RegistryFailureWordsTest {
     /** Accepts TLS connections on 127.0.0.1 and runs the handshake; whatever the client does next fails. */
     private static final class TlsServer extends Acceptor {
         static TlsServer start(SSLContext context) throws IOException {
-            return new TlsServer(context.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getByName("127.0.0.1")));
+            return new TlsServer(context.getServerSocketFactory()
+                    .createServerSocket(0, 10, InetAddress.getByName("127.0.0.1")));
         }
 
         private TlsServer(ServerSocket socket) {

@@ -17,7 +17,8 @@ class ErrorTextTest {
     void fileErrorsAreSaidAsPeopleSayThem() {
         assertThat(ErrorText.of(new NoSuchFileException("missing.txt"))).isEqualTo("missing.txt: no such file");
         assertThat(ErrorText.of(new AccessDeniedException("/root/x"))).isEqualTo("/root/x: permission denied");
-        assertThat(ErrorText.of(new FileSystemException("/etc", null, "Is a directory"))).isEqualTo("/etc: is a directory");
+        assertThat(ErrorText.of(new FileSystemException("/etc", null, "Is a directory")))
+                .isEqualTo("/etc: is a directory");
         assertThat(ErrorText.reason(new IOException("Is a directory"))).isEqualTo("is a directory");
         assertThat(ErrorText.reason(new MalformedInputException(1))).isEqualTo("not text (bytes that are not UTF-8)");
         assertThat(ErrorText.reason(new InvalidPathException("a\0b", "Nul character not allowed")))
@@ -28,7 +29,8 @@ class ErrorTextTest {
     void wrappersAndClassNamesAreTakenOff() {
         assertThat(ErrorText.of(new UncheckedIOException(new NoSuchFileException("f")))).isEqualTo("f: no such file");
         assertThat(ErrorText.of(new CompletionException(new NoSuchFileException("f")))).isEqualTo("f: no such file");
-        assertThat(ErrorText.reason(new IOException("java.net.SocketException: Connection reset"))).isEqualTo("connection reset");
+        assertThat(ErrorText.reason(new IOException("java.net.SocketException: Connection reset")))
+                .isEqualTo("connection reset");
         assertThat(ErrorText.withoutClassNames("PKIX path building failed: sun.security.provider.certpath."
                 + "SunCertPathBuilderException: unable to find valid certification path"))
                 .isEqualTo("PKIX path building failed: unable to find valid certification path");
@@ -40,6 +42,7 @@ class ErrorTextTest {
 
     @Test
     void textFromOutsideStaysOneLine() {
-        assertThat(ErrorText.of(new NoSuchFileException("evil\n\u001b[31mname"))).isEqualTo("evil\\n\\u001b[31mname: no such file");
+        assertThat(ErrorText.of(new NoSuchFileException("evil\n\u001b[31mname")))
+                .isEqualTo("evil\\n\\u001b[31mname: no such file");
     }
 }
