@@ -131,6 +131,16 @@ class RegistryFailureWordsTest {
                 .doesNotContainPattern(JAVA_NAME);
     }
 
+    @Test
+    void anInternalErrorOfTheReaderNamesNoClass() {
+        assertThat(ImageInspector.describe(new ClassCastException("class java.lang.String cannot be cast to class "
+                + "java.lang.Integer"))).isEqualTo("an internal error stopped the read (no detail)");
+        assertThat(ImageInspector.describe(new IllegalStateException("java.util.zip.ZipException: invalid block type")))
+                .isEqualTo("an internal error stopped the read (invalid block type)");
+        assertThat(ImageInspector.describe(new OutOfMemoryError()))
+                .isEqualTo("it needed more memory than there was (the read was abandoned)");
+    }
+
     /** Accepts TLS connections on 127.0.0.1 and runs the handshake; whatever the client does next fails. */
     private static final class TlsServer extends Acceptor {
         static TlsServer start(SSLContext context) throws IOException {
