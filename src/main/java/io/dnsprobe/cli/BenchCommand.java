@@ -6,8 +6,13 @@ import io.dnsprobe.probe.Prober;
 import io.dnsprobe.probe.QueryProbe;
 import io.dnsprobe.resolver.DnsNames;
 import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.text.ErrorText;
+import io.dnsprobe.text.Sizes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,12 +52,15 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** A names file is a list of names: 16 MiB is a million of them, more than any bench needs. */
+    static final int MAX_FILE_BYTES = 16 << 20;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<String> all = new ArrayList<>(names);
         if (file != null) {
-            for (String line : Files.readAllLines(file)) {
+            for (String line : readNames(file)) {
                 String name = line.replaceAll("#.*", "").trim();
                 if (!name.isEmpty()) {
                     all.add(name);
@@ -92,6 +100,25 @@ final class BenchCommand implements Callable<Integer> {
                 median(namesPerSecond), median(queriesPerSecond), maxInFlight);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The lines of the names file, within {@link #MAX_FILE_BYTES}; a file that cannot be read is said, by name. */
+    static List<String> readNames(Path file) {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new CliException("cannot read " + file + ": is a directory");
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new CliException("cannot read " + file + ": larger than " + Sizes.bytes(MAX_FILE_BYTES));
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().lines().toList();
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + ErrorText.reason(e));
+        }
     }
 
     /** Probes every name once; returns name probes, queries, TCP queries and queries without reply. */

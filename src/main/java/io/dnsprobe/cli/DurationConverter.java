@@ -15,12 +15,16 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         if (!m.matches()) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 500ms, 2s or 1m");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofSeconds(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is longer than any duration dnsprobe takes");
+        }
     }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * The jar's entry point. With no arguments (or {@code serve}) it boots Quarkus: the operator, the
- * health and metrics endpoints. Any other argument is a CLI command, run as a plain Java program
+ * The jar's entry point. With no arguments (or {@code serve} alone) it boots Quarkus: the operator, the
+ * health and metrics endpoints. Anything else is a CLI command ({@code serve --help} too), run as a plain Java program
  * before Quarkus boots anything: no CDI container, no HTTP port, no API server, a start in tenths of
  * a second.
  */
@@ -18,7 +18,7 @@ public final class Main {
     }
 
     public static void main(String... args) {
-        if (args.length == 0 || args[0].equals("serve")) {
+        if (ServeCommand.startsServer(args)) {
             bootstrapTls();
             // The operator itself is started by io.dnsprobe.operator.OperatorLifecycle once the API server
             // answers (QOSDK's own start is off: it cannot be retried and is noisy when stopped early).

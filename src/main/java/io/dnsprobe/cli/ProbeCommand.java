@@ -7,6 +7,7 @@ import io.dnsprobe.probe.Prober;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.DnsNames;
 import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.text.Printable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,7 @@ final class ProbeCommand implements Callable<Integer> {
         ResolverConfig config = resolver.toConfig();
         problems.addAll(config.problems());
         if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("dnsprobe: " + p));
+            problems.forEach(p -> err.println("dnsprobe: " + Printable.line(p)));
             return ExitCodes.USAGE_OR_PROBE_ERROR;
         }
         List<Probed> results = run(names, config);

@@ -6,13 +6,17 @@ import io.dnsprobe.image.RegistryAuths;
 import io.dnsprobe.image.RegistryClient;
 import io.dnsprobe.image.TrustedCertificates;
 import io.dnsprobe.image.UnreachableRegistries;
+import io.dnsprobe.text.ErrorText;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -47,7 +51,7 @@ public final class RegistryOptions {
         Path file = registryConfig;
         if (file == null) {
             file = defaultConfig(System.getenv(), System.getProperty("user.home"));
-        } else if (!java.nio.file.Files.isRegularFile(file)) {
+        } else if (!Files.exists(file)) {
             throw new CliException("--registry-config " + file + ": no such file");
         }
         try {
@@ -55,7 +59,8 @@ public final class RegistryOptions {
             auths.warnings().forEach(w -> err.println("dnsprobe: " + w));
             return auths;
         } catch (IOException e) {
-            throw new CliException(e.getMessage());
+            throw new CliException("--registry-config "
+                    + (e instanceof FileSystemException ? ErrorText.of(e) : e.getMessage()));
         }
     }
 
@@ -73,18 +78,25 @@ public final class RegistryOptions {
         return Path.of(home != null && !home.isEmpty() ? home : accountHome, ".docker", "config.json");
     }
 
+    /** Longer than any image read; durations past it are typos (and past ~292 years, nanoseconds overflow). */
+    static final Duration MAX_IMAGE_TIMEOUT = Duration.ofHours(24);
+
     ImageInspector inspector(Duration timeout) {
         return inspector(timeout, 2);
     }
 
     /** Reads {@code parallel} images at once; a registry that cannot be reached is not asked again in this run. */
     ImageInspector inspector(Duration timeout, int parallel) {
+        if (timeout.isZero() || timeout.compareTo(MAX_IMAGE_TIMEOUT) > 0) {
+            throw new CliException("image timeout " + timeout.toString().substring(2).toLowerCase(Locale.ROOT)
+                    + " is outside 1ms-24h");
+        }
         RegistryClient.Builder client = RegistryClient.builder().insecure(new HashSet<>(insecure))
                 .userAgent("dnsprobe-cli").unreachable(UnreachableRegistries.forTheRun());
         try {
             client.sslContext(TrustedCertificates.withExtraCas(caFiles));
         } catch (IOException e) {
-            throw new CliException("--ca-file: " + e.getMessage());
+            throw new CliException("--ca-file " + e.getMessage());
         }
         return ImageInspector.builder(client.build()).platform(platform()).timeout(timeout).concurrency(parallel)
                 .build();

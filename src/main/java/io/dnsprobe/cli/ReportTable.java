@@ -1,5 +1,7 @@
 package io.dnsprobe.cli;
 
+import io.dnsprobe.libc.LibcModel;
+import io.dnsprobe.libc.LibcModels;
 import io.dnsprobe.libc.Verdict;
 import io.dnsprobe.report.ProbeReport;
 import java.io.PrintWriter;
@@ -14,10 +16,8 @@ final class ReportTable {
     static void print(List<ProbeReport> reports, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("NAME", "SERVER", "UDP", "TCP", "TC", "KEPT"));
-        if (!reports.isEmpty()) {
-            for (Verdict v : reports.get(0).verdicts()) {
-                header.add(v.displayName().toUpperCase().replace(" <= ", "<=").replace(" >= ", ">=").replace(' ', '-'));
-            }
+        for (LibcModel m : LibcModels.ALL) {
+            header.add(m.displayName().toUpperCase().replace(" <= ", "<=").replace(" >= ", ">=").replace(' ', '-'));
         }
         rows.add(header.toArray(String[]::new));
         for (ProbeReport r : reports) {
@@ -28,16 +28,22 @@ final class ReportTable {
             row.add(bytes(r.tcpBytes()));
             row.add(r.truncated().isEmpty() ? "-" : String.join("+", r.truncated()));
             row.add(r.kept().isEmpty() ? "-" : r.kept().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
-            for (Verdict v : r.verdicts()) {
-                row.add(!v.model().isMusl() ? v.resolution().summary() : v.kind().name());
+            if (r.verdicts() == null) {
+                // No reply: nothing to judge, and no model may read as OK. Why follows the table.
+                LibcModels.ALL.forEach(m -> row.add("-"));
+            } else {
+                for (Verdict v : r.verdicts()) {
+                    row.add(cell(v, r));
+                }
             }
             rows.add(row.toArray(String[]::new));
         }
         printAligned(rows, out);
         boolean first = true;
         for (ProbeReport r : reports) {
-            List<Verdict> problems = r.verdicts().stream().filter(v -> v.kind().isProblem()).toList();
-            if (problems.isEmpty() && r.unreachable() == null) {
+            List<Verdict> problems = r.verdicts() == null ? List.of()
+                    : r.verdicts().stream().filter(v -> v.kind().isProblem()).toList();
+            if (problems.isEmpty() && r.error() == null) {
                 continue;
             }
             if (first) {
@@ -47,12 +53,26 @@ final class ReportTable {
             out.println(r.name() + " @" + r.server() + (r.candidate().equals(r.name()) ? "" : " (answered as " + r.candidate() + ")"));
             if (r.unreachable() != null) {
                 out.println("  no reply at all: " + r.unreachable());
+            } else if (r.error() != null) {
+                out.println("  " + r.error());
             }
             for (Verdict v : problems) {
                 out.printf("  %-14s %-8s %s%n", v.displayName(), v.kind(), v.reason());
             }
         }
         out.flush();
+    }
+
+    /**
+     * A verdict as the table shows it: musl's against glibc's (OK, PARTIAL, FAILS), glibc's result itself; and
+     * where glibc does not resolve the name either, each libc's own result (EAI_NONAME for a name that does not
+     * exist), since "OK" there would read as "resolves".
+     */
+    private static String cell(Verdict v, ProbeReport r) {
+        if (!v.model().isMusl() || r.verdicts().get(r.verdicts().size() - 1).resolution().error() != null) {
+            return v.resolution().summary();
+        }
+        return v.kind().name();
     }
 
     private static String bytes(int n) {

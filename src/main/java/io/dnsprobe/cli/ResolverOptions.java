@@ -3,6 +3,8 @@ package io.dnsprobe.cli;
 import io.dnsprobe.resolver.ResolvConf;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
+import io.dnsprobe.text.ErrorText;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +34,26 @@ public final class ResolverOptions {
     @Option(names = "--attempts", paramLabel = "N", description = "UDP sends per query (default: resolv.conf, else 2).")
     Integer attempts;
 
-    @Option(names = "--resolv-conf", paramLabel = "PATH", description = "resolv.conf to take defaults from (default: /etc/resolv.conf).")
-    Path resolvConf = ResolvConf.DEFAULT_PATH;
+    @Option(names = "--resolv-conf", paramLabel = "PATH", description = "resolv.conf to take defaults from (default: "
+            + "/etc/resolv.conf; when that is missing, what libc assumes: 127.0.0.1, no search list).")
+    Path resolvConf;
 
-    /** The configuration these flags describe; servers are parsed here so a bad one fails before probing. */
+    /**
+     * The configuration these flags describe; servers are parsed here so a bad one fails before probing. A
+     * {@code --resolv-conf} that cannot be read is an error: the user named it, and its defaults would be
+     * silently replaced by libc's.
+     */
     ResolverConfig toConfig() {
-        ResolverConfig config = ResolvConf.loadOrDefault(resolvConf);
+        ResolverConfig config;
+        if (resolvConf == null) {
+            config = ResolvConf.loadOrDefault(ResolvConf.DEFAULT_PATH);
+        } else {
+            try {
+                config = ResolvConf.load(resolvConf);
+            } catch (IOException e) {
+                throw new CliException("--resolv-conf " + resolvConf + ": " + ErrorText.reason(e));
+            }
+        }
         if (!servers.isEmpty()) {
             List<ServerAddress> parsed = new ArrayList<>();
             for (String s : servers) {

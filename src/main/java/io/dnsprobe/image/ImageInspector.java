@@ -1,6 +1,7 @@
 package io.dnsprobe.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dnsprobe.text.ErrorText;
 import io.dnsprobe.text.Sizes;
 import java.io.IOException;
 import java.time.Duration;
@@ -399,7 +400,9 @@ public final class ImageInspector implements AutoCloseable {
         if (t instanceof StackOverflowError) {
             return "its structure is nested too deeply";
         }
-        return "an internal error stopped the read (" + (t.getMessage() == null ? "no detail" : t.getMessage()) + ")";
+        // A ClassCastException's message names classes ("class java.lang.String cannot be cast ..."): not shown.
+        return "an internal error stopped the read (" + (t.getMessage() == null || t instanceof ClassCastException
+                ? "no detail" : ErrorText.reason(t)) + ")";
     }
 
     /** Work ordered by priority, then by arrival. */
@@ -597,7 +600,7 @@ public final class ImageInspector implements AutoCloseable {
                 throw budget.timeout();
             }
             throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count
-                    + " could not be read: " + e.getMessage(), e);
+                    + " could not be read: " + ErrorText.reason(e), e);
         }
     }
 

@@ -1,8 +1,11 @@
 package io.dnsprobe.image;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,8 @@ import java.util.Map;
 public final class RegistryAuths {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final RegistryAuths NONE = new RegistryAuths(List.of(), List.of());
+    /** Docker's config.json holds a few credentials: 1 MiB is thousands of them. */
+    static final int MAX_FILE_BYTES = 1 << 20;
 
     /** One {@code auths} key and its credential. */
     record Entry(String source, String hostGlob, String port, String path, Credential credential) {
@@ -38,12 +43,26 @@ public final class RegistryAuths {
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Reads a docker config file; a missing file is no credentials. */
+    /**
+     * Reads a docker config file; a missing file is no credentials.
+     *
+     * @throws IOException saying the file and why, in words (an unreadable file as a {@code FileSystemException})
+     */
     public static RegistryAuths read(Path file) throws IOException {
         if (!Files.exists(file)) {
             return NONE;
         }
-        return parse(Files.readAllBytes(file), file.toString());
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IOException(file + ": larger than " + MAX_FILE_BYTES / 1024 + " KiB: not a docker config");
+        }
+        return parse(bytes, file.toString());
     }
 
     /**
@@ -54,8 +73,11 @@ public final class RegistryAuths {
         JsonNode root;
         try {
             root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IOException(source + " is not a docker config: " + firstLine(e.getMessage()));
+        } catch (JsonProcessingException e) {
+            // Jackson's own words name its tokens and classes; where it stopped is what helps.
+            JsonLocation at = e.getLocation();
+            throw new IOException(source + " is not a docker config: not JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (root == null || !root.isObject()) {
             throw new IOException(source + " is not a docker config: not a JSON object");
@@ -193,9 +215,5 @@ public final class RegistryAuths {
         String regex = java.util.Arrays.stream(glob.split("\\*", -1)).map(java.util.regex.Pattern::quote)
                 .collect(java.util.stream.Collectors.joining("[^.]*"));
         return label.matches(regex);
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "unreadable" : message.lines().findFirst().orElse(message);
     }
 }

@@ -1,6 +1,7 @@
 package io.dnsprobe.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dnsprobe.text.ErrorText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -14,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -406,7 +409,9 @@ public final class RegistryClient {
                 throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " led to an address that cannot be "
                         + "asked: " + current);
             }
-            HttpResponse<InputStream> r = exchange(request, budget, ref);
+            // The registry by name; a token server or a redirect's target is a host the registry sent us to.
+            String role = current.getRawAuthority().equalsIgnoreCase(ref.apiHost()) ? "registry" : "host";
+            HttpResponse<InputStream> r = exchange(request, role, budget, ref);
             int s = r.statusCode();
             if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) {
                 return new Answer(r, current, sameOrigin(current, uri));
@@ -459,8 +464,11 @@ public final class RegistryClient {
      * connected to (DNS, refused, connect timeout, TLS) is remembered, and so is one that sends this image no
      * answer at all in the time allowed. A host that answered this image before and then goes silent is slow,
      * not absent: that timeout is this image's alone.
+     *
+     * @param role what the host is to the image: {@code registry}, or {@code host} for token servers and
+     *     redirect targets
      */
-    private HttpResponse<InputStream> exchange(HttpRequest request, ReadBudget budget, ImageRef ref)
+    private HttpResponse<InputStream> exchange(HttpRequest request, String role, ReadBudget budget, ImageRef ref)
             throws RegistryException {
         String authority = request.uri().getRawAuthority();
         String name = authority.equalsIgnoreCase(ref.apiHost()) ? where(ref) : authority;
@@ -478,9 +486,9 @@ public final class RegistryClient {
             budget.heardFrom(authority);
             return r;
         } catch (HttpConnectTimeoutException e) {
+            long ms = http.connectTimeout().map(Duration::toMillis).orElse(0L);
             throw unreachable.failed(authority, new RegistryException(RegistryException.Kind.UNREACHABLE,
-                    "no connection to " + authority + " within "
-                    + http.connectTimeout().map(Duration::toMillis).orElse(0L) + "ms", e));
+                    "cannot connect to " + role + " " + authority + ": timed out after " + ms + "ms", e));
         } catch (HttpTimeoutException e) {
             RegistryException why = new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
                     + request.method() + " " + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms", e);
@@ -495,7 +503,7 @@ public final class RegistryClient {
             if (budget.expired()) {
                 throw noAnswer(authority, request, budget, sent);
             }
-            throw unreachable.failed(authority, unreachable(authority, e));
+            throw unreachable.failed(authority, unreachable(role, authority, e));
         }
     }
 
@@ -516,30 +524,71 @@ public final class RegistryClient {
         return thrown;
     }
 
-    /** What went wrong on the way to a host, said the way people debug it: DNS, connect, TLS, or the connection. */
-    static RegistryException unreachable(String authority, IOException e) {
-        String host = authority.replaceFirst(":\\d+$", "");
-        // The cause decides, wherever it is in the chain: a ConnectException often wraps the DNS failure.
+    /**
+     * What went wrong on the way to a host, said the way people debug it: the name does not resolve, the
+     * connection is refused or times out, TLS fails (certificate not trusted, not for this host, expired, or
+     * plain HTTP where TLS was expected), or the connection broke. Never a Java class name.
+     *
+     * @param role what the host is to the image: {@code registry}, or {@code host} for token servers and
+     *     redirect targets
+     */
+    static RegistryException unreachable(String role, String authority, IOException e) {
+        String host = authority.replaceFirst(":\\d+$", "").replaceFirst("^\\[(.*)]$", "$1");
+        String who = role + " " + authority;
+        // The cause decides, wherever it is in the chain: the JDK wraps the DNS failure in two ConnectExceptions.
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return new RegistryException(RegistryException.Kind.UNREACHABLE, "the name " + host + " does not resolve (DNS)", e);
+                boolean temporary = String.valueOf(t.getMessage()).contains("Temporary failure");
+                return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot resolve "
+                        + (role.equals("host") ? "" : role + " ") + "host " + host
+                        + (temporary ? ": the DNS server did not answer (temporary failure)" : ": no such host"), e);
             }
             if (t instanceof SSLException ssl) {
-                String m = String.valueOf(ssl.getMessage());
-                boolean plain = m.contains("plaintext") || m.contains("Unsupported or unrecognized");
-                return new RegistryException(RegistryException.Kind.TLS, "TLS with " + authority + " failed: " + m
-                        + (plain ? "; if it serves plain HTTP, list it as an insecure registry"
-                        : "; if it uses a private CA, add the CA certificate"), e);
+                return new RegistryException(RegistryException.Kind.TLS, "TLS with " + who + " failed: "
+                        + tls(ssl, host), e);
             }
         }
+        String connect = null;
+        boolean refused = false;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException) {
-                return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + authority
-                        + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " (" + t.getMessage() + ")"), e);
+                refused = true;
+                if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                    connect = ErrorText.reason(t);
+                }
             }
         }
-        return new RegistryException(RegistryException.Kind.UNREACHABLE, "the connection to " + authority + " failed"
-                + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage()), e);
+        if (refused) {
+            // The JDK's client says nothing more when the port is closed: its ConnectExceptions carry no message.
+            return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + who + ": "
+                    + (connect == null ? "connection refused" : connect), e);
+        }
+        return new RegistryException(RegistryException.Kind.UNREACHABLE, "the connection to " + who + " failed: "
+                + ErrorText.reason(e), e);
+    }
+
+    /** Why a TLS handshake failed, in the words of what to do about it. */
+    private static String tls(SSLException ssl, String host) {
+        String all = "";
+        boolean expired = false;
+        for (Throwable t = ssl; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all += " " + t.getMessage();
+            expired |= t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException;
+        }
+        if (all.contains("plaintext") || all.contains("Unsupported or unrecognized SSL message")) {
+            return "it answers in plain HTTP, not TLS; if it serves plain HTTP, list it as an insecure registry";
+        }
+        if (expired) {
+            return "its certificate has expired or is not valid yet";
+        }
+        if (all.contains("No subject alternative") || all.contains("No name matching")) {
+            return "its certificate is not for " + host + " (hostname mismatch)";
+        }
+        if (all.contains("PKIX") || all.contains("certification path")) {
+            return "its certificate is not trusted (signed by no CA this machine trusts); if it uses a private CA, "
+                    + "add the CA certificate";
+        }
+        return "the handshake failed (" + ErrorText.reason(ssl) + ")";
     }
 
     static RegistryException.Kind kindOf(int status) {

@@ -1,8 +1,11 @@
 package io.dnsprobe.image;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -22,6 +25,9 @@ import javax.net.ssl.X509TrustManager;
  * extra ones are added, never substituted: public registries keep working.
  */
 public final class TrustedCertificates {
+    /** A CA bundle (all of Mozilla's roots are about 220 KiB); more is no CA file. */
+    static final int MAX_PEM_BYTES = 4 << 20;
+
     private TrustedCertificates() {
     }
 
@@ -35,12 +41,24 @@ public final class TrustedCertificates {
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             for (Path p : pemFiles) {
                 int before = extra.size();
+                if (Files.isDirectory(p)) {
+                    throw new IOException(p + ": is a directory");
+                }
                 try (InputStream in = Files.newInputStream(p)) {
-                    for (var c : cf.generateCertificates(in)) {
+                    byte[] pem = in.readNBytes(MAX_PEM_BYTES + 1);
+                    if (pem.length > MAX_PEM_BYTES) {
+                        throw new IOException(p + ": larger than " + MAX_PEM_BYTES / 1024 + " KiB: not a CA file");
+                    }
+                    for (var c : cf.generateCertificates(new ByteArrayInputStream(pem))) {
                         extra.add((X509Certificate) c);
                     }
                 } catch (CertificateException e) {
-                    throw new IOException(p + " holds no PEM certificate: " + e.getMessage());
+                    // The JDK's reason names its parser's classes ("java.io.IOException: Empty input").
+                    throw new IOException(p + " holds no PEM certificate");
+                } catch (NoSuchFileException e) {
+                    throw new IOException(p + ": no such file");
+                } catch (AccessDeniedException e) {
+                    throw new IOException(p + ": permission denied");
                 }
                 if (extra.size() == before) {
                     throw new IOException(p + " holds no PEM certificate");

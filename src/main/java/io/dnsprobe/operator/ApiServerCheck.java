@@ -1,6 +1,7 @@
 package io.dnsprobe.operator;
 
 import io.dnsprobe.server.Schedulers;
+import io.dnsprobe.text.ErrorText;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
@@ -16,7 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,19 +28,23 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
  * Asks the API server for its version every {@code dnsprobe.api-server.check-interval}, with one bounded
  * request (no client retries), and keeps the answer: readiness reports it ({@link ApiServerReadiness}) and
- * the operator starts once the API server has answered ({@link OperatorLifecycle}). The log says in one
- * line when the API server becomes unreachable and when it is back; the HTTP side (health, metrics)
- * serves either way.
+ * the operator starts once the API server has answered ({@link OperatorLifecycle}). While it cannot be
+ * reached the log says so in one line a minute (what is wrong, that it is retried, what waits), never a stack
+ * trace, and once more when it is back; the HTTP side (health, metrics) serves either way. The informers leave
+ * this to it (see {@link io.dnsprobe.server.Informers}).
  */
 @ApplicationScoped
 public class ApiServerCheck {
     private static final Logger LOG = Logger.getLogger(ApiServerCheck.class);
     static final int MAX_VERSION_BYTES = 64 * 1024;
+    /** How often an outage that lasts is said again. */
+    static final Duration REPEAT = Duration.ofMinutes(1);
 
     /**
      * What the latest check found.
@@ -58,14 +66,13 @@ public class ApiServerCheck {
     private HttpClient http;
     private volatile State state = State.UNKNOWN;
     private volatile boolean stopped;
+    /** The time outages are counted in; tests move it by hand. */
+    LongSupplier nanos = System::nanoTime;
+    private long lastSaid;
+    private long downSince;
 
     void onStart(@Observes StartupEvent event) {
-        // The client's own HTTP client (its TLS, token and headers), without its retries: a check must
-        // answer within its timeout, not after the client's ~20 s of backoff.
-        http = client.getHttpClient().newBuilder()
-                .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                        .withRequestRetryBackoffLimit(0).build())
-                .build();
+        connect();
         timer = Schedulers.daemon("dnsprobe-api-check");
         timer.scheduleWithFixedDelay(this::check, 0, config.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -78,6 +85,17 @@ public class ApiServerCheck {
         if (timer != null) {
             timer.shutdownNow();
         }
+    }
+
+    /**
+     * The client's own HTTP client (its TLS, token and headers), without its retries: a check must answer within
+     * its timeout, not after the client's ~20 s of backoff.
+     */
+    void connect() {
+        http = client.getHttpClient().newBuilder()
+                .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                        .withRequestRetryBackoffLimit(0).build())
+                .build();
     }
 
     public State state() {
@@ -109,7 +127,7 @@ public class ApiServerCheck {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
-            changed(false, rootMessage(e));
+            changed(false, reason(e));
             return;
         }
         changed(true, version);
@@ -195,20 +213,23 @@ public class ApiServerCheck {
         State previous = state;
         boolean flipped = previous.reachable() == null || previous.reachable() != reachable;
         Instant now = Instant.now();
-        if (previous.reachable() == null) {
-            if (reachable) {
-                LOG.infof("Kubernetes API server %s reachable (%s)", url(), detail);
-            } else {
-                LOG.warnf("Kubernetes API server %s is not reachable (%s). Health and metrics are served; DnsProbes "
-                        + "are reconciled once it is; /q/health/ready reports DOWN meanwhile. In a pod, check the "
-                        + "service account and KUBERNETES_SERVICE_HOST.", url(), detail);
-            }
-        } else if (flipped && !reachable) {
-            LOG.warnf("Kubernetes API server %s is not reachable (%s); /q/health/ready reports DOWN until it is",
-                    url(), detail);
-        } else if (flipped) {
+        long t = nanos.getAsLong();
+        if (reachable && previous.reachable() == null) {
+            LOG.infof("Kubernetes API server %s reachable (%s)", url(), detail);
+        } else if (reachable && flipped) {
             LOG.infof("Kubernetes API server %s reachable again after %ds (%s)", url(),
-                    Duration.between(previous.since(), now).toSeconds(), detail);
+                    Duration.ofNanos(t - downSince).toSeconds(), detail);
+        } else if (!reachable && flipped) {
+            downSince = t;
+            lastSaid = t;
+            LOG.warnf("cannot reach the Kubernetes API at %s: %s; retrying every %ds; operator and audit idle, "
+                    + "/q/health/ready DOWN, health and metrics served%s", url(), detail,
+                    config.checkInterval().toSeconds(), previous.reachable() == null
+                            ? " (in a pod, check the service account and KUBERNETES_SERVICE_HOST)" : "");
+        } else if (!reachable && t - lastSaid >= REPEAT.toNanos()) {
+            lastSaid = t;
+            LOG.warnf("cannot reach the Kubernetes API at %s for %s: %s; retrying; operator and audit idle", url(),
+                    minutes(t - downSince), detail);
         }
         state = new State(reachable, flipped ? now : previous.since(), detail);
         if (reachable) {
@@ -216,11 +237,28 @@ public class ApiServerCheck {
         }
     }
 
-    static String rootMessage(Throwable e) {
+    private static String minutes(long nanos) {
+        long m = TimeUnit.NANOSECONDS.toMinutes(nanos);
+        return m < 60 ? m + "m" : m / 60 + "h" + (m % 60 == 0 ? "" : m % 60 + "m");
+    }
+
+    /**
+     * Why the API server did not answer, in words: the root cause's message without class names ("connection
+     * refused", "kubernetes.default.svc: no such host (DNS)"), for logs and the readiness check's detail.
+     */
+    static String reason(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+            String host = t.getMessage() == null ? "" : t.getMessage().replaceFirst(":.*", "") + ": ";
+            return host + "no such host (DNS)";
+        }
+        boolean refused = t.getMessage() == null || t.getMessage().startsWith("Connection refused");
+        if (t instanceof ConnectException && refused) {
+            return "connection refused";
+        }
+        return ErrorText.reason(t);
     }
 }

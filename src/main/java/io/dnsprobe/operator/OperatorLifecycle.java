@@ -100,11 +100,11 @@ public class OperatorLifecycle {
         } catch (RuntimeException e) {
             setPhase(Phase.FAILED);
             if (stopping) {
-                LOG.debugf("operator start ended by the stop: %s", ApiServerCheck.rootMessage(e));
+                LOG.debugf("operator start ended by the stop: %s", ApiServerCheck.reason(e));
                 return;
             }
             LOG.errorf("The operator did not start (%s); exiting so that Kubernetes restarts the pod",
-                    ApiServerCheck.rootMessage(e));
+                    ApiServerCheck.reason(e));
             LOG.debug("operator start failure", e);
             Quarkus.asyncExit(1);
         }
@@ -152,7 +152,7 @@ public class OperatorLifecycle {
             try {
                 operator.stop();
             } catch (RuntimeException e) {
-                LOG.debugf("operator stop: %s", ApiServerCheck.rootMessage(e));
+                LOG.debugf("operator stop: %s", ApiServerCheck.reason(e));
             }
             if (leading) {
                 releaseLease();
@@ -262,7 +262,7 @@ public class OperatorLifecycle {
                 LOG.infof("handed the Lease %s/%s over", namespace, election.getLeaseName());
             }
         } catch (Exception e) {
-            LOG.debugf("the Lease was not handed over (%s); it expires by itself", ApiServerCheck.rootMessage(e));
+            LOG.debugf("the Lease was not handed over (%s); it expires by itself", ApiServerCheck.reason(e));
         }
     }
 

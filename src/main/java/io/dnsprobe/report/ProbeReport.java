@@ -1,6 +1,7 @@
 package io.dnsprobe.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dnsprobe.libc.EaiError;
 import io.dnsprobe.libc.LibcModels;
 import io.dnsprobe.libc.Verdict;
 import io.dnsprobe.libc.VerdictKind;
@@ -11,7 +12,10 @@ import io.dnsprobe.probe.Outcome;
 import io.dnsprobe.probe.QueryProbe;
 import io.dnsprobe.resolver.DnsNames;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one probe of one name on one server comes to, in the terms people read: the candidate that
@@ -23,12 +27,16 @@ import java.util.List;
  * @param tcpBytes largest TCP reply, -1 when no TCP was needed or none came
  * @param truncated query types whose UDP reply had TC set
  * @param kept per truncated type, records kept in the UDP reply out of those in the TCP one: {@code A 29/40}
+ * @param verdicts each model's verdict; null when no reply came (nothing to judge: no model may read as OK)
  * @param unreachable set when no query for this name got anything back (not even a reply with another ID)
+ * @param error set when no libc resolves the name, in words: no reply ({@code no reply: ...}), or what every
+ *     libc gets ({@code the name does not exist (NXDOMAIN): every libc gives EAI_NONAME})
  * @param replies every reply for that candidate, per type and transport
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeReport(String name, String server, String candidate, int udpBytes, int tcpBytes,
-        List<String> truncated, List<Kept> kept, List<Verdict> verdicts, String unreachable, List<Reply> replies) {
+        List<String> truncated, List<Kept> kept, List<Verdict> verdicts, String unreachable, String error,
+        List<Reply> replies) {
 
     /** One reply's size and truncation, for metrics and JSON. */
     public record Reply(String type, String transport, int bytes, boolean truncated) {
@@ -59,8 +67,38 @@ public record ProbeReport(String name, String server, String candidate, int udpB
                 kept.add(new Kept(q.type(), count(q.udp(), q.type()), q.tcp() == null ? -1 : count(q.tcp(), q.type())));
             }
         }
-        return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, verdicts,
-                unreachable(probe), replies);
+        String unreachable = unreachable(probe);
+        if (unreachable != null) {
+            String error = unreachable.startsWith("no reply") ? unreachable : "no reply: " + unreachable;
+            return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, null, unreachable,
+                    error, replies);
+        }
+        return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, verdicts, null,
+                unresolved(verdicts), replies);
+    }
+
+    /**
+     * What no libc resolving the name comes to, or null when some libc resolves it. Every musl verdict is OK
+     * then (none does worse than glibc), which must not read as "resolves".
+     */
+    private static String unresolved(List<Verdict> verdicts) {
+        if (verdicts.stream().anyMatch(v -> v.resolution().resolves())) {
+            return null;
+        }
+        Set<EaiError> errors = verdicts.stream().map(v -> v.resolution().error())
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(EaiError.class)));
+        if (errors.size() > 1) {
+            return "no libc resolves it: " + verdicts.stream()
+                    .map(v -> v.displayName() + " " + v.resolution().summary()).collect(Collectors.joining(", "));
+        }
+        EaiError error = errors.iterator().next();
+        String what = switch (error) {
+            case NONAME -> "the name does not exist (NXDOMAIN)";
+            case NODATA -> "the name has no address (NODATA)";
+            case AGAIN -> "no usable answer (SERVFAIL, or a query without reply)";
+            case FAIL -> "the server refuses the lookup";
+        };
+        return what + ": every libc gives " + error.symbol();
     }
 
     /** Records of {@code type} in the reply, -1 when there is none. */
@@ -88,10 +126,10 @@ public record ProbeReport(String name, String server, String candidate, int udpB
         return e.outcome().hasReply() || e.outcome() == Outcome.ID_MISMATCH;
     }
 
-    /** The worst verdict of any musl model. */
+    /** The worst verdict of any musl model; OK when there are none (no reply: nothing judged). */
     public VerdictKind worstMusl() {
         VerdictKind worst = VerdictKind.OK;
-        for (Verdict v : verdicts) {
+        for (Verdict v : verdicts == null ? List.<Verdict>of() : verdicts) {
             if (v.model().isMusl() && v.kind().compareTo(worst) > 0) {
                 worst = v.kind();
             }
@@ -100,6 +138,6 @@ public record ProbeReport(String name, String server, String candidate, int udpB
     }
 
     public boolean anyFails() {
-        return verdicts.stream().anyMatch(v -> v.kind() == VerdictKind.FAILS);
+        return verdicts != null && verdicts.stream().anyMatch(v -> v.kind() == VerdictKind.FAILS);
     }
 }

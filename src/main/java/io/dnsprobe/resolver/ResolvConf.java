@@ -1,6 +1,8 @@
 package io.dnsprobe.resolver;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +21,23 @@ public final class ResolvConf {
     private ResolvConf() {
     }
 
+    /** Larger than any resolv.conf: three nameservers, a search line of at most 256 characters, options. */
+    public static final int MAX_BYTES = 64 * 1024;
+
+    /** @throws IOException when it cannot be read, is a directory, or is over {@link #MAX_BYTES} */
     public static ResolverConfig load(Path path) throws IOException {
-        return parse(Files.readString(path));
+        if (Files.isDirectory(path)) {
+            throw new IOException("is a directory");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new IOException("larger than " + MAX_BYTES / 1024 + " KiB: not a resolv.conf");
+        }
+        // Bytes as libc reads them: what is not ASCII can be no address, option or valid search domain.
+        return parse(new String(bytes, StandardCharsets.ISO_8859_1));
     }
 
     /** A missing or unreadable file gives what libc falls back to: 127.0.0.1, no search list. */

@@ -92,7 +92,8 @@ class ImageCommandTest {
 
         Run unreachable = image(dockerConfig(dir, PASSWORD), "127.0.0.1:9/acme/orders:1.4");
         assertThat(unreachable.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-        assertThat(unreachable.err()).contains("dnsprobe: 127.0.0.1:9/acme/orders:1.4: cannot connect to 127.0.0.1:9");
+        assertThat(unreachable.err()).contains("dnsprobe: 127.0.0.1:9/acme/orders:1.4: cannot connect to registry "
+                + "127.0.0.1:9: connection refused");
 
         Run noConfig = run("image", "--registry-config", dir.resolve("absent.json").toString(), "x/y:1");
         assertThat(noConfig.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);

@@ -398,10 +398,11 @@ class HostileRegistryTest {
     void aRegistryWhoseNameDoesNotResolveIsADnsFailure() {
         java.net.ConnectException e = new java.net.ConnectException();
         e.initCause(new java.nio.channels.UnresolvedAddressException());
-        RegistryException r = RegistryClient.unreachable("registry.nowhere.invalid:5000", e);
+        RegistryException r = RegistryClient.unreachable("registry", "registry.nowhere.invalid:5000", e);
         assertThat(r.kind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
-        assertThat(r.getMessage()).isEqualTo("the name registry.nowhere.invalid does not resolve (DNS)");
-        RegistryException refused = RegistryClient.unreachable("127.0.0.1:9", new java.net.ConnectException("Connection refused"));
-        assertThat(refused.getMessage()).isEqualTo("cannot connect to 127.0.0.1:9 (Connection refused)");
+        assertThat(r.getMessage()).isEqualTo("cannot resolve registry host registry.nowhere.invalid: no such host");
+        RegistryException refused = RegistryClient.unreachable("registry", "127.0.0.1:9",
+                new java.net.ConnectException("Connection refused"));
+        assertThat(refused.getMessage()).isEqualTo("cannot connect to registry 127.0.0.1:9: connection refused");
     }
 }

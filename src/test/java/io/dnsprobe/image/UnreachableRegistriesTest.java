@@ -65,7 +65,7 @@ class UnreachableRegistriesTest {
             List<ImageInspection> results = inspectAll(i, closed);
             assertThat(client.requestsTo(closed)).isEqualTo(1);
             String refused = results.get(0).problem();
-            assertThat(refused).startsWith("cannot connect to " + closed);
+            assertThat(refused).isEqualTo("cannot connect to registry " + closed + ": connection refused");
             assertThat(results.subList(1, IMAGES)).allSatisfy(r -> {
                 assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
                 assertThat(r.problem()).isEqualTo("registry " + closed + " unreachable (said above): " + refused);
@@ -134,7 +134,7 @@ class UnreachableRegistriesTest {
                 now.addAndGet(Duration.ofSeconds(29).toNanos());
                 ImageInspection within = inspect(i, ImageRef.parse(front.host() + "/acme/other:1"));
                 assertThat(within.problem()).startsWith("registry " + front.host() + " unreachable (tried 29s ago; "
-                        + "not asked again for 30s): the connection to " + front.host() + " failed");
+                        + "not asked again for 30s): the connection to registry " + front.host() + " failed");
                 assertThat(inspect(i, orders).problem()).startsWith("registry " + front.host() + " unreachable");
                 assertThat(front.connections()).as("not asked within the 30 s").isEqualTo(asked);
 

@@ -18,6 +18,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -143,19 +144,40 @@ public final class TestCa implements AutoCloseable {
         }
     }
 
+    /** A server context presenting the server certificate (for 127.0.0.1 and localhost) and this CA. */
+    public SSLContext serverContext() {
+        return serverContext(serverKey, server, ca);
+    }
+
+    /** A server context presenting {@code chain}, leaf first, for {@code key}. */
+    public static SSLContext serverContext(PrivateKey key, X509Certificate... chain) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", key, new char[0], chain);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         Cleanup.deleteTree(dir);
     }
 
-    static KeyPair ecKeyPair() throws GeneralSecurityException {
+    public static KeyPair ecKeyPair() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
     }
 
-    /** A self-signed leaf certificate for {@code keys}, e.g. a token signer. */
-    static X509Certificate selfSigned(KeyPair keys, String cn) {
+    /** A self-signed leaf certificate for {@code keys}, e.g. a token signer; it names no host (no SAN). */
+    public static X509Certificate selfSigned(KeyPair keys, String cn) {
         try {
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + cn);
