@@ -188,7 +188,7 @@ class AuditTest {
             }
             client.resource(b.build()).create();
         }
-        // In this order, so the report's results are too (the README shows it).
+        // In this order, so the report's results are too (docs/audit.md shows it).
         Map<String, String> big = new LinkedHashMap<>();
         big.put("DB_URL", BIG_URL);
         big.put("CACHE_HOST", "small.test.example");
@@ -398,8 +398,8 @@ class AuditTest {
     private static final String YAML_END = "```\n<!-- /dnsreport-yaml -->";
 
     /**
-     * The README's {@code kubectl get dnsreport -o yaml} example is this report, with what differs from run to
-     * run (uids, times, the registry's port) replaced; {@code -Dreadme.update=true} writes it there.
+     * The {@code kubectl get dnsreport -o yaml} example of docs/audit.md is this report, with what differs from
+     * run to run (uids, times, the registry's port) replaced; {@code -Dreadme.update=true} writes it there.
      */
     private static void readmeExample(DnsReport report) throws Exception {
         DnsReport r = io.fabric8.kubernetes.client.utils.Serialization.clone(report);
@@ -414,16 +414,17 @@ class AuditTest {
                 .replace(report.getSpec().workload().uid(), "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9")
                 .replace(report.getStatus().lastAudit(), "2026-12-03T10:00:05Z");
         Files.writeString(Path.of("target", "dnsreport-orders.yaml"), yaml);
-        Path readme = Path.of("README.md");
+        Path readme = Path.of("docs/audit.md");
         String text = Files.readString(readme);
         int start = text.indexOf(YAML_START);
         int end = text.indexOf(YAML_END, start);
-        assertThat(start).as("README has the markers of the example").isNotNegative();
+        assertThat(start).as("docs/audit.md has the markers of the example").isNotNegative();
         String block = text.substring(start + YAML_START.length(), end);
         if (Boolean.getBoolean("readme.update")) {
             Files.writeString(readme, text.substring(0, start + YAML_START.length()) + yaml + text.substring(end));
         } else {
-            assertThat(block).as("README's -o yaml example (rewrite with -Dreadme.update=true; target/dnsreport-orders.yaml)")
+            assertThat(block)
+                    .as("docs/audit.md's -o yaml example (rewrite with -Dreadme.update=true; target/dnsreport-orders.yaml)")
                     .isEqualTo(yaml);
         }
     }

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * What {@code kubectl get KIND -A} prints for these objects: NAMESPACE, NAME, then the CRD's printer columns
- * shown by default, in the CRD's order, dates as ages. For the README's example output, made from the
+ * shown by default, in the CRD's order, dates as ages. For the example output of docs/audit.md, made from the
  * reports a test produced.
  */
 final class KubectlTable {

@@ -33,7 +33,7 @@ import org.jfree.data.time.TimeSeriesCollection;
  *
  * <p>Against any Prometheus (a port-forwarded one included):
  * {@code java -cp target/test-classes:$(cat target/test-classpath.txt) io.dnsprobe.monitoring.DashboardPng
- * http://127.0.0.1:9090 6h out.png} (README, "Alerts, dashboard and runbook").
+ * http://127.0.0.1:9090 6h out.png} (docs/monitoring.md, "Dashboard").
  */
 public final class DashboardPng {
     private static final int COLUMN = 60;

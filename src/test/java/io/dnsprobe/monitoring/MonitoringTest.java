@@ -153,7 +153,7 @@ class MonitoringTest {
         JsonNode big = fails.stream().filter(a -> a.at("/labels/name").asText().equals("big")).findFirst().orElseThrow();
         assertThat(big.at("/annotations/description").asText())
                 .startsWith("DnsProbe shop/deps: big asked of " + nsd + " fails on musl-1.2.3 where glibc resolves it.");
-        assertThat(big.at("/annotations/runbook_url").asText()).endsWith("README.md#dnsprobemuslfails");
+        assertThat(big.at("/annotations/runbook_url").asText()).endsWith("docs/runbooks/DnsprobeMuslFails.md");
 
         Set<List<String>> partialAlerts = new HashSet<>();
         for (JsonNode a : awaitFiring("DnsprobeMuslPartial", partial.size())) {

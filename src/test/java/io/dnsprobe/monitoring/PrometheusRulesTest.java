@@ -11,12 +11,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,10 @@ class PrometheusRulesTest {
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Path WORK = Path.of("target/prometheus");
     private static final Path UNIT_TESTS = Path.of("config/prometheus/tests/dnsprobe-alerts.test.yaml");
-    private static final String RUNBOOK = "https://github.com/dnsprobe/dnsprobe/blob/main/README.md#";
+    private static final String RUNBOOK = "https://github.com/dnsprobe/dnsprobe/blob/main/";
+    private static final Path RUNBOOKS = Path.of("docs/runbooks");
+    private static final List<String> RUNBOOK_SECTIONS =
+            List.of("## Meaning", "## Impact", "## Diagnosis", "## Mitigation");
     private static JsonNode groups;
 
     @BeforeAll
@@ -102,25 +105,24 @@ class PrometheusRulesTest {
     }
 
     @Test
-    void everyRunbookLinkPointsAtAHeadingOfTheReadme() throws IOException {
-        Set<String> anchors = readmeAnchors();
+    void everyAlertLinksItsOwnRunbookPage() throws IOException {
+        Set<String> alerts = new HashSet<>();
         for (JsonNode a : MonitoringFiles.alerts(groups)) {
-            String url = a.at("/annotations/runbook_url").asText();
-            assertThat(url).as(a.path("alert").asText()).startsWith(RUNBOOK);
-            assertThat(anchors).as("README heading for " + url).contains(url.substring(RUNBOOK.length()));
+            String name = a.path("alert").asText();
+            alerts.add(name);
+            Path page = RUNBOOKS.resolve(name + ".md");
+            assertThat(a.at("/annotations/runbook_url").asText()).as(name).isEqualTo(RUNBOOK + page);
+            assertThat(page).as("runbook of " + name).isRegularFile();
+            List<String> lines = Files.readAllLines(page);
+            assertThat(lines.get(0)).as(page + " starts with its alert").isEqualTo("# " + name);
+            assertThat(lines.stream().filter(RUNBOOK_SECTIONS::contains).toList()).as(page + " sections, in order")
+                    .isEqualTo(RUNBOOK_SECTIONS);
         }
-    }
-
-    /** GitHub's anchors: the heading lowercased, punctuation dropped, spaces turned into hyphens. */
-    static Set<String> readmeAnchors() throws IOException {
-        Set<String> anchors = new HashSet<>();
-        for (String line : Files.readAllLines(Path.of("README.md"))) {
-            if (line.matches("#{1,6} .*")) {
-                String text = line.replaceFirst("#+ ", "").toLowerCase(Locale.ROOT);
-                anchors.add(text.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
-            }
+        try (Stream<Path> pages = Files.list(RUNBOOKS)) {
+            Set<String> named = pages.map(p -> p.getFileName().toString()).filter(f -> !f.equals("README.md"))
+                    .map(f -> f.replaceFirst("\\.md$", "")).collect(Collectors.toSet());
+            assertThat(named).as("runbook pages of alerts that exist").isEqualTo(alerts);
         }
-        return anchors;
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.dnsprobe.libc.Verdict;
 import io.dnsprobe.probe.NameProbe;
 import io.dnsprobe.probe.Prober;
 import io.dnsprobe.resolver.ResolverConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The figures the README's runbook quotes for a headless Service, each model's verdict and address count
- * for one name probed as the operator probes it, from a server that truncates as CoreDNS does when it
- * answers from its own data (kubernetes plugin, cache: as many records as fit) and from one that empties
- * the reply as CoreDNS's forward plugin does when the upstream reply overflows.
+ * The figures the DnsprobeMuslFails runbook (docs/runbooks/DnsprobeMuslFails.md) quotes for a headless Service,
+ * each model's verdict and address count for one name probed as the operator probes it, from a server that
+ * truncates as CoreDNS does when it answers from its own data (kubernetes plugin, cache: as many records as fit)
+ * and from one that empties the reply as CoreDNS's forward plugin does when the upstream reply overflows.
  */
 class RunbookFactsTest {
     private static final String NAME = "web.shop.svc.cluster.local.";
@@ -61,6 +63,18 @@ class RunbookFactsTest {
         assertThat(verdicts(60, Truncation.EMPTY)).isEqualTo(Map.of(
                 "musl-1.2.3", "FAILS EAI_NONAME", "musl-1.2.4", "PARTIAL 45 addr",
                 "musl-1.2.4_git20230717", "OK 48 addr", "musl-1.2.5", "OK 48 addr", "glibc", "OK 60 addr"));
+    }
+
+    @Test
+    void theRunbookQuotesTheseFigures() throws Exception {
+        // Line breaks fall anywhere in a paragraph: compare with whitespace collapsed.
+        String page = Files.readString(Path.of("docs/runbooks/DnsprobeMuslFails.md")).replaceAll("\\s+", " ");
+        assertThat(page)
+                .contains("(`RunbookFactsTest`): glibc gets 60 addresses; musl <= 1.2.3 29 (PARTIAL); musl 1.2.4 45,")
+                .contains("musl >= 1.2.5 48 (OK:")
+                .contains("Through a server that empties truncated replies musl <= 1.2.3 FAILS instead.")
+                .contains("At 64 pods musl 1.2.4 FAILS (`EAI_NODATA`).")
+                .contains("so 29 A records of `web.shop.svc.cluster.local` and not 30 (`RunbookFactsTest`)");
     }
 
     @Test
