@@ -43,13 +43,12 @@ final class ManualIoClock {
 
     /**
      * Waits until the I/O thread has begun a round and finished it: whatever it had read, written and armed
-     * before this call is done with. Only while a deadline is armed (an exchange is under way): the thread's
-     * select then waits the distance to the next deadline as this clock stood, in real milliseconds (so keep
+     * before this call is done with. Only while a deadline stays armed (an exchange is under way after that round):
+     * the thread's select waits the distance to the next deadline as this clock stood, in real milliseconds (so keep
      * the timeouts of tests that advance short); with no deadline it sleeps until a reply or a new exchange.
      */
     void awaitRound() {
-        long seen = rounds.get();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(() -> rounds.get() >= seen + 2);
+        awaitRound(() -> false);
     }
 
     /** Moves the time on by {@code step} until {@code done}, one round of the I/O thread per step; at most 1,000. */
@@ -59,7 +58,13 @@ final class ManualIoClock {
                 throw new AssertionError("not done after 1,000 steps of " + step);
             }
             advance(step);
-            awaitRound();
+            awaitRound(done); // the round that ends the last exchange may be the last one for a while
         }
+    }
+
+    private void awaitRound(BooleanSupplier orDone) {
+        long seen = rounds.get();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
+                .until(() -> rounds.get() >= seen + 2 || orDone.getAsBoolean());
     }
 }
