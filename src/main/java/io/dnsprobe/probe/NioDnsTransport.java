@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.xbill.DNS.Message;
@@ -43,8 +44,10 @@ public final class NioDnsTransport implements DnsTransport {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Deadlines; an entry whose {@code at} is no longer its transaction's deadline was re-armed and is skipped. */
     private final PriorityQueue<Timer> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
-    /** Runs after every select, before anything is read: tests put a pause here to play a starved I/O thread. */
+    /** Runs after every select, before anything is read: tests play a starved I/O thread here. */
     private final Runnable afterSelect;
+    /** {@link System#nanoTime()} in production; a test's own, so that no deadline depends on the machine's speed. */
+    private final LongSupplier nanoClock;
     private final ByteBuffer datagram = ByteBuffer.allocateDirect(MAX_DATAGRAM);
     private volatile boolean closed;
 
@@ -60,7 +63,13 @@ public final class NioDnsTransport implements DnsTransport {
     }
 
     NioDnsTransport(Runnable afterSelect) {
+        this(afterSelect, System::nanoTime);
+    }
+
+    /** @param nanoClock read for every deadline and elapsed time, as {@link System#nanoTime()} counts */
+    NioDnsTransport(Runnable afterSelect, LongSupplier nanoClock) {
         this.afterSelect = afterSelect;
+        this.nanoClock = nanoClock;
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -108,7 +117,7 @@ public final class NioDnsTransport implements DnsTransport {
                 long waitMillis = 0;
                 Timer next = nextLive();
                 if (next != null) {
-                    waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.at - System.nanoTime()) + 1);
+                    waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.at - nanoClock.getAsLong()) + 1);
                 }
                 // selectNow() below clears a wakeup() that announced a task: never block while one waits.
                 if (tasks.isEmpty()) {
@@ -123,12 +132,12 @@ public final class NioDnsTransport implements DnsTransport {
                 }
                 processReady();
                 next = nextLive();
-                if (next != null && next.at - System.nanoTime() <= 0) {
+                if (next != null && next.at - nanoClock.getAsLong() <= 0) {
                     // The thread may have been off the CPU since the select: read what arrived meanwhile before
                     // any transaction is charged with a timeout or sent again.
                     selector.selectNow();
                     processReady();
-                    long now = System.nanoTime();
+                    long now = nanoClock.getAsLong();
                     while ((next = nextLive()) != null && next.at - now <= 0) {
                         deadlines.poll();
                         next.txn.onDeadline(now);
@@ -215,7 +224,7 @@ public final class NioDnsTransport implements DnsTransport {
         final byte[] query;
         final long timeoutNanos;
         final CompletableFuture<Exchange> result;
-        final long started = System.nanoTime();
+        final long started = nanoClock.getAsLong();
         long deadline;
         boolean done;
         SelectableChannel channel;
@@ -236,7 +245,7 @@ public final class NioDnsTransport implements DnsTransport {
         abstract void onDeadline(long now);
 
         long elapsedMicros() {
-            return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
+            return TimeUnit.NANOSECONDS.toMicros(nanoClock.getAsLong() - started);
         }
 
         void armDeadline(long at) {
@@ -308,7 +317,7 @@ public final class NioDnsTransport implements DnsTransport {
                 ch.configureBlocking(false);
                 ch.connect(server.socketAddress());
                 ch.register(selector, SelectionKey.OP_READ, this);
-                long now = System.nanoTime();
+                long now = nanoClock.getAsLong();
                 finalDeadline = now + timeoutNanos;
                 nextSend = now;
                 send(now);
@@ -409,7 +418,7 @@ public final class NioDnsTransport implements DnsTransport {
                 ch.configureBlocking(false);
                 boolean connected = ch.connect(server.socketAddress());
                 key = ch.register(selector, SelectionKey.OP_CONNECT, this);
-                armDeadline(System.nanoTime() + timeoutNanos);
+                armDeadline(nanoClock.getAsLong() + timeoutNanos);
                 if (connected) {
                     advance();
                 }
@@ -441,7 +450,7 @@ public final class NioDnsTransport implements DnsTransport {
                     key.interestOps(SelectionKey.OP_WRITE);
                     return;
                 }
-                writtenAt = System.nanoTime();
+                writtenAt = nanoClock.getAsLong();
                 key.interestOps(SelectionKey.OP_READ);
                 armDeadline(writtenAt + timeoutNanos);
             }

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * it holds) is reachable, and is not read past 64 KiB.
  */
 class ApiServerCheckTest {
+    /** The server here always answers: a hang guard's length, so that no check times out on a busy machine. */
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
     private HttpServer server;
     private final AtomicReference<Integer> code = new AtomicReference<>(200);
     private final AtomicReference<byte[]> body = new AtomicReference<>();
@@ -86,7 +88,7 @@ class ApiServerCheckTest {
     }
 
     private ApiServerCheck.State checkOnce() {
-        check = configured(client, Duration.ofHours(1), Duration.ofSeconds(5));
+        check = configured(client, Duration.ofHours(1), CHECK_TIMEOUT);
         check.onStart(null);
         await().atMost(Duration.ofSeconds(60)).until(() -> check.state().reachable() != null);
         return check.state();
@@ -128,7 +130,7 @@ class ApiServerCheckTest {
     void checksNeverCloseAConnectionAnotherRequestUses() throws Exception {
         MockApiServer api = MockApiServer.start();
         try (KubernetesClient shared = api.client("dnsprobe-check")) {
-            ApiServerCheck frequent = configured(shared, Duration.ofMillis(20), Duration.ofSeconds(5));
+            ApiServerCheck frequent = configured(shared, Duration.ofMillis(20), CHECK_TIMEOUT);
             frequent.onStart(null);
             List<String> failures = new CopyOnWriteArrayList<>();
             AtomicInteger reads = new AtomicInteger();

@@ -17,11 +17,19 @@ import org.junit.jupiter.api.Test;
 
 /** A DnsProbe's Ready condition judges a server over all its names, as the CLI does. */
 class ReachabilityStatusTest {
+    /**
+     * For a name the server answers: a hang guard's length, so that its reply is never late however busy the machine
+     * (the timeout is all a test could race with here); a silent name gets a short one and ends at it.
+     */
+    private static final Duration ANSWERED = Duration.ofSeconds(30);
+    private static final Duration SILENT = Duration.ofMillis(300);
+
     private static ProbeRound round(HostileDnsServer server, List<String> names) {
-        ResolverConfig config = ResolverConfig.of(List.of(server.address())).withTimeout(Duration.ofMillis(300)).withAttempts(1);
         List<ProbeRound.Outcome> outcomes = new ArrayList<>();
         try (Prober prober = Prober.builder().build()) {
             for (String n : names) {
+                ResolverConfig config = ResolverConfig.of(List.of(server.address()))
+                        .withTimeout(n.startsWith("silent.") ? SILENT : ANSWERED).withAttempts(1);
                 NameProbe p = prober.probe(n, server.address(), config).toCompletableFuture().join();
                 outcomes.add(new ProbeRound.Outcome(n, server.address().toString(), ProbeReport.of(p), null));
             }

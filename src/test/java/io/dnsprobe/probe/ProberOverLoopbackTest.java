@@ -2,6 +2,7 @@ package io.dnsprobe.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
@@ -13,23 +14,34 @@ import io.dnsprobe.testing.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The engine on real loopback sockets, against an in-process server that misbehaves on demand. */
+/**
+ * The engine on real loopback sockets, against an in-process server that misbehaves on demand. The transport's time
+ * is a {@link ManualIoClock}: it stands still while the server answers, so no reply is ever late and resent however
+ * busy the machine is, and the tests that wait for a deadline move it there themselves.
+ */
 class ProberOverLoopbackTest {
-    /** For what the server answers: long enough that no reply is ever late and resent, however busy the machine. */
     private static final Duration ANSWERED = Duration.ofSeconds(10);
-    /** For what never answers (silence, a stalled TCP peer): the wait is all this costs. */
+    /** For what never answers (silence, a stalled TCP peer); the test moves the clock past it. */
     private static final Duration SILENT = Duration.ofMillis(300);
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
+    private static final ManualIoClock CLOCK = new ManualIoClock();
     private static Prober prober;
 
     @BeforeAll
     static void start() {
-        prober = Prober.builder().maxInFlight(16).build();
+        prober = Prober.builder().transport(CLOCK.transport()).maxInFlight(16).build();
     }
 
     @AfterAll
@@ -42,11 +54,29 @@ class ProberOverLoopbackTest {
     }
 
     private static CandidateProbe probeOnce(LoopbackDnsServer server, String name, Duration timeout) {
+        return candidate(probe(server, name, timeout));
+    }
+
+    private static CompletableFuture<NameProbe> probe(LoopbackDnsServer server, String name, Duration timeout) {
+        return probe(prober, server, name, timeout);
+    }
+
+    private static CompletableFuture<NameProbe> probe(Prober p, LoopbackDnsServer server, String name,
+            Duration timeout) {
         ResolverConfig config = ResolverConfig.of(List.of(server.address()))
                 .withTimeout(timeout).withAttempts(2);
-        NameProbe probe = prober.probe(name, server.address(), config).toCompletableFuture().join();
-        assertThat(probe.candidates()).hasSize(1);
-        return probe.candidates().get(0);
+        return p.probe(name, server.address(), config).toCompletableFuture();
+    }
+
+    private static CandidateProbe candidate(CompletableFuture<NameProbe> probe) {
+        NameProbe p = probe.orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join(); // a hang guard
+        assertThat(p.candidates()).hasSize(1);
+        return p.candidates().get(0);
+    }
+
+    /** Waits until the server has received {@code n} UDP queries: the ones before were answered, if it answers. */
+    private static void awaitUdpQueries(LoopbackDnsServer server, int n) {
+        await().atMost(PATIENCE).until(() -> server.udpQueries() >= n);
     }
 
     @Test
@@ -84,9 +114,15 @@ class ProberOverLoopbackTest {
     @Test
     void silenceIsATimeoutAfterEveryAttempt() throws IOException {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL, Fault.SILENT_UDP)) {
-            CandidateProbe c = probeOnce(server, "small.test.example.", SILENT);
+            CompletableFuture<NameProbe> probe = probe(server, "small.test.example.", SILENT);
+            awaitUdpQueries(server, 2);
+            CLOCK.advance(SILENT.dividedBy(2)); // musl's retry: timeout / attempts after the first send
+            awaitUdpQueries(server, 4);
+            CLOCK.advance(SILENT.dividedBy(2));
+            CandidateProbe c = candidate(probe);
             assertThat(c.a().udp().outcome()).isEqualTo(Outcome.TIMEOUT);
             assertThat(c.a().udp().detail()).endsWith("in 300ms (2 sends)");
+            assertThat(c.a().udp().rttMicros()).isEqualTo(300_000);
             assertThat(server.udpQueries()).as("two attempts for each of A and AAAA").isEqualTo(4);
         }
     }
@@ -97,7 +133,7 @@ class ProberOverLoopbackTest {
         // A timeout far past the hang guard below: an engine that waited for it, whatever it then reported, fails.
         ResolverConfig config = ResolverConfig.of(List.of(closed)).withTimeout(Duration.ofMinutes(10));
         NameProbe probe = prober.probe("small.test.example.", closed, config).toCompletableFuture()
-                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         Exchange udp = probe.candidates().get(0).a().udp();
         assertThat(udp.outcome()).isEqualTo(Outcome.UNREACHABLE);
         assertThat(udp.detail()).contains("ICMP port unreachable");
@@ -116,8 +152,14 @@ class ProberOverLoopbackTest {
     @Test
     void foreignIdsAreIgnoredAndReportedWhenNothingElseCame() throws IOException {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL, Fault.WRONG_ID)) {
-            // Reported at the deadline: the foreign replies must come before it, so not the shortest one.
-            Exchange udp = probeOnce(server, "small.test.example.", Duration.ofSeconds(2)).a().udp();
+            // Reported at the deadline, which comes once the server has answered the first sends (it then reads
+            // the second ones) with foreign IDs.
+            CompletableFuture<NameProbe> probe = probe(server, "small.test.example.", SILENT);
+            awaitUdpQueries(server, 2);
+            CLOCK.advance(SILENT.dividedBy(2));
+            awaitUdpQueries(server, 4);
+            CLOCK.advance(SILENT.dividedBy(2));
+            Exchange udp = candidate(probe).a().udp();
             assertThat(udp.outcome()).isEqualTo(Outcome.ID_MISMATCH);
             assertThat(udp.wire()).isNull();
         }
@@ -134,8 +176,14 @@ class ProberOverLoopbackTest {
 
     @Test
     void aTcpPeerThatStallsTimesOutAndOneThatRefusesIsUnreachable() throws IOException {
-        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY, Fault.TCP_STALL)) {
-            QueryProbe a = probeOnce(server, "big.test.example.", SILENT).a();
+        try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY, Fault.TCP_STALL);
+             CountingTransport counting = new CountingTransport(CLOCK.transport());
+             Prober watched = Prober.builder().transport(counting).build()) {
+            CompletableFuture<NameProbe> probe = probe(watched, server, "big.test.example.", SILENT);
+            // The UDP replies (A truncated, AAAA whole) read before time moves; then on to the TCP deadline.
+            await().atMost(PATIENCE).until(() -> counting.done(Transport.UDP) == 2 && counting.total() == 3);
+            CLOCK.advanceUntil(probe::isDone, SILENT);
+            QueryProbe a = candidate(probe).a();
             assertThat(a.udp().truncated()).isTrue();
             assertThat(a.tcp().outcome()).isEqualTo(Outcome.TIMEOUT);
             assertThat(a.tcp().detail()).endsWith("no reply within 300ms after the query was sent");
@@ -165,10 +213,10 @@ class ProberOverLoopbackTest {
             zone.a("n" + i + ".test.example", "192.0.2." + (i % 250 + 1));
         }
         try (LoopbackDnsServer server = LoopbackDnsServer.start(zone, Truncation.PARTIAL);
-             CountingTransport counting = new CountingTransport(new NioDnsTransport());
+             CountingTransport counting = new CountingTransport(CLOCK.transport());
              Prober small = Prober.builder().transport(counting).maxInFlight(4).build()) {
             ResolverConfig config = ResolverConfig.of(List.of(server.address())).withTimeout(Duration.ofSeconds(2));
-            List<java.util.concurrent.CompletableFuture<NameProbe>> all = new java.util.ArrayList<>();
+            List<CompletableFuture<NameProbe>> all = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 all.add(small.probe("n" + i + ".test.example.", server.address(), config).toCompletableFuture());
             }
@@ -181,24 +229,31 @@ class ProberOverLoopbackTest {
         }
     }
 
-    /** Counts exchanges in flight around a real transport. */
+    /** Counts exchanges in flight, and those done per transport, around a real transport. */
     static final class CountingTransport implements DnsTransport {
         private final DnsTransport delegate;
-        private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicInteger max = new AtomicInteger();
+        private final AtomicInteger total = new AtomicInteger();
+        private final ConcurrentHashMap<Transport, AtomicInteger> done = new ConcurrentHashMap<>();
 
         CountingTransport(DnsTransport delegate) {
             this.delegate = delegate;
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<Exchange> exchange(ServerAddress server, Transport transport,
+        public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport,
                 byte[] query, Duration timeout, int attempts) {
             max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             total.incrementAndGet();
-            return delegate.exchange(server, transport, query, timeout, attempts)
-                    .whenComplete((e, t) -> inFlight.decrementAndGet());
+            return delegate.exchange(server, transport, query, timeout, attempts).whenComplete((e, t) -> {
+                inFlight.decrementAndGet();
+                done.computeIfAbsent(transport, k -> new AtomicInteger()).incrementAndGet();
+            });
+        }
+
+        int done(Transport transport) {
+            return done.getOrDefault(transport, new AtomicInteger()).get();
         }
 
         int maxInFlight() {

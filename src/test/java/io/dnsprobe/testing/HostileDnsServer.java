@@ -13,9 +13,12 @@ import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -52,6 +55,9 @@ public final class HostileDnsServer implements AutoCloseable {
         return t;
     });
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> udpQueries = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> tcpQueries = new ConcurrentHashMap<>();
+    private final AtomicInteger trickled = new AtomicInteger();
     private volatile boolean closed;
 
     public HostileDnsServer() throws IOException {
@@ -79,6 +85,25 @@ public final class HostileDnsServer implements AutoCloseable {
         return new ServerAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort());
     }
 
+    /** UDP queries received for a behaviour (the first label), counted before they are answered. */
+    public int udpQueries(String behaviour) {
+        return udpQueries.getOrDefault(behaviour, new AtomicInteger()).get();
+    }
+
+    /** TCP queries read for a behaviour, counted before they are answered. */
+    public int tcpQueries(String behaviour) {
+        return tcpQueries.getOrDefault(behaviour, new AtomicInteger()).get();
+    }
+
+    /** Bytes written so far by {@code tctrickle}, over all its connections. */
+    public int trickled() {
+        return trickled.get();
+    }
+
+    private static void count(Map<String, AtomicInteger> counts, Message query) {
+        counts.computeIfAbsent(behaviour(query), b -> new AtomicInteger()).incrementAndGet();
+    }
+
     private static String behaviour(Message query) {
         Record q = query.getQuestion();
         return q == null ? "" : q.getName().getLabelString(0).toLowerCase(Locale.ROOT);
@@ -92,6 +117,7 @@ public final class HostileDnsServer implements AutoCloseable {
                 udp.receive(p);
                 byte[] q = Arrays.copyOf(p.getData(), p.getLength());
                 Message query = new Message(q);
+                count(udpQueries, query);
                 for (byte[] reply : udpReplies(query, q)) {
                     udp.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
                 }
@@ -183,6 +209,7 @@ public final class HostileDnsServer implements AutoCloseable {
             byte[] q = new byte[in.readUnsignedShort()];
             in.readFully(q);
             Message query = new Message(q);
+            count(tcpQueries, query);
             OutputStream out = s.getOutputStream();
             byte[] reply = answer(query, behaviour(query).equals("big") ? 250 : 40).toWire();
             byte[] framed = new byte[reply.length + 2];
@@ -196,6 +223,7 @@ public final class HostileDnsServer implements AutoCloseable {
                     for (byte b : framed) {
                         out.write(b);
                         out.flush();
+                        trickled.incrementAndGet();
                         Thread.sleep(300);
                     }
                     return;

@@ -382,7 +382,7 @@ class AdmissionWebhookTest {
         // (payments.svc.cluster.local ...), would find nothing and warn about nothing.
         DnsProbe watch = new DnsProbe("payments", "watch", DnsProbeSpec.of(List.of("pods"))
                 .withServers(List.of(Dns.server.address().toString())).withSearch(List.of("test.example"), 5)
-                .withTiming("10m", "1s"));
+                .withTiming("10m", "20s")); // answered: no reply is late, whatever the machine's speed
         client.resource(watch).create();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             DnsProbe p = client.resources(DnsProbe.class).inNamespace("payments").withName("watch").get();

@@ -94,7 +94,12 @@ class ImageWebhookTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+            // A review waits 200 ms for an image being read, in production: a partial answer (order 2) would have to
+            // be there within 200 ms of wall time, a race with the machine's speed. 5 s here, inside a 10 s budget;
+            // a review of a stalled image costs that wait.
             return Map.of("dnsprobe.webhook.servers", dns.address().toString(),
+                    "dnsprobe.image.admission-wait", "5s",
+                    "dnsprobe.webhook.budget", "10s",
                     "dnsprobe.image.enabled", "true",
                     "dnsprobe.image.insecure-registries", front.host(),
                     "dnsprobe.image.pull-secrets", "regcred",
