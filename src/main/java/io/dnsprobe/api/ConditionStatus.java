@@ -2,7 +2,9 @@ package io.dnsprobe.api;
 
 /** A condition's status as Kubernetes writes it: {@code True}, {@code False} or {@code Unknown}. */
 public enum ConditionStatus {
-    TRUE("True"), FALSE("False"), UNKNOWN("Unknown");
+    TRUE("True"),
+    FALSE("False"),
+    UNKNOWN("Unknown");
 
     private final String wire;
 

@@ -34,8 +34,9 @@ public record DnsProbeStatus(
         @JsonPropertyDescription("One entry per name and server.")
         List<NameResult> results,
 
-        @JsonPropertyDescription("Ready: the probes ran. Truncated: some reply needs TCP. MuslIncompatible: some name fails "
-                + "or is partial on a musl model.")
+        @JsonPropertyDescription(
+                "Ready: the probes ran. Truncated: some reply needs TCP. MuslIncompatible: some name fails "
+                        + "or is partial on a musl model.")
         List<Condition> conditions) {
 
     /** No round yet: what an error status starts from when the probe never had one. */
@@ -58,13 +59,14 @@ public record DnsProbeStatus(
         if (!replaced) {
             next.add(c);
         }
-        return new DnsProbeStatus(observedGeneration, lastProbeTime, names, truncated, muslFails, muslPartial, maxBytes,
-                results, next);
+        return new DnsProbeStatus(
+                observedGeneration, lastProbeTime, names, truncated, muslFails, muslPartial, maxBytes, results, next);
     }
 
     /** The condition of this type, if the status has one. */
     public Optional<Condition> condition(String type) {
-        return conditions == null ? Optional.empty()
+        return conditions == null
+                ? Optional.empty()
                 : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 }

@@ -28,12 +28,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Fails", jsonPath = ".status.fails", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Partial", jsonPath = ".status.partial", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Last-Audit", jsonPath = ".status.lastAudit", type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "Summary", jsonPath = ".status.summary", priority = 1)
 public class DnsReport extends CustomResource<DnsReportSpec, DnsReportStatus> implements Namespaced {
 
-    public DnsReport() {
-    }
+    public DnsReport() {}
 
     public DnsReport(String namespace, String name, DnsReportSpec spec) {
         getMetadata().setNamespace(namespace);

@@ -11,8 +11,11 @@ public record DnsReportSpec(
     /** A workload by kind, name and uid (a workload recreated under the same name is another one). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WorkloadRef(
-            @JsonPropertyDescription("Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet or Pod.") String kind,
-            @JsonPropertyDescription("Its name, in the report's namespace.") String name,
-            @JsonPropertyDescription("Its uid.") String uid) {
-    }
+            @JsonPropertyDescription("Deployment, StatefulSet, DaemonSet, CronJob, Job, ReplicaSet or Pod.")
+            String kind,
+
+            @JsonPropertyDescription("Its name, in the report's namespace.")
+            String name,
+
+            @JsonPropertyDescription("Its uid.") String uid) {}
 }

@@ -10,8 +10,7 @@ import java.util.List;
  * strings no status uses any more do not stay.
  */
 final class Interned {
-    private Interned() {
-    }
+    private Interned() {}
 
     static String of(String s) {
         return s == null ? null : s.intern();

@@ -9,16 +9,32 @@ import java.util.Objects;
 /** One name on one server. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NameResult(
-        @JsonPropertyDescription("The name as given in the spec.") String name,
-        @JsonPropertyDescription("The nameserver asked, IP[:PORT].") String server,
-        @JsonPropertyDescription("The candidate of the search walk that answered (or the name itself).") String candidate,
-        @JsonPropertyDescription("Largest UDP reply for that candidate, in bytes.") Integer udpBytes,
-        @JsonPropertyDescription("Largest TCP reply for that candidate, in bytes, when TCP was needed.") Integer tcpBytes,
-        @JsonPropertyDescription("Query types whose UDP reply had the TC bit set.") List<String> truncated,
+        @JsonPropertyDescription("The name as given in the spec.")
+        String name,
+
+        @JsonPropertyDescription("The nameserver asked, IP[:PORT].")
+        String server,
+
+        @JsonPropertyDescription("The candidate of the search walk that answered (or the name itself).")
+        String candidate,
+
+        @JsonPropertyDescription("Largest UDP reply for that candidate, in bytes.")
+        Integer udpBytes,
+
+        @JsonPropertyDescription("Largest TCP reply for that candidate, in bytes, when TCP was needed.")
+        Integer tcpBytes,
+
+        @JsonPropertyDescription("Query types whose UDP reply had the TC bit set.")
+        List<String> truncated,
+
         @JsonPropertyDescription("Per truncated type, records kept in the UDP reply out of the full answer: A 29/40.")
         List<Kept> kept,
-        @JsonPropertyDescription("The verdict of each libc model.") List<ModelVerdict> verdicts,
-        @JsonPropertyDescription("Why this name could not be probed, when it could not.") String error) {
+
+        @JsonPropertyDescription("The verdict of each libc model.")
+        List<ModelVerdict> verdicts,
+
+        @JsonPropertyDescription("Why this name could not be probed, when it could not.")
+        String error) {
 
     public NameResult {
         name = Interned.of(name);

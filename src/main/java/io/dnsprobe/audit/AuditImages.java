@@ -26,7 +26,8 @@ final class AuditImages implements WorkloadChecker.Images {
     }
 
     @Override
-    public CompletionStage<Optional<ImageInspection>> inspect(String namespace, Workload workload, Workload.Container container) {
+    public CompletionStage<Optional<ImageInspection>> inspect(
+            String namespace, Workload workload, Workload.Container container) {
         if (!service.enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }

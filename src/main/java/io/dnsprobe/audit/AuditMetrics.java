@@ -40,14 +40,18 @@ final class AuditMetrics {
     AuditMetrics(MeterRegistry registry, QueryPacer pacer, Map<String, Auditor.WorkloadVerdict> verdicts) {
         this.registry = registry;
         this.verdicts = verdicts;
-        pass = Timer.builder("dnsprobe.audit.pass.duration").description("Time for a full audit pass over every workload")
+        pass = Timer.builder("dnsprobe.audit.pass.duration")
+                .description("Time for a full audit pass over every workload")
                 .register(registry);
         queries = FunctionCounter.builder("dnsprobe.audit.queries", pacer, QueryPacer::sent)
-                .description("DNS queries the audit sent, resends included").register(registry);
+                .description("DNS queries the audit sent, resends included")
+                .register(registry);
         waits = FunctionCounter.builder("dnsprobe.audit.qps.cap.waits", pacer, QueryPacer::waited)
-                .description("Audit queries that waited for a slot under dnsprobe.audit.max-qps").register(registry);
+                .description("Audit queries that waited for a slot under dnsprobe.audit.max-qps")
+                .register(registry);
         byVerdict = MultiGauge.builder("dnsprobe.audit.workloads")
-                .description("Audited workloads by libc and verdict").register(registry);
+                .description("Audited workloads by libc and verdict")
+                .register(registry);
         refresh();
         // Counting 5,000 workloads is cheap, but not on every scrape of every replica's Prometheus.
         refresher.scheduleWithFixedDelay(this::refresh, 5, 5, TimeUnit.SECONDS);
@@ -58,11 +62,19 @@ final class AuditMetrics {
     }
 
     void refresh() {
-        Map<Auditor.WorkloadVerdict, Long> counts = verdicts.values().stream()
-                .collect(Collectors.groupingBy(v -> v, Collectors.counting()));
-        byVerdict.register(counts.entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("libc", e.getKey().libc(), "verdict", e.getKey().verdict()), e.getValue()))
-                .collect(Collectors.toList()), true);
+        Map<Auditor.WorkloadVerdict, Long> counts =
+                verdicts.values().stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
+        byVerdict.register(
+                counts.entrySet().stream()
+                        .map(e -> MultiGauge.Row.of(
+                                Tags.of(
+                                        "libc",
+                                        e.getKey().libc(),
+                                        "verdict",
+                                        e.getKey().verdict()),
+                                e.getValue()))
+                        .collect(Collectors.toList()),
+                true);
     }
 
     /**

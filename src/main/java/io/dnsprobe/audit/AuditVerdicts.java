@@ -21,11 +21,9 @@ import java.util.function.LongSupplier;
  */
 final class AuditVerdicts implements WorkloadChecker.Verdicts {
     /** The same name under another search list or ndots is another probe. */
-    private record Key(String name, ResolverConfig config) {
-    }
+    private record Key(String name, ResolverConfig config) {}
 
-    private record Entry(CompletableFuture<Optional<NameVerdicts>> verdicts, long probedAt) {
-    }
+    private record Entry(CompletableFuture<Optional<NameVerdicts>> verdicts, long probedAt) {}
 
     private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
     private final BiFunction<String, PodDns, ResolverConfig> resolvConf;
@@ -38,8 +36,10 @@ final class AuditVerdicts implements WorkloadChecker.Verdicts {
         this(resolvConf, (name, config) -> NameVerdicts.probe(paced, name, config), interval, System::nanoTime);
     }
 
-    AuditVerdicts(BiFunction<String, PodDns, ResolverConfig> resolvConf,
-            BiFunction<String, ResolverConfig, CompletableFuture<Optional<NameVerdicts>>> probe, Duration interval,
+    AuditVerdicts(
+            BiFunction<String, PodDns, ResolverConfig> resolvConf,
+            BiFunction<String, ResolverConfig, CompletableFuture<Optional<NameVerdicts>>> probe,
+            Duration interval,
             LongSupplier clock) {
         this.resolvConf = resolvConf;
         this.probe = probe;
@@ -51,8 +51,12 @@ final class AuditVerdicts implements WorkloadChecker.Verdicts {
     public CompletionStage<Optional<NameVerdicts>> lookup(String namespace, String name, PodDns dns) {
         Key key = new Key(name, resolvConf.apply(namespace, dns));
         long now = clock.getAsLong();
-        return cache.compute(key, (k, e) -> e != null && now - e.probedAt() < intervalNanos ? e
-                : new Entry(probe.apply(k.name(), k.config()), now)).verdicts();
+        return cache.compute(
+                        key,
+                        (k, e) -> e != null && now - e.probedAt() < intervalNanos
+                                ? e
+                                : new Entry(probe.apply(k.name(), k.config()), now))
+                .verdicts();
     }
 
     /** Forgets verdicts no workload asked for in two intervals (names gone from every workload). */

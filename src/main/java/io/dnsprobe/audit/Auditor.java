@@ -85,9 +85,11 @@ public class Auditor {
     private final Map<String, AuditedWorkload> workloads = new ConcurrentHashMap<>();
     /** Workloads whose latest report has a failing name (by uid): an Event is written when this changes. */
     private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+
     private final Map<String, WorkloadVerdict> verdicts = new ConcurrentHashMap<>();
     /** What the Pods of each workload run: judged instead of the tag, which may have been pushed again since. */
     private final RunningDigests runningDigests = new RunningDigests();
+
     private final Set<String> queued = new LinkedHashSet<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
@@ -106,8 +108,7 @@ public class Auditor {
     private final AtomicInteger passes = new AtomicInteger();
 
     /** What the audit last concluded for a workload, for the metrics: its libc and its verdict. */
-    record WorkloadVerdict(String libc, String verdict) {
-    }
+    record WorkloadVerdict(String libc, String verdict) {}
 
     void onLeading(@Observes Leading leading) {
         if (!config.audit().enabled()) {
@@ -124,7 +125,9 @@ public class Auditor {
         started = true;
         ownNamespace = client.getNamespace();
         pacer = new QueryPacer(config.audit().maxQps());
-        nameVerdicts = new AuditVerdicts((ns, dns) -> podResolvers.of(ns, dns, QUERY_TIMEOUT), engine.prober().paced(pacer),
+        nameVerdicts = new AuditVerdicts(
+                (ns, dns) -> podResolvers.of(ns, dns, QUERY_TIMEOUT),
+                engine.prober().paced(pacer),
                 config.audit().interval());
         auditImages = new AuditImages(images);
         writer = new ReportWriter(client);
@@ -167,8 +170,12 @@ public class Auditor {
         });
         long interval = config.audit().interval().toMillis();
         worker.scheduleWithFixedDelay(this::fullPass, interval, interval, TimeUnit.MILLISECONDS);
-        LOG.infof("audit started: every %s, at most %s queries per second; excluded namespaces %s, %s and those labelled %s",
-                config.audit().interval(), config.audit().maxQps(), config.audit().excludedNamespaces(), ownNamespace,
+        LOG.infof(
+                "audit started: every %s, at most %s queries per second; excluded namespaces %s, %s and those labelled %s",
+                config.audit().interval(),
+                config.audit().maxQps(),
+                config.audit().excludedNamespaces(),
+                ownNamespace,
                 config.audit().optOutLabel());
     }
 
@@ -188,8 +195,12 @@ public class Auditor {
     /** Who failed before this replica led: a new leader must not repeat their Events. */
     private void seedFromReports() {
         try {
-            for (DnsReport r : client.resources(DnsReport.class).inAnyNamespace().list().getItems()) {
-                if (r.getSpec() != null && r.getSpec().workload() != null && r.getStatus() != null && r.getStatus().fails() != null) {
+            for (DnsReport r :
+                    client.resources(DnsReport.class).inAnyNamespace().list().getItems()) {
+                if (r.getSpec() != null
+                        && r.getSpec().workload() != null
+                        && r.getStatus() != null
+                        && r.getStatus().fails() != null) {
                     failing.put(r.getSpec().workload().uid(), r.getStatus().fails() > 0);
                 }
             }
@@ -206,7 +217,8 @@ public class Auditor {
 
     private void configMapChanged(String namespace, String name) {
         for (AuditedWorkload w : workloads.values()) {
-            if (w.namespace().equals(namespace) && w.workload().containers().stream().anyMatch(c -> c.reads(name))) {
+            if (w.namespace().equals(namespace)
+                    && w.workload().containers().stream().anyMatch(c -> c.reads(name))) {
                 enqueue(w.uid());
             }
         }
@@ -303,16 +315,30 @@ public class Auditor {
         }
         LOG.debugf("auditing %s %s/%s", w.kind(), w.namespace(), w.name());
         Workload judged = RunningDigests.pin(w.workload(), runningDigests.of(uid));
-        return WorkloadChecker.checkAsync(judged, w.namespace(), detector, auditImages, cluster, nameVerdicts,
-                WORKLOAD_BUDGET, Integer.MAX_VALUE).toCompletableFuture()
+        return WorkloadChecker.checkAsync(
+                        judged,
+                        w.namespace(),
+                        detector,
+                        auditImages,
+                        cluster,
+                        nameVerdicts,
+                        WORKLOAD_BUDGET,
+                        Integer.MAX_VALUE)
+                .toCompletableFuture()
                 // On the audit's own thread: the analysis completes on the DNS engine's or an image reader's
                 // thread, and writing a report blocks on the API server.
                 .thenAcceptAsync(result -> conclude(w, judged, result), worker);
     }
 
     private void conclude(AuditedWorkload w, Workload judged, WorkloadChecker.Result result) {
-        LOG.debugf("audited %s %s/%s: %d findings, %d unknown; %s", w.kind(), w.namespace(), w.name(), result.findings().size(),
-                result.unknown().size(), result.containers());
+        LOG.debugf(
+                "audited %s %s/%s: %d findings, %d unknown; %s",
+                w.kind(),
+                w.namespace(),
+                w.name(),
+                result.findings().size(),
+                result.unknown().size(),
+                result.containers());
         if (!w.equals(workloads.get(w.uid()))) {
             return; // changed or gone meanwhile: the newer version is queued
         }
@@ -320,7 +346,9 @@ public class Auditor {
         for (int i = 0; i < result.containers().size(); i++) {
             if (result.containers().get(i).libc().usesMusl()) {
                 Workload.Container c = judged.containers().get(i);
-                names.put(c.name(), NameExtractor.names(c, w.namespace(), w.workload().annotations(), cluster));
+                names.put(
+                        c.name(),
+                        NameExtractor.names(c, w.namespace(), w.workload().annotations(), cluster));
             }
         }
         Optional<DnsReportStatus> status = ReportBuilder.build(result, w.workload(), names, Instant.now());
@@ -330,28 +358,41 @@ public class Auditor {
             return;
         }
         DnsReportStatus s = status.get();
-        verdicts.put(w.uid(), new WorkloadVerdict(s.libc(), s.fails() > 0 ? "fails" : s.partial() > 0 ? "partial"
-                : s.unknown() > 0 ? "unknown" : "ok"));
+        verdicts.put(
+                w.uid(),
+                new WorkloadVerdict(
+                        s.libc(),
+                        s.fails() > 0 ? "fails" : s.partial() > 0 ? "partial" : s.unknown() > 0 ? "unknown" : "ok"));
         try {
             writer.write(w, s);
             boolean failsNow = s.fails() > 0;
             Boolean before = failing.get(w.uid());
             if (failsNow && !Boolean.TRUE.equals(before)) {
-                writer.event(w, "Warning", FAILURE, s.summary() + ReportBuilder.firstFailure(s).map(f -> "; " + f).orElse("")
-                        + " (kubectl get dnsreport " + w.reportName() + " -n " + w.namespace() + " -o yaml)");
+                writer.event(
+                        w,
+                        "Warning",
+                        FAILURE,
+                        s.summary()
+                                + ReportBuilder.firstFailure(s)
+                                        .map(f -> "; " + f)
+                                        .orElse("") + " (kubectl get dnsreport " + w.reportName() + " -n "
+                                + w.namespace() + " -o yaml)");
             } else if (!failsNow && Boolean.TRUE.equals(before)) {
                 writer.event(w, "Normal", RESOLVED, "no name fails on musl any more: " + s.summary());
             }
             // Only once the Event is out: a refused one is posted when the audit is retried.
             failing.put(w.uid(), failsNow);
         } catch (KubernetesClientException e) {
-            LOG.warnf("could not write the DnsReport of %s %s/%s: %s", w.kind(), w.namespace(), w.name(), e.getMessage());
+            LOG.warnf(
+                    "could not write the DnsReport of %s %s/%s: %s", w.kind(), w.namespace(), w.name(), e.getMessage());
             enqueueLater(w.uid());
         }
     }
 
     private static String libcOf(WorkloadChecker.Result result) {
-        return result.containers().isEmpty() ? "none" : result.containers().get(0).libc().libc().label();
+        return result.containers().isEmpty()
+                ? "none"
+                : result.containers().get(0).libc().libc().label();
     }
 
     private void enqueueLater(String uid) {
@@ -371,13 +412,15 @@ public class Auditor {
         try {
             writer.delete(w.namespace(), w.reportName());
         } catch (KubernetesClientException e) {
-            LOG.debugf("could not delete the DnsReport of %s/%s (its ownerReference removes it with the workload): %s",
+            LOG.debugf(
+                    "could not delete the DnsReport of %s/%s (its ownerReference removes it with the workload): %s",
                     w.namespace(), w.name(), e.getMessage());
         }
     }
 
     boolean excluded(String namespace) {
-        return namespace.equals(ownNamespace) || config.audit().excludedNamespaces().contains(namespace)
+        return namespace.equals(ownNamespace)
+                || config.audit().excludedNamespaces().contains(namespace)
                 || cluster.hasLabel(namespace, config.audit().optOutLabel());
     }
 }

@@ -26,21 +26,21 @@ import java.util.Set;
 final class ReportBuilder {
     private static final int MAX_LISTED = 5;
 
-    private ReportBuilder() {
-    }
+    private ReportBuilder() {}
 
     /**
      * @param names per container that uses musl's resolver, the names it refers to (in the order found)
      */
     /** Where a report says a judged digest came from. */
     static final String FROM_PODS = "pods";
+
     static final String FROM_REGISTRY = "registry";
 
     /**
      * @param spec the workload as its spec reads; the result's images may be pinned to the digests its Pods run
      */
-    static Optional<DnsReportStatus> build(WorkloadChecker.Result result, Workload spec, Map<String, Set<String>> names,
-            Instant now) {
+    static Optional<DnsReportStatus> build(
+            WorkloadChecker.Result result, Workload spec, Map<String, Set<String>> names, Instant now) {
         List<DnsReportStatus.ContainerReport> containers = new ArrayList<>();
         Libc oldest = null;
         Libc oldestAny = null;
@@ -56,15 +56,23 @@ final class ReportBuilder {
             boolean pinned = !specImage.equals(c.image());
             String digest = pinned ? c.image().substring(c.image().lastIndexOf('@') + 1) : libc.digest();
             String from = pinned ? FROM_PODS : digest != null && !specImage.contains("@") ? FROM_REGISTRY : null;
-            containers.add(new DnsReportStatus.ContainerReport(c.name(), specImage, libc.libc().label(),
-                    libc.source().name().toLowerCase().replace('_', '-'), libc.evidence(), program(libc.program()),
-                    libc.usesMusl(), digest, from));
+            containers.add(new DnsReportStatus.ContainerReport(
+                    c.name(),
+                    specImage,
+                    libc.libc().label(),
+                    libc.source().name().toLowerCase().replace('_', '-'),
+                    libc.evidence(),
+                    program(libc.program()),
+                    libc.usesMusl(),
+                    digest,
+                    from));
         }
         if (oldestAny == null) {
             return Optional.empty();
         }
         Map<String, List<String>> users = new LinkedHashMap<>();
-        names.forEach((container, referenced) -> referenced.forEach(n -> users.computeIfAbsent(n, k -> new ArrayList<>()).add(container)));
+        names.forEach((container, referenced) -> referenced.forEach(
+                n -> users.computeIfAbsent(n, k -> new ArrayList<>()).add(container)));
         List<DnsReportStatus.NameReport> results = new ArrayList<>();
         List<String> failing = new ArrayList<>();
         int fails = 0;
@@ -72,8 +80,11 @@ final class ReportBuilder {
         int unknown = 0;
         for (Map.Entry<String, List<String>> e : users.entrySet()) {
             String name = e.getKey();
-            Finding worst = result.findings().stream().filter(f -> f.name().equals(name))
-                    .max((a, b) -> Integer.compare(a.verdict().ordinal(), b.verdict().ordinal())).orElse(null);
+            Finding worst = result.findings().stream()
+                    .filter(f -> f.name().equals(name))
+                    .max((a, b) ->
+                            Integer.compare(a.verdict().ordinal(), b.verdict().ordinal()))
+                    .orElse(null);
             NameReport.Verdict verdict;
             if (worst != null) {
                 verdict = NameReport.Verdict.of(worst.verdict());
@@ -89,31 +100,48 @@ final class ReportBuilder {
             } else {
                 verdict = NameReport.Verdict.OK;
             }
-            results.add(worst == null ? new DnsReportStatus.NameReport(name, e.getValue(), verdict, null, null, null)
-                    : new DnsReportStatus.NameReport(name, e.getValue(), verdict, worst.model(), worst.reason(),
-                            worst.needsTcp()));
+            results.add(
+                    worst == null
+                            ? new DnsReportStatus.NameReport(name, e.getValue(), verdict, null, null, null)
+                            : new DnsReportStatus.NameReport(
+                                    name, e.getValue(), verdict, worst.model(), worst.reason(), worst.needsTcp()));
         }
         String libc = (oldest != null ? oldest : oldestAny).label();
         String summary = summary(users.size(), fails, partial, unknown, failing, oldest == null, result.containers());
-        return Optional.of(new DnsReportStatus(now.truncatedTo(ChronoUnit.SECONDS).toString(), libc, users.size(), fails, partial,
-                unknown, summary, containers, results));
+        return Optional.of(new DnsReportStatus(
+                now.truncatedTo(ChronoUnit.SECONDS).toString(),
+                libc,
+                users.size(),
+                fails,
+                partial,
+                unknown,
+                summary,
+                containers,
+                results));
     }
 
     /** The image as the spec names the container (the judged one may carry a running digest). */
     private static String specImage(Workload spec, WorkloadChecker.ContainerReport c) {
-        return spec.containers().stream().filter(s -> s.name().equals(c.name()) && s.init() == c.init())
-                .map(Workload.Container::image).findFirst().orElse(c.image());
+        return spec.containers().stream()
+                .filter(s -> s.name().equals(c.name()) && s.init() == c.init())
+                .map(Workload.Container::image)
+                .findFirst()
+                .orElse(c.image());
     }
 
     /** The first failing name and its model's reason, {@code vis.company.com on musl-1.2.3: UDP reply ...}. */
     static Optional<String> firstFailure(DnsReportStatus status) {
-        return status.results().stream().filter(r -> r.verdict() == NameReport.Verdict.FAILS && r.reason() != null)
-                .findFirst().map(r -> r.name() + " on " + r.model().id() + ": " + r.reason());
+        return status.results().stream()
+                .filter(r -> r.verdict() == NameReport.Verdict.FAILS && r.reason() != null)
+                .findFirst()
+                .map(r -> r.name() + " on " + r.model().id() + ": " + r.reason());
     }
 
     /** The older of two musls by the model that judges them; the first found on a tie. */
     private static Libc older(Libc current, Libc candidate) {
-        return current == null || candidate.effectiveModel().compareTo(current.effectiveModel()) < 0 ? candidate : current;
+        return current == null || candidate.effectiveModel().compareTo(current.effectiveModel()) < 0
+                ? candidate
+                : current;
     }
 
     /** {@code /app/server: Go, its own resolver}; only the reason when no program path is known. */
@@ -124,11 +152,20 @@ final class ReportBuilder {
         return program.path() == null ? program.reason() : program.path() + ": " + program.reason();
     }
 
-    private static String summary(int names, int fails, int partial, int unknown, List<String> failing, boolean exempt,
+    private static String summary(
+            int names,
+            int fails,
+            int partial,
+            int unknown,
+            List<String> failing,
+            boolean exempt,
             List<WorkloadChecker.ContainerReport> containers) {
         if (exempt) {
-            String why = containers.stream().filter(c -> c.libc().libc().isMusl() && c.libc().program() != null)
-                    .map(c -> program(c.libc().program())).findFirst().orElse("no container uses musl's resolver");
+            String why = containers.stream()
+                    .filter(c -> c.libc().libc().isMusl() && c.libc().program() != null)
+                    .map(c -> program(c.libc().program()))
+                    .findFirst()
+                    .orElse("no container uses musl's resolver");
             return "musl image, but no container uses musl's resolver: " + why;
         }
         if (fails > 0) {
@@ -142,6 +179,8 @@ final class ReportBuilder {
         if (unknown > 0) {
             return "no name fails so far; " + unknown + " of " + names + " not judged yet";
         }
-        return names == 0 ? "no names found in env, args or ConfigMaps" : "no name fails: " + names + " of " + names + " OK on musl";
+        return names == 0
+                ? "no names found in env, args or ConfigMaps"
+                : "no name fails: " + names + " of " + names + " OK on musl";
     }
 }

@@ -30,15 +30,22 @@ final class ReportWriter {
 
     /** Creates or updates the report; its status is patched only when it differs from what is there. */
     void write(AuditedWorkload w, DnsReportStatus status) {
-        DnsReport wanted = new DnsReport(w.namespace(), w.reportName(),
+        DnsReport wanted = new DnsReport(
+                w.namespace(),
+                w.reportName(),
                 new DnsReportSpec(new DnsReportSpec.WorkloadRef(w.kind(), w.name(), w.uid())));
         wanted.getMetadata().setLabels(Map.of(MANAGED_BY, "dnsprobe"));
         wanted.getMetadata().setOwnerReferences(List.of(owner(w)));
-        DnsReport current = client.resources(DnsReport.class).inNamespace(w.namespace()).withName(w.reportName()).get();
+        DnsReport current = client.resources(DnsReport.class)
+                .inNamespace(w.namespace())
+                .withName(w.reportName())
+                .get();
         if (current == null) {
             current = client.resource(wanted).create();
         } else if (!Objects.equals(current.getSpec(), wanted.getSpec())
-                || !Objects.equals(current.getMetadata().getOwnerReferences(), wanted.getMetadata().getOwnerReferences())) {
+                || !Objects.equals(
+                        current.getMetadata().getOwnerReferences(),
+                        wanted.getMetadata().getOwnerReferences())) {
             current.setSpec(wanted.getSpec());
             current.getMetadata().setOwnerReferences(wanted.getMetadata().getOwnerReferences());
             current = client.resource(current).update(); // the workload was recreated under the same name
@@ -50,18 +57,36 @@ final class ReportWriter {
     }
 
     void delete(String namespace, String reportName) {
-        client.resources(DnsReport.class).inNamespace(namespace).withName(reportName).delete();
+        client.resources(DnsReport.class)
+                .inNamespace(namespace)
+                .withName(reportName)
+                .delete();
     }
 
     /** Controller owner, not blocking the owner's deletion (that would need update on the workloads' finalizers). */
     static OwnerReference owner(AuditedWorkload w) {
-        return new OwnerReferenceBuilder().withApiVersion(w.apiVersion()).withKind(w.kind()).withName(w.name())
-                .withUid(w.uid()).withController(true).withBlockOwnerDeletion(false).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(w.apiVersion())
+                .withKind(w.kind())
+                .withName(w.name())
+                .withUid(w.uid())
+                .withController(true)
+                .withBlockOwnerDeletion(false)
+                .build();
     }
 
     /** A core/v1 Event on the workload, as {@code kubectl describe deployment} shows it. */
     void event(AuditedWorkload w, String type, String reason, String message) {
-        events.post(new ObjectReferenceBuilder().withApiVersion(w.apiVersion()).withKind(w.kind()).withName(w.name())
-                .withNamespace(w.namespace()).withUid(w.uid()).build(), type, reason, message);
+        events.post(
+                new ObjectReferenceBuilder()
+                        .withApiVersion(w.apiVersion())
+                        .withKind(w.kind())
+                        .withName(w.name())
+                        .withNamespace(w.namespace())
+                        .withUid(w.uid())
+                        .build(),
+                type,
+                reason,
+                message);
     }
 }

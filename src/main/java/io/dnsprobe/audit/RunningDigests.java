@@ -19,8 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RunningDigests {
     /** One Pod: who controls it, and per container name the digest it runs. */
-    private record PodImages(String owner, Map<String, String> digests) {
-    }
+    private record PodImages(String owner, Map<String, String> digests) {}
 
     private final Map<String, PodImages> pods = new ConcurrentHashMap<>();
     /** ReplicaSet or Job uid to the uid of its controller (Deployment, CronJob). */
@@ -76,7 +75,9 @@ final class RunningDigests {
         Map<String, Set<String>> out = new TreeMap<>();
         pods.forEach((uid, p) -> {
             if (workloadUid.equals(workloadOf(uid))) {
-                p.digests().forEach((container, d) -> out.computeIfAbsent(container, k -> new TreeSet<>()).add(d));
+                p.digests()
+                        .forEach((container, d) -> out.computeIfAbsent(container, k -> new TreeSet<>())
+                                .add(d));
             }
         });
         return out;
@@ -100,8 +101,8 @@ final class RunningDigests {
                 continue;
             }
             for (String d : digests) {
-                containers.add(new Workload.Container(c.name(), c.image() + "@" + d, c.init(), c.env(),
-                        c.envFrom(), c.command(), c.args()));
+                containers.add(new Workload.Container(
+                        c.name(), c.image() + "@" + d, c.init(), c.env(), c.envFrom(), c.command(), c.args()));
             }
         }
         return new Workload(w.kind(), w.namespace(), w.name(), w.annotations(), containers, w.dns(), w.pull());

@@ -107,8 +107,8 @@ final class WorkloadWatch {
         if (obj instanceof Pod pod) {
             Map<String, String> ids = new HashMap<>();
             if (pod.getStatus() != null) {
-                for (List<ContainerStatus> statuses : Arrays.asList(pod.getStatus().getContainerStatuses(),
-                        pod.getStatus().getInitContainerStatuses())) {
+                for (List<ContainerStatus> statuses : Arrays.asList(
+                        pod.getStatus().getContainerStatuses(), pod.getStatus().getInitContainerStatuses())) {
                     if (statuses != null) {
                         statuses.forEach(c -> ids.put(c.getName(), c.getImageID()));
                     }
@@ -123,8 +123,13 @@ final class WorkloadWatch {
     }
 
     private static String controller(ObjectMeta meta) {
-        return meta.getOwnerReferences() == null ? null : meta.getOwnerReferences().stream()
-                .filter(o -> Boolean.TRUE.equals(o.getController())).map(OwnerReference::getUid).findFirst().orElse(null);
+        return meta.getOwnerReferences() == null
+                ? null
+                : meta.getOwnerReferences().stream()
+                        .filter(o -> Boolean.TRUE.equals(o.getController()))
+                        .map(OwnerReference::getUid)
+                        .findFirst()
+                        .orElse(null);
     }
 
     private static void seen(HasMetadata obj, Listener listener) {
@@ -141,9 +146,15 @@ final class WorkloadWatch {
         if (OWNED_KINDS.contains(obj.getKind()) && controlled(obj.getMetadata())) {
             return Optional.empty();
         }
-        Optional<Workload> parsed = WorkloadParser.parse(Serialization.jsonMapper().valueToTree(obj));
-        return parsed.map(w -> new AuditedWorkload(obj.getApiVersion(), obj.getKind(), obj.getMetadata().getNamespace(),
-                obj.getMetadata().getName(), obj.getMetadata().getUid(), w));
+        Optional<Workload> parsed =
+                WorkloadParser.parse(Serialization.jsonMapper().valueToTree(obj));
+        return parsed.map(w -> new AuditedWorkload(
+                obj.getApiVersion(),
+                obj.getKind(),
+                obj.getMetadata().getNamespace(),
+                obj.getMetadata().getName(),
+                obj.getMetadata().getUid(),
+                w));
     }
 
     private static boolean controlled(ObjectMeta meta) {
@@ -157,11 +168,23 @@ final class WorkloadWatch {
         try {
             T copy = (T) obj.getClass().getDeclaredConstructor().newInstance();
             ObjectMeta m = obj.getMetadata();
-            copy.setMetadata(new ObjectMetaBuilder().withName(m.getName()).withNamespace(m.getNamespace())
-                    .withUid(m.getUid()).withResourceVersion(m.getResourceVersion())
-                    .withOwnerReferences(m.getOwnerReferences() == null ? null
-                            : m.getOwnerReferences().stream().map(o -> new OwnerReference(o.getApiVersion(), null,
-                                    o.getController(), o.getKind(), o.getName(), o.getUid())).toList())
+            copy.setMetadata(new ObjectMetaBuilder()
+                    .withName(m.getName())
+                    .withNamespace(m.getNamespace())
+                    .withUid(m.getUid())
+                    .withResourceVersion(m.getResourceVersion())
+                    .withOwnerReferences(
+                            m.getOwnerReferences() == null
+                                    ? null
+                                    : m.getOwnerReferences().stream()
+                                            .map(o -> new OwnerReference(
+                                                    o.getApiVersion(),
+                                                    null,
+                                                    o.getController(),
+                                                    o.getKind(),
+                                                    o.getName(),
+                                                    o.getUid()))
+                                            .toList())
                     .build());
             return copy;
         } catch (ReflectiveOperationException e) {

@@ -13,8 +13,7 @@ import java.util.List;
  * API server never trusts it: the caBundle only ever holds the real CA.
  */
 public final class BootstrapCertificate {
-    private BootstrapCertificate() {
-    }
+    private BootstrapCertificate() {}
 
     public static void writeIfAbsent(Path dir) throws IOException {
         Path cert = dir.resolve(TlsMaterial.CERT);

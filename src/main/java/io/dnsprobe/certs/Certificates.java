@@ -56,18 +56,24 @@ public final class Certificates {
         }
     }
 
-    private Certificates() {
-    }
+    private Certificates() {}
 
     public static Issued newCa(String commonName, Instant notBefore, Duration validity) {
         KeyPair pair = keyPair();
         try {
             X500Name name = new X500Name("CN=" + commonName);
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(notBefore),
-                    Date.from(notBefore.plus(validity)), name, pair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            name,
+                            serial(),
+                            Date.from(notBefore),
+                            Date.from(notBefore.plus(validity)),
+                            name,
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
                             new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()));
             return new Issued(sign(builder, pair.getPrivate()), pair.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
@@ -79,14 +85,24 @@ public final class Certificates {
     public static Issued newServing(Issued ca, List<String> dnsNames, Instant notBefore, Duration validity) {
         KeyPair pair = keyPair();
         try {
-            GeneralName[] sans = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(), Date.from(notBefore),
-                    Date.from(notBefore.plus(validity)), new X500Name("CN=" + dnsNames.get(0)), pair.getPublic())
+            GeneralName[] sans = dnsNames.stream()
+                    .map(n -> new GeneralName(GeneralName.dNSName, n))
+                    .toArray(GeneralName[]::new);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            ca.certificate(),
+                            serial(),
+                            Date.from(notBefore),
+                            Date.from(notBefore.plus(validity)),
+                            new X500Name("CN=" + dnsNames.get(0)),
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
             return new Issued(sign(builder, ca.key()), pair.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
@@ -122,10 +138,11 @@ public final class Certificates {
         }
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+            throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }

@@ -25,7 +25,8 @@ public record TlsMaterial(String caCert, String caKey, String cert, String key) 
         if (decoded == null || !decoded.keySet().containsAll(List.of(CA_CERT, CA_KEY, CERT, KEY))) {
             return Optional.empty();
         }
-        return Optional.of(new TlsMaterial(decoded.get(CA_CERT), decoded.get(CA_KEY), decoded.get(CERT), decoded.get(KEY)));
+        return Optional.of(
+                new TlsMaterial(decoded.get(CA_CERT), decoded.get(CA_KEY), decoded.get(CERT), decoded.get(KEY)));
     }
 
     public Map<String, String> toData() {
@@ -51,7 +52,8 @@ public record TlsMaterial(String caCert, String caKey, String cert, String key) 
             X509Certificate serving = Certificates.parseCertificate(cert);
             Certificates.parseKey(key);
             if (!serving.getNotAfter().toInstant().isAfter(now.plus(renewBefore))) {
-                problems.add("serving certificate expires " + serving.getNotAfter().toInstant());
+                problems.add(
+                        "serving certificate expires " + serving.getNotAfter().toInstant());
             }
             try {
                 serving.verify(ca.getPublicKey());

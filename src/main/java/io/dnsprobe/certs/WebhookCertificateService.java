@@ -1,6 +1,7 @@
 package io.dnsprobe.certs;
 
 import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Schedulers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,7 +15,6 @@ import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
-import io.dnsprobe.server.Schedulers;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -48,6 +48,7 @@ public class WebhookCertificateService {
      * before that is lost and the listener keeps the bootstrap certificate. So updates wait for it.
      */
     private boolean listening;
+
     private boolean pending;
 
     void start(@Observes StartupEvent event) {
@@ -55,9 +56,18 @@ public class WebhookCertificateService {
         if (!cfg.managed()) {
             return;
         }
-        String namespace = cfg.namespace().orElseGet(() -> client.getNamespace() != null ? client.getNamespace() : "default");
-        certificates = new WebhookCertificates(client, new WebhookCertificates.Settings(namespace, cfg.secretName(),
-                cfg.serviceName(), cfg.webhookConfiguration(), Path.of(cfg.dir()), cfg.validity(), cfg.renewBefore()),
+        String namespace =
+                cfg.namespace().orElseGet(() -> client.getNamespace() != null ? client.getNamespace() : "default");
+        certificates = new WebhookCertificates(
+                client,
+                new WebhookCertificates.Settings(
+                        namespace,
+                        cfg.secretName(),
+                        cfg.serviceName(),
+                        cfg.webhookConfiguration(),
+                        Path.of(cfg.dir()),
+                        cfg.validity(),
+                        cfg.renewBefore()),
                 Clock.systemUTC());
         timer = Schedulers.daemon("dnsprobe-certificates");
         timer.execute(this::check);

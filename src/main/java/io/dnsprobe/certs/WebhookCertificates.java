@@ -36,11 +36,18 @@ public final class WebhookCertificates {
      * @param dir where tls.crt and tls.key are written for the HTTPS listener
      * @param validity of the serving certificate; the CA lives ten times as long
      */
-    public record Settings(String namespace, String secretName, String serviceName, String webhookConfiguration, Path dir,
-            Duration validity, Duration renewBefore) {
+    public record Settings(
+            String namespace,
+            String secretName,
+            String serviceName,
+            String webhookConfiguration,
+            Path dir,
+            Duration validity,
+            Duration renewBefore) {
 
         public List<String> dnsNames() {
-            return List.of(serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local");
+            return List.of(
+                    serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local");
         }
     }
 
@@ -68,24 +75,44 @@ public final class WebhookCertificates {
 
     private TlsMaterial secretMaterial() {
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-            Secret secret = client.secrets().inNamespace(settings.namespace()).withName(settings.secretName()).get();
-            Optional<TlsMaterial> current = secret == null ? Optional.empty() : TlsMaterial.fromData(decode(secret.getData()));
-            if (current.isPresent() && current.get().problems(settings.dnsNames(), clock.instant(), settings.renewBefore()).isEmpty()) {
+            Secret secret = client.secrets()
+                    .inNamespace(settings.namespace())
+                    .withName(settings.secretName())
+                    .get();
+            Optional<TlsMaterial> current =
+                    secret == null ? Optional.empty() : TlsMaterial.fromData(decode(secret.getData()));
+            if (current.isPresent()
+                    && current.get()
+                            .problems(settings.dnsNames(), clock.instant(), settings.renewBefore())
+                            .isEmpty()) {
                 return current.get();
             }
             TlsMaterial next = issue(current);
             try {
                 if (secret == null) {
-                    client.resource(new SecretBuilder().withNewMetadata().withName(settings.secretName())
-                            .withNamespace(settings.namespace()).addToLabels("app.kubernetes.io/part-of", "dnsprobe").endMetadata()
-                            .withType("kubernetes.io/tls").withData(encode(next.toData())).build()).create();
+                    client.resource(new SecretBuilder()
+                                    .withNewMetadata()
+                                    .withName(settings.secretName())
+                                    .withNamespace(settings.namespace())
+                                    .addToLabels("app.kubernetes.io/part-of", "dnsprobe")
+                                    .endMetadata()
+                                    .withType("kubernetes.io/tls")
+                                    .withData(encode(next.toData()))
+                                    .build())
+                            .create();
                     LOG.infof("created webhook certificate Secret %s/%s", settings.namespace(), settings.secretName());
                 } else {
                     secret.setData(encode(next.toData()));
-                    client.resource(secret).update(); // carries the resourceVersion read above: a concurrent writer wins
-                    LOG.infof("renewed the webhook certificate in %s/%s (%s)", settings.namespace(), settings.secretName(),
-                            current.map(c -> String.join("; ", c.problems(settings.dnsNames(), clock.instant(),
-                                    settings.renewBefore()))).orElse("unreadable"));
+                    client.resource(secret)
+                            .update(); // carries the resourceVersion read above: a concurrent writer wins
+                    LOG.infof(
+                            "renewed the webhook certificate in %s/%s (%s)",
+                            settings.namespace(),
+                            settings.secretName(),
+                            current.map(c -> String.join(
+                                            "; ",
+                                            c.problems(settings.dnsNames(), clock.instant(), settings.renewBefore())))
+                                    .orElse("unreadable"));
                 }
                 return next;
             } catch (KubernetesClientException e) {
@@ -102,10 +129,12 @@ public final class WebhookCertificates {
         var now = clock.instant().minus(Duration.ofMinutes(5)); // tolerate clock skew between nodes
         Certificates.Issued ca;
         if (current.isPresent() && current.get().caUsable(clock.instant(), settings.renewBefore())) {
-            ca = new Certificates.Issued(Certificates.parseCertificate(current.get().caCert()),
+            ca = new Certificates.Issued(
+                    Certificates.parseCertificate(current.get().caCert()),
                     Certificates.parseKey(current.get().caKey()));
         } else {
-            ca = Certificates.newCa("dnsprobe webhook CA", now, settings.validity().multipliedBy(10));
+            ca = Certificates.newCa(
+                    "dnsprobe webhook CA", now, settings.validity().multipliedBy(10));
         }
         Certificates.Issued serving = Certificates.newServing(ca, settings.dnsNames(), now, settings.validity());
         return new TlsMaterial(ca.certificatePem(), ca.keyPem(), serving.certificatePem(), serving.keyPem());
@@ -135,20 +164,28 @@ public final class WebhookCertificates {
     private void patchCaBundle(String caPem) {
         String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
         for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-            ValidatingWebhookConfiguration vwc = client.admissionRegistration().v1().validatingWebhookConfigurations()
-                    .withName(settings.webhookConfiguration()).get();
+            ValidatingWebhookConfiguration vwc = client.admissionRegistration()
+                    .v1()
+                    .validatingWebhookConfigurations()
+                    .withName(settings.webhookConfiguration())
+                    .get();
             if (vwc == null) {
-                LOG.warnf("ValidatingWebhookConfiguration %s not found: the API server cannot verify the webhook yet",
+                LOG.warnf(
+                        "ValidatingWebhookConfiguration %s not found: the API server cannot verify the webhook yet",
                         settings.webhookConfiguration());
                 return;
             }
-            boolean current = vwc.getWebhooks().stream().allMatch(w -> w.getClientConfig() != null
-                    && Objects.equals(bundle, w.getClientConfig().getCaBundle()));
+            boolean current = vwc.getWebhooks().stream()
+                    .allMatch(w -> w.getClientConfig() != null
+                            && Objects.equals(bundle, w.getClientConfig().getCaBundle()));
             if (current) {
                 return;
             }
             try {
-                client.admissionRegistration().v1().validatingWebhookConfigurations().withName(settings.webhookConfiguration())
+                client.admissionRegistration()
+                        .v1()
+                        .validatingWebhookConfigurations()
+                        .withName(settings.webhookConfiguration())
                         .edit(v -> {
                             for (ValidatingWebhook w : v.getWebhooks()) {
                                 w.getClientConfig().setCaBundle(bundle);

@@ -30,9 +30,12 @@ final class AskedNames {
      * @param nowhere every server that replied made it NXDOMAIN for every libc: most likely a cluster-internal
      *     name asked outside the cluster, so the verdicts (all OK) say nothing
      */
-    record Answer(String name, Optional<NameVerdicts> verdicts, Map<String, String> silent, List<String> replied,
-            boolean nowhere) {
-    }
+    record Answer(
+            String name,
+            Optional<NameVerdicts> verdicts,
+            Map<String, String> silent,
+            List<String> replied,
+            boolean nowhere) {}
 
     private final Prober prober;
     private final Map<List<Object>, CompletableFuture<Answer>> asked = new ConcurrentHashMap<>();
@@ -42,7 +45,8 @@ final class AskedNames {
     }
 
     CompletableFuture<Optional<NameVerdicts>> verdicts(String name, ResolverConfig config) {
-        return asked.computeIfAbsent(List.of(name, config), k -> ask(name, config)).thenApply(Answer::verdicts);
+        return asked.computeIfAbsent(List.of(name, config), k -> ask(name, config))
+                .thenApply(Answer::verdicts);
     }
 
     /** The answers that came, in no particular order; a lookup still running is left out. */
@@ -58,8 +62,10 @@ final class AskedNames {
 
     private CompletableFuture<Answer> ask(String name, ResolverConfig config) {
         try {
-            return prober.probe(name, config).toCompletableFuture()
-                    .thenApply(probes -> answer(name, probes.stream().map(ProbeReport::of).toList()))
+            return prober.probe(name, config)
+                    .toCompletableFuture()
+                    .thenApply(probes ->
+                            answer(name, probes.stream().map(ProbeReport::of).toList()))
                     .exceptionally(t -> unjudged(name));
         } catch (InvalidNameException e) {
             return CompletableFuture.completedFuture(unjudged(name));
@@ -76,11 +82,16 @@ final class AskedNames {
                 continue;
             }
             replied.add(r.server());
-            nowhere &= r.verdicts().stream().map(Verdict::resolution)
+            nowhere &= r.verdicts().stream()
+                    .map(Verdict::resolution)
                     .allMatch(res -> !res.resolves() && res.error() == EaiError.NONAME);
         }
         NameVerdicts verdicts = NameVerdicts.fromReports(name, reports);
-        return new Answer(name, verdicts.known() ? Optional.of(verdicts) : Optional.empty(), silent, replied,
+        return new Answer(
+                name,
+                verdicts.known() ? Optional.of(verdicts) : Optional.empty(),
+                silent,
+                replied,
                 !replied.isEmpty() && nowhere);
     }
 

@@ -30,19 +30,32 @@ import picocli.CommandLine.Parameters;
  * Throughput of the probe engine: probes every name, round after round, and reports names/s and
  * queries/s (UDP and TCP exchanges). Point it at a local server; it sends as fast as the cap allows.
  */
-@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
         description = "Probe names repeatedly against a server and report names/s and queries/s.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "Names to probe (or use -f).")
     List<String> names = new ArrayList<>();
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "File with one name per line ('#' comments).")
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "File with one name per line ('#' comments).")
     Path file;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Timed rounds after one warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "Timed rounds after one warm-up (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", defaultValue = "" + Prober.DEFAULT_MAX_IN_FLIGHT,
+    @Option(
+            names = "--max-in-flight",
+            paramLabel = "N",
+            defaultValue = "" + Prober.DEFAULT_MAX_IN_FLIGHT,
             description = "Queries in flight at most (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
@@ -92,12 +105,21 @@ final class BenchCommand implements Callable<Integer> {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 namesPerSecond[i] = counts[0] / seconds;
                 queriesPerSecond[i] = counts[1] / seconds;
-                out.printf("round %d: %d name probes, %d queries (%d TCP), %d without reply, %.3f s: %.0f names/s, %.0f queries/s%n",
-                        i + 1, counts[0], counts[1], counts[2], counts[3], seconds, namesPerSecond[i], queriesPerSecond[i]);
+                out.printf(
+                        "round %d: %d name probes, %d queries (%d TCP), %d without reply, %.3f s: %.0f names/s, %.0f queries/s%n",
+                        i + 1,
+                        counts[0],
+                        counts[1],
+                        counts[2],
+                        counts[3],
+                        seconds,
+                        namesPerSecond[i],
+                        queriesPerSecond[i]);
             }
         }
-        out.printf("median of %d rounds: %.0f names/s, %.0f queries/s (max in flight %d)%n", rounds,
-                median(namesPerSecond), median(queriesPerSecond), maxInFlight);
+        out.printf(
+                "median of %d rounds: %.0f names/s, %.0f queries/s (max in flight %d)%n",
+                rounds, median(namesPerSecond), median(queriesPerSecond), maxInFlight);
         out.flush();
         return ExitCodes.OK;
     }
@@ -115,7 +137,12 @@ final class BenchCommand implements Callable<Integer> {
             if (bytes.length > MAX_FILE_BYTES) {
                 throw new CliException("cannot read " + file + ": larger than " + Sizes.bytes(MAX_FILE_BYTES));
             }
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().lines().toList();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString()
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + ErrorText.reason(e));
         }

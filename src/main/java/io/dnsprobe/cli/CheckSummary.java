@@ -4,7 +4,6 @@ import io.dnsprobe.image.Libc;
 import io.dnsprobe.text.Printable;
 import io.dnsprobe.workload.ContainerLibc;
 import io.dnsprobe.workload.Finding;
-import io.dnsprobe.workload.NameVerdicts;
 import io.dnsprobe.workload.SkippedKinds;
 import io.dnsprobe.workload.UnknownVersionPolicy;
 import io.dnsprobe.workload.WorkloadChecker;
@@ -89,7 +88,8 @@ final class CheckSummary {
     }
 
     void answers(List<AskedNames.Answer> all) {
-        all.forEach(a -> answers.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a));
+        all.forEach(
+                a -> answers.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a));
     }
 
     /** FAILS on a known musl version: what makes check exit 1. */
@@ -100,9 +100,19 @@ final class CheckSummary {
     // ---- counting
 
     /** Everything the renderings need, counted once. */
-    private record Tally(Set<String> read, Set<String> declared, Map<String, String> unread, int libcKnown,
-            int libcUnknownVersion, int libcUnknown, Set<String> asked, List<String> unjudged, Set<String> nowhere,
-            Map<String, String> notAsked, Set<String> replied, Map<String, String> silent) {
+    private record Tally(
+            Set<String> read,
+            Set<String> declared,
+            Map<String, String> unread,
+            int libcKnown,
+            int libcUnknownVersion,
+            int libcUnknown,
+            Set<String> asked,
+            List<String> unjudged,
+            Set<String> nowhere,
+            Map<String, String> notAsked,
+            Set<String> replied,
+            Map<String, String> silent) {
         int judged() {
             return asked.size() - unjudged.size() - nowhere.size();
         }
@@ -131,13 +141,25 @@ final class CheckSummary {
         List<String> unjudged = asked.stream().filter(unjudgedNames::contains).toList();
         Set<String> replied = new LinkedHashSet<>();
         Map<String, String> silent = new LinkedHashMap<>();
-        answers.values().forEach(list -> list.forEach(a -> {
-            replied.addAll(a.replied());
-            a.silent().forEach(silent::putIfAbsent);
-        }));
+        answers.values()
+                .forEach(list -> list.forEach(a -> {
+                    replied.addAll(a.replied());
+                    a.silent().forEach(silent::putIfAbsent);
+                }));
         silent.keySet().removeAll(replied);
-        return new Tally(read, declared, unread, known, unknownVersion, unknown, asked, unjudged, nowhereNames(asked),
-                notAskedNames(asked), replied, silent);
+        return new Tally(
+                read,
+                declared,
+                unread,
+                known,
+                unknownVersion,
+                unknown,
+                asked,
+                unjudged,
+                nowhereNames(asked),
+                notAskedNames(asked),
+                replied,
+                silent);
     }
 
     /** Image to why it was not read; read and declared images are not in it. In first-seen order. */
@@ -167,7 +189,9 @@ final class CheckSummary {
     private Set<String> images(ContainerLibc.Source... sources) {
         Set<String> out = new LinkedHashSet<>();
         Set<ContainerLibc.Source> wanted = Set.of(sources);
-        containers.stream().filter(c -> wanted.contains(c.libc().source())).forEach(c -> out.add(c.report().image()));
+        containers.stream()
+                .filter(c -> wanted.contains(c.libc().source()))
+                .forEach(c -> out.add(c.report().image()));
         return out;
     }
 
@@ -208,7 +232,8 @@ final class CheckSummary {
         for (String n : c.names()) {
             for (AskedNames.Answer a : answers.getOrDefault(n, List.of())) {
                 if (a.verdicts().isPresent()
-                        && UnknownVersionPolicy.versionDecides(c.libc().libc(), a.verdicts().get())) {
+                        && UnknownVersionPolicy.versionDecides(
+                                c.libc().libc(), a.verdicts().get())) {
                     return true;
                 }
             }
@@ -244,9 +269,14 @@ final class CheckSummary {
             }
         }
         if (!images.isEmpty()) {
-            causes.add(new Cause(Unjudged.IMAGES, images.size(), first(images), count(images.size(), "image")
-                    + " of containers with names not read (" + abbreviate(images) + "): their libc is a guess from the "
-                    + "name; the check is incomplete (" + Unjudged.IMAGES.flag() + " accepts that)"));
+            causes.add(new Cause(
+                    Unjudged.IMAGES,
+                    images.size(),
+                    first(images),
+                    count(images.size(), "image")
+                            + " of containers with names not read (" + abbreviate(images)
+                            + "): their libc is a guess from the "
+                            + "name; the check is incomplete (" + Unjudged.IMAGES.flag() + " accepts that)"));
         }
         if (!unknownLibc.isEmpty() || !unknownVersion.isEmpty()) {
             List<String> parts = new ArrayList<>();
@@ -262,31 +292,46 @@ final class CheckSummary {
             }
             List<String> all = new ArrayList<>(unknownLibc);
             all.addAll(unknownVersion);
-            causes.add(new Cause(Unjudged.LIBC, all.size(), first(all), String.join("; ", parts)
-                    + "; the check is incomplete (" + Unjudged.LIBC.flag() + " accepts that)"));
+            causes.add(new Cause(
+                    Unjudged.LIBC,
+                    all.size(),
+                    first(all),
+                    String.join("; ", parts) + "; the check is incomplete (" + Unjudged.LIBC.flag()
+                            + " accepts that)"));
         }
         if (!t.silent().isEmpty()) {
             String which = t.silent().entrySet().stream()
                     .map(e -> e.getKey() + " (" + Printable.line(e.getValue(), 200) + ")")
                     .collect(Collectors.joining(", "));
-            causes.add(new Cause(Unjudged.SERVERS, t.silent().size(), first(t.silent().keySet()),
+            causes.add(new Cause(
+                    Unjudged.SERVERS,
+                    t.silent().size(),
+                    first(t.silent().keySet()),
                     (t.silent().size() == 1 ? "server " : count(t.silent().size(), "server") + " ") + which
-                            + " never replied to any name: " + (t.replied().isEmpty() ? "nothing was judged"
+                            + " never replied to any name: "
+                            + (t.replied().isEmpty()
+                                    ? "nothing was judged"
                                     : "the verdicts rest on the other servers alone")
                             + " (" + Unjudged.SERVERS.flag() + " accepts that)"));
         }
         if (!t.unjudged().isEmpty()) {
-            causes.add(new Cause(Unjudged.NAMES, t.unjudged().size(), first(t.unjudged()),
+            causes.add(new Cause(
+                    Unjudged.NAMES,
+                    t.unjudged().size(),
+                    first(t.unjudged()),
                     count(t.unjudged().size(), "name") + " got no verdict (no reply from the nameserver): "
                             + abbreviate(t.unjudged()) + "; the check is incomplete (" + Unjudged.NAMES.flag()
                             + " accepts that)"));
         }
         if (!t.nowhere().isEmpty()) {
-            causes.add(new Cause(Unjudged.NXDOMAIN, t.nowhere().size(), first(t.nowhere()),
+            causes.add(new Cause(
+                    Unjudged.NXDOMAIN,
+                    t.nowhere().size(),
+                    first(t.nowhere()),
                     count(t.nowhere().size(), "name") + " resolved nowhere (NXDOMAIN for every libc on every server): "
-                    + abbreviate(t.nowhere())
-                    + "; most likely names that exist only in the cluster, asked outside it: judged nothing ("
-                    + Unjudged.NXDOMAIN.flag() + " accepts that)"));
+                            + abbreviate(t.nowhere())
+                            + "; most likely names that exist only in the cluster, asked outside it: judged nothing ("
+                            + Unjudged.NXDOMAIN.flag() + " accepts that)"));
         }
         return causes;
     }
@@ -344,8 +389,12 @@ final class CheckSummary {
                     + String.join(", ", t.silent().keySet()) + " never replied");
         }
         List<Cause> causes = causes(t);
-        out.add("  unjudged: " + (causes.isEmpty() ? "nothing"
-                : causes.stream().map(c -> c.kind().id() + " (" + c.count() + ")").collect(Collectors.joining(", "))));
+        out.add("  unjudged: "
+                + (causes.isEmpty()
+                        ? "nothing"
+                        : causes.stream()
+                                .map(c -> c.kind().id() + " (" + c.count() + ")")
+                                .collect(Collectors.joining(", "))));
         return out;
     }
 
@@ -361,8 +410,11 @@ final class CheckSummary {
         if (!t.notAsked().isEmpty()) {
             Map<String, Long> why = t.notAsked().values().stream()
                     .collect(Collectors.groupingBy(w -> w, LinkedHashMap::new, Collectors.counting()));
-            parts.add(t.notAsked().size() + " not asked (" + why.entrySet().stream()
-                    .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")) + ")");
+            parts.add(t.notAsked().size() + " not asked ("
+                    + why.entrySet().stream()
+                            .map(e -> e.getValue() + " " + e.getKey())
+                            .collect(Collectors.joining(", "))
+                    + ")");
         }
         return String.join(", ", parts);
     }
@@ -370,7 +422,8 @@ final class CheckSummary {
     /** Reasons with their images, most images first; equal counts in first-seen order. */
     private static List<Map.Entry<String, List<String>>> byReason(Map<String, String> unread) {
         Map<String, List<String>> by = new LinkedHashMap<>();
-        unread.forEach((image, why) -> by.computeIfAbsent(why, k -> new ArrayList<>()).add(image));
+        unread.forEach(
+                (image, why) -> by.computeIfAbsent(why, k -> new ArrayList<>()).add(image));
         List<Map.Entry<String, List<String>>> sorted = new ArrayList<>(by.entrySet());
         sorted.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
         return sorted;
@@ -379,46 +432,69 @@ final class CheckSummary {
     // ---- JSON
 
     /** The {@code summary} object of {@code --json}. */
-    record Json(int workloads, Map<String, Integer> skippedKinds, int containers, int warnings, long fails,
-            Images images, LibcCounts libc, Names names, List<Server> servers, List<JsonCause> unjudged) {
-    }
+    record Json(
+            int workloads,
+            Map<String, Integer> skippedKinds,
+            int containers,
+            int warnings,
+            long fails,
+            Images images,
+            LibcCounts libc,
+            Names names,
+            List<Server> servers,
+            List<JsonCause> unjudged) {}
 
-    record Images(int read, int declared, int notRead, List<NotRead> notReadBecause) {
-    }
+    record Images(int read, int declared, int notRead, List<NotRead> notReadBecause) {}
 
-    record NotRead(String reason, List<String> images) {
-    }
+    record NotRead(String reason, List<String> images) {}
 
-    record LibcCounts(int known, int unknownVersion, int unknown) {
-    }
+    record LibcCounts(int known, int unknownVersion, int unknown) {}
 
-    record Names(int judged, int unjudged, int nxdomainEverywhere, int notAsked, List<String> unjudgedNames,
-            List<String> nxdomainNames, Map<String, String> notAskedNames) {
-    }
+    record Names(
+            int judged,
+            int unjudged,
+            int nxdomainEverywhere,
+            int notAsked,
+            List<String> unjudgedNames,
+            List<String> nxdomainNames,
+            Map<String, String> notAskedNames) {}
 
     /** @param why why the first name got nothing back, for a server that never replied; else null */
-    record Server(String server, boolean replied, String why) {
-    }
+    record Server(String server, boolean replied, String why) {}
 
     /** @param allowed whether {@code --allow-unjudged} accepted it: then it does not make the exit 2 */
-    record JsonCause(String kind, int count, List<String> first, String flag, boolean allowed, String message) {
-    }
+    record JsonCause(String kind, int count, List<String> first, String flag, boolean allowed, String message) {}
 
     Json json(Set<Unjudged> allowed) {
         Tally t = tally();
         List<NotRead> notRead = byReason(t.unread()).stream()
-                .map(e -> new NotRead(e.getKey(), printable(e.getValue()))).toList();
+                .map(e -> new NotRead(e.getKey(), printable(e.getValue())))
+                .toList();
         List<Server> servers = new ArrayList<>();
         t.replied().forEach(s -> servers.add(new Server(s, true, null)));
         t.silent().forEach((s, why) -> servers.add(new Server(s, false, Printable.line(why))));
-        List<JsonCause> causes = causes(t).stream().map(c -> new JsonCause(c.kind().id(), c.count(), c.first(),
-                c.flag(), allowed.contains(c.kind()), c.message())).toList();
-        return new Json(workloads, skipped.counts(), containers.size(), warnings, gateFailures(),
+        List<JsonCause> causes = causes(t).stream()
+                .map(c -> new JsonCause(
+                        c.kind().id(), c.count(), c.first(), c.flag(), allowed.contains(c.kind()), c.message()))
+                .toList();
+        return new Json(
+                workloads,
+                skipped.counts(),
+                containers.size(),
+                warnings,
+                gateFailures(),
                 new Images(t.read().size(), t.declared().size(), t.unread().size(), notRead),
                 new LibcCounts(t.libcKnown(), t.libcUnknownVersion(), t.libcUnknown()),
-                new Names(t.judged(), t.unjudged().size(), t.nowhere().size(), t.notAsked().size(), t.unjudged(),
-                        List.copyOf(t.nowhere()), t.notAsked()),
-                servers, causes);
+                new Names(
+                        t.judged(),
+                        t.unjudged().size(),
+                        t.nowhere().size(),
+                        t.notAsked().size(),
+                        t.unjudged(),
+                        List.copyOf(t.nowhere()),
+                        t.notAsked()),
+                servers,
+                causes);
     }
 
     // ---- words

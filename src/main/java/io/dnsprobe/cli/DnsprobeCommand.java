@@ -8,11 +8,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code dnsprobe}: the command tree, and the one place errors become exit codes and one-line messages. */
-@Command(name = "dnsprobe", mixinStandardHelpOptions = true, version = "dnsprobe 0.1.0",
+@Command(
+        name = "dnsprobe",
+        mixinStandardHelpOptions = true,
+        version = "dnsprobe 0.1.0",
         description = "Finds DNS names that musl-based (Alpine) images cannot resolve because the replies need TCP.",
-        subcommands = {ProbeCommand.class, CheckCommand.class, ImageCommand.class, DemoCommand.class, BenchCommand.class,
-            ServeCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "With no command (or 'serve'), runs the operator: health at :8080/q/health, metrics at /q/metrics."})
+        subcommands = {
+            ProbeCommand.class,
+            CheckCommand.class,
+            ImageCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            ServeCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "With no command (or 'serve'), runs the operator: health at :8080/q/health, metrics at /q/metrics."
+        })
 public final class DnsprobeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,10 +41,13 @@ public final class DnsprobeCommand implements Runnable {
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {
             CommandLine cmd = ex.getCommandLine();
-            if (cmd.getParent() == null && a.length > 0 && !a[0].startsWith("-")
+            if (cmd.getParent() == null
+                    && a.length > 0
+                    && !a[0].startsWith("-")
                     && ex instanceof CommandLine.UnmatchedArgumentException) {
-                cmd.getErr().println("dnsprobe: '" + Printable.line(a[0], 80) + "' is not a command; the commands are "
-                        + String.join(", ", cmd.getSubcommands().keySet()));
+                cmd.getErr()
+                        .println("dnsprobe: '" + Printable.line(a[0], 80) + "' is not a command; the commands are "
+                                + String.join(", ", cmd.getSubcommands().keySet()));
             } else {
                 // picocli quotes a converter's exception as "(java.lang.NumberFormatException: ...)": not the class.
                 cmd.getErr().println("dnsprobe: " + Printable.line(ErrorText.withoutClassNames(ex.getMessage())));

@@ -9,6 +9,5 @@ public final class ExitCodes {
     /** Bad usage, bad input, or a probe that could not run (server unreachable). */
     public static final int USAGE_OR_PROBE_ERROR = 2;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -22,19 +22,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Reads images from their registries and says which libc they carry, from which file and layer. */
-@Command(name = "image", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Reads each IMAGE from its registry (manifest, config, layers; every digest checked) and prints its "
-                + "libc and version, the file and layer that tell, and the program it runs with whose DNS resolver.", "",
+@Command(
+        name = "image",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads each IMAGE from its registry (manifest, config, layers; every digest checked) and prints its "
+                    + "libc and version, the file and layer that tell, and the program it runs with whose DNS resolver.",
+            "",
             "Exit status: 0 every image was read, 2 some image could not be (not found, auth, unreachable, over a bound) "
-                + "or usage error."})
+                    + "or usage error."
+        })
 final class ImageCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image references: [registry/]repository[:tag][@digest].")
+    @Parameters(
+            paramLabel = "IMAGE",
+            arity = "1..*",
+            description = "Image references: [registry/]repository[:tag][@digest].")
     List<String> images;
 
     @Mixin
     RegistryOptions registry;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "120s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            defaultValue = "120s",
             description = "Most time one image may take (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -53,7 +66,8 @@ final class ImageCommand implements Callable<Integer> {
         try (ImageInspector inspector = registry.inspector(timeout)) {
             List<CompletableFuture<ImageInspection>> running = new ArrayList<>();
             for (String image : images) {
-                running.add(inspector.inspect(ImageRef.parse(image), registry.platform(), auths, ImageInspector.Priority.INTERACTIVE));
+                running.add(inspector.inspect(
+                        ImageRef.parse(image), registry.platform(), auths, ImageInspector.Priority.INTERACTIVE));
             }
             running.forEach(f -> results.add(f.join()));
         }
@@ -77,18 +91,25 @@ final class ImageCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, ImageInspection r) {
         if (r.failed()) {
-            out.println(r.ref() + "  unknown  " + r.problemKind().name().toLowerCase().replace('_', ' '));
+            out.println(r.ref() + "  unknown  "
+                    + r.problemKind().name().toLowerCase().replace('_', ' '));
             return;
         }
-        out.println(r.ref() + "  " + r.libc().label() + (r.release() == null ? "" : " (" + r.release() + ")") + "  " + r.where());
+        out.println(r.ref() + "  " + r.libc().label() + (r.release() == null ? "" : " (" + r.release() + ")") + "  "
+                + r.where());
         ProgramFinder.Program p = r.program(List.of(), List.of(), Map.of());
         out.println("  " + p.reason());
         for (String note : r.notes()) {
             out.println("  " + note);
         }
-        out.printf("  %s, %s, %d layer%s, %s read in %.2f s%n", r.platform(), Digests.shortForm(r.digest()), r.layers(),
+        out.printf(
+                "  %s, %s, %d layer%s, %s read in %.2f s%n",
+                r.platform(),
+                Digests.shortForm(r.digest()),
+                r.layers(),
                 r.layers() == 1 ? "" : "s",
-                size(r.bytesRead()), r.took().toMillis() / 1000.0);
+                size(r.bytesRead()),
+                r.took().toMillis() / 1000.0);
     }
 
     static String size(long bytes) {

@@ -27,13 +27,22 @@ final class ImageProgress {
     static final Duration QUIET_LINE_EVERY = Duration.ofSeconds(30);
     /** Image names are cut to this in a line: the bar must fit on one terminal line to be redrawn. */
     private static final int NAME_CHARS = 48;
+
     private static final int BAR_CELLS = 20;
 
     /** {@code --progress}: auto is a bar on a terminal, plain lines elsewhere. */
-    enum Mode { AUTO, PLAIN, NONE }
+    enum Mode {
+        AUTO,
+        PLAIN,
+        NONE
+    }
 
     /** How progress is drawn. */
-    enum Style { BAR, LINES, NONE }
+    enum Style {
+        BAR,
+        LINES,
+        NONE
+    }
 
     private final PrintWriter err;
     private final Style style;
@@ -155,9 +164,11 @@ final class ImageProgress {
     }
 
     private String line() {
-        String first = pending.isEmpty() ? "" : Printable.line(pending.iterator().next(), NAME_CHARS);
-        String waiting = pending.isEmpty() ? "" : ", waiting on " + first
-                + (pending.size() > 1 ? " and " + (pending.size() - 1) + " more" : "");
+        String first =
+                pending.isEmpty() ? "" : Printable.line(pending.iterator().next(), NAME_CHARS);
+        String waiting = pending.isEmpty()
+                ? ""
+                : ", waiting on " + first + (pending.size() > 1 ? " and " + (pending.size() - 1) + " more" : "");
         return "reading images: " + done + " of " + total + " done" + (failed == 0 ? "" : ", " + failed + " failed")
                 + waiting;
     }

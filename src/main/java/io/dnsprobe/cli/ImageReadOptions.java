@@ -8,11 +8,17 @@ public final class ImageReadOptions {
     /** Each image read may take about 23 MiB of heap at worst (ImageInspector): 16 of them, a third of a GiB. */
     static final int MAX_PARALLEL = 16;
 
-    @Option(names = "--parallel-images", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--parallel-images",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Images read at once, 1 to " + MAX_PARALLEL + " (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--progress", paramLabel = "auto|plain|none", defaultValue = "auto",
+    @Option(
+            names = "--progress",
+            paramLabel = "auto|plain|none",
+            defaultValue = "auto",
             description = "Progress of image reads on stderr once they take more than a moment: auto is a bar on a "
                     + "terminal and plain lines elsewhere (default: ${DEFAULT-VALUE}).")
     String progress;

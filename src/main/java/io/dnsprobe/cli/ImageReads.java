@@ -31,8 +31,7 @@ final class ImageReads {
     /** How often the wait wakes to draw progress. */
     private static final Duration TICK = Duration.ofMillis(100);
 
-    private record Key(String image, Platform platform) {
-    }
+    private record Key(String image, Platform platform) {}
 
     private final Map<Key, CompletableFuture<Optional<ImageInspection>>> reads = new LinkedHashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
@@ -45,12 +44,19 @@ final class ImageReads {
      *
      * @param timeout what one image may take: the wait for all is bounded by it, times the rounds the queue needs
      */
-    ImageReads(List<Workload> workloads, LibcDetector detector, ImageInspector inspector, RegistryAuths auths,
-            Platform defaultPlatform, int parallel, Duration timeout) {
+    ImageReads(
+            List<Workload> workloads,
+            LibcDetector detector,
+            ImageInspector inspector,
+            RegistryAuths auths,
+            Platform defaultPlatform,
+            int parallel,
+            Duration timeout) {
         this.defaultPlatform = defaultPlatform;
         for (Workload w : workloads) {
             for (Workload.Container c : w.containers()) {
-                if (detector.declared(c.image(), w.annotations().get(LibcDetector.ANNOTATION)).isPresent()) {
+                if (detector.declared(c.image(), w.annotations().get(LibcDetector.ANNOTATION))
+                        .isPresent()) {
                     continue;
                 }
                 Key key;
@@ -59,13 +65,20 @@ final class ImageReads {
                 } catch (IllegalArgumentException e) {
                     continue; // a platform no node has: the check judges the image by its name, as before
                 }
-                reads.computeIfAbsent(key, k -> inspector.inspect(ImageRef.parse(k.image()), k.platform(), auths,
-                        ImageInspector.Priority.INTERACTIVE).thenApply(r -> {
-                            if (r.failed()) {
-                                errors.put(k.image(), r.problem());
-                            }
-                            return Optional.of(r);
-                        }));
+                reads.computeIfAbsent(
+                        key,
+                        k -> inspector
+                                .inspect(
+                                        ImageRef.parse(k.image()),
+                                        k.platform(),
+                                        auths,
+                                        ImageInspector.Priority.INTERACTIVE)
+                                .thenApply(r -> {
+                                    if (r.failed()) {
+                                        errors.put(k.image(), r.problem());
+                                    }
+                                    return Optional.of(r);
+                                }));
             }
         }
         // Every read ends within its timeout once it runs; the queue runs them parallel at a time.
@@ -103,7 +116,8 @@ final class ImageReads {
 
     /** {@link #await(ImageProgress, LongSupplier)} with progress on {@code err} as {@code --progress} says. */
     void await(PrintWriter err, ImageProgress.Mode mode) {
-        await(new ImageProgress(err, ImageProgress.style(mode), labels(), System::nanoTime, ImageProgress.DELAY),
+        await(
+                new ImageProgress(err, ImageProgress.style(mode), labels(), System::nanoTime, ImageProgress.DELAY),
                 System::nanoTime);
     }
 
@@ -112,7 +126,8 @@ final class ImageReads {
      * bound (which reads that keep their own timeouts never reach) the rest is given up: not read.
      */
     void await(ImageProgress progress, LongSupplier clock) {
-        reads.forEach((k, f) -> f.thenAccept(r -> progress.finished(label(k), r.map(i -> !i.failed()).orElse(false))));
+        reads.forEach((k, f) -> f.thenAccept(
+                r -> progress.finished(label(k), r.map(i -> !i.failed()).orElse(false))));
         CompletableFuture<Void> all = CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new));
         long deadline = clock.getAsLong() + bound.toNanos();
         try {

@@ -2,9 +2,9 @@ package io.dnsprobe.cli;
 
 import io.dnsprobe.certs.BootstrapCertificate;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * The jar's entry point. With no arguments (or {@code serve} alone) it boots Quarkus: the operator, the
@@ -14,8 +14,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String... args) {
         if (ServeCommand.startsServer(args)) {

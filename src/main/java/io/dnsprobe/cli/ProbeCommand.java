@@ -13,26 +13,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "probe", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Asks for each NAME as musl does (UDP, no EDNS0, A and AAAA, the search list), then over TCP, "
-            + "and says per libc whether getaddrinfo would resolve it.", "",
-            "Exit status: 0 no musl model FAILS, 1 some name FAILS, 2 usage error or a server that never replied to any name."})
+@Command(
+        name = "probe",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Asks for each NAME as musl does (UDP, no EDNS0, A and AAAA, the search list), then over TCP, "
+                    + "and says per libc whether getaddrinfo would resolve it.",
+            "",
+            "Exit status: 0 no musl model FAILS, 1 some name FAILS, 2 usage error or a server that never replied to any name."
+        })
 final class ProbeCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", arity = "1..*", description = "Names to probe; a trailing dot skips the search list.")
+    @Parameters(
+            paramLabel = "NAME",
+            arity = "1..*",
+            description = "Names to probe; a trailing dot skips the search list.")
     List<String> names;
 
     @Mixin
     ResolverOptions resolver;
 
-    @Option(names = "--json", description = "Print, per name and server, the recorded exchanges and every model's outcome.")
+    @Option(
+            names = "--json",
+            description = "Print, per name and server, the recorded exchanges and every model's outcome.")
     boolean json;
 
     @CommandLine.Spec
@@ -99,6 +110,5 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     /** One name on one server: the verdicts first (what people read), then the evidence they rest on. */
-    record Probed(ProbeReport report, NameProbe probe) {
-    }
+    record Probed(ProbeReport report, NameProbe probe) {}
 }

@@ -22,20 +22,31 @@ import picocli.CommandLine.Option;
 
 /** How the CLI reaches registries: credentials, plain-HTTP registries, extra CAs, and the platform. */
 public final class RegistryOptions {
-    @Option(names = "--platform", paramLabel = "OS/ARCH", defaultValue = "linux/amd64",
+    @Option(
+            names = "--platform",
+            paramLabel = "OS/ARCH",
+            defaultValue = "linux/amd64",
             description = "Platform to pick from multi-platform images (default: ${DEFAULT-VALUE}).")
     String platform;
 
-    @Option(names = "--registry-config", paramLabel = "FILE",
-            description = "Docker config with registry credentials (default, as docker finds it: $DOCKER_CONFIG/config.json, "
-                    + "else $HOME/.docker/config.json). Only 'auths' is read; credential helpers are not run.")
+    @Option(
+            names = "--registry-config",
+            paramLabel = "FILE",
+            description =
+                    "Docker config with registry credentials (default, as docker finds it: $DOCKER_CONFIG/config.json, "
+                            + "else $HOME/.docker/config.json). Only 'auths' is read; credential helpers are not run.")
     Path registryConfig;
 
-    @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+    @Option(
+            names = "--insecure-registry",
+            paramLabel = "HOST[:PORT]",
             description = "Registry to speak plain HTTP to, repeatable. Every other registry is asked over HTTPS.")
     List<String> insecure = new ArrayList<>();
 
-    @Option(names = "--ca-file", paramLabel = "PEM", description = "CA certificate to trust for registries, besides the JDK's; repeatable.")
+    @Option(
+            names = "--ca-file",
+            paramLabel = "PEM",
+            description = "CA certificate to trust for registries, besides the JDK's; repeatable.")
     List<Path> caFiles = new ArrayList<>();
 
     Platform platform() {
@@ -59,8 +70,8 @@ public final class RegistryOptions {
             auths.warnings().forEach(w -> err.println("dnsprobe: " + w));
             return auths;
         } catch (IOException e) {
-            throw new CliException("--registry-config "
-                    + (e instanceof FileSystemException ? ErrorText.of(e) : e.getMessage()));
+            throw new CliException(
+                    "--registry-config " + (e instanceof FileSystemException ? ErrorText.of(e) : e.getMessage()));
         }
     }
 
@@ -88,17 +99,22 @@ public final class RegistryOptions {
     /** Reads {@code parallel} images at once; a registry that cannot be reached is not asked again in this run. */
     ImageInspector inspector(Duration timeout, int parallel) {
         if (timeout.isZero() || timeout.compareTo(MAX_IMAGE_TIMEOUT) > 0) {
-            throw new CliException("image timeout " + timeout.toString().substring(2).toLowerCase(Locale.ROOT)
-                    + " is outside 1ms-24h");
+            throw new CliException("image timeout "
+                    + timeout.toString().substring(2).toLowerCase(Locale.ROOT) + " is outside 1ms-24h");
         }
-        RegistryClient.Builder client = RegistryClient.builder().insecure(new HashSet<>(insecure))
-                .userAgent("dnsprobe-cli").unreachable(UnreachableRegistries.forTheRun());
+        RegistryClient.Builder client = RegistryClient.builder()
+                .insecure(new HashSet<>(insecure))
+                .userAgent("dnsprobe-cli")
+                .unreachable(UnreachableRegistries.forTheRun());
         try {
             client.sslContext(TrustedCertificates.withExtraCas(caFiles));
         } catch (IOException e) {
             throw new CliException("--ca-file " + e.getMessage());
         }
-        return ImageInspector.builder(client.build()).platform(platform()).timeout(timeout).concurrency(parallel)
+        return ImageInspector.builder(client.build())
+                .platform(platform())
+                .timeout(timeout)
+                .concurrency(parallel)
                 .build();
     }
 }

@@ -10,14 +10,17 @@ import java.util.List;
 
 /** Renders reports as kubectl renders resources: an aligned table, then details for what needs attention. */
 final class ReportTable {
-    private ReportTable() {
-    }
+    private ReportTable() {}
 
     static void print(List<ProbeReport> reports, PrintWriter out) {
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("NAME", "SERVER", "UDP", "TCP", "TC", "KEPT"));
         for (LibcModel m : LibcModels.ALL) {
-            header.add(m.displayName().toUpperCase().replace(" <= ", "<=").replace(" >= ", ">=").replace(' ', '-'));
+            header.add(m.displayName()
+                    .toUpperCase()
+                    .replace(" <= ", "<=")
+                    .replace(" >= ", ">=")
+                    .replace(' ', '-'));
         }
         rows.add(header.toArray(String[]::new));
         for (ProbeReport r : reports) {
@@ -27,7 +30,12 @@ final class ReportTable {
             row.add(bytes(r.udpBytes()));
             row.add(bytes(r.tcpBytes()));
             row.add(r.truncated().isEmpty() ? "-" : String.join("+", r.truncated()));
-            row.add(r.kept().isEmpty() ? "-" : r.kept().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(",")));
+            row.add(
+                    r.kept().isEmpty()
+                            ? "-"
+                            : r.kept().stream()
+                                    .map(Object::toString)
+                                    .collect(java.util.stream.Collectors.joining(",")));
             if (r.verdicts() == null) {
                 // No reply: nothing to judge, and no model may read as OK. Why follows the table.
                 LibcModels.ALL.forEach(m -> row.add("-"));
@@ -41,7 +49,8 @@ final class ReportTable {
         printAligned(rows, out);
         boolean first = true;
         for (ProbeReport r : reports) {
-            List<Verdict> problems = r.verdicts() == null ? List.of()
+            List<Verdict> problems = r.verdicts() == null
+                    ? List.of()
                     : r.verdicts().stream().filter(v -> v.kind().isProblem()).toList();
             if (problems.isEmpty() && r.error() == null) {
                 continue;
@@ -50,7 +59,8 @@ final class ReportTable {
                 out.println();
                 first = false;
             }
-            out.println(r.name() + " @" + r.server() + (r.candidate().equals(r.name()) ? "" : " (answered as " + r.candidate() + ")"));
+            out.println(r.name() + " @" + r.server()
+                    + (r.candidate().equals(r.name()) ? "" : " (answered as " + r.candidate() + ")"));
             if (r.unreachable() != null) {
                 out.println("  no reply at all: " + r.unreachable());
             } else if (r.error() != null) {
@@ -69,7 +79,8 @@ final class ReportTable {
      * exist), since "OK" there would read as "resolves".
      */
     private static String cell(Verdict v, ProbeReport r) {
-        if (!v.model().isMusl() || r.verdicts().get(r.verdicts().size() - 1).resolution().error() != null) {
+        if (!v.model().isMusl()
+                || r.verdicts().get(r.verdicts().size() - 1).resolution().error() != null) {
             return v.resolution().summary();
         }
         return v.kind().name();

@@ -13,29 +13,42 @@ import picocli.CommandLine.Option;
 
 /** The resolver flags every probing command shares; unset flags fall back to resolv.conf. */
 public final class ResolverOptions {
-    @Option(names = "--server", paramLabel = "HOST[:PORT]",
+    @Option(
+            names = "--server",
+            paramLabel = "HOST[:PORT]",
             description = "Nameserver to ask, repeatable (default: nameserver lines of the resolv.conf).")
     List<String> servers = new ArrayList<>();
 
-    @Option(names = "--search", paramLabel = "DOMAIN",
+    @Option(
+            names = "--search",
+            paramLabel = "DOMAIN",
             description = "Search domain, repeatable, in order (default: the resolv.conf search line).")
     List<String> search;
 
     @Option(names = "--no-search", description = "Ignore the resolv.conf search list.")
     boolean noSearch;
 
-    @Option(names = "--ndots", paramLabel = "N", description = "Dots below which search domains are tried first (default: resolv.conf, else 1).")
+    @Option(
+            names = "--ndots",
+            paramLabel = "N",
+            description = "Dots below which search domains are tried first (default: resolv.conf, else 1).")
     Integer ndots;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "Wait per query attempt, e.g. 500ms, 2s (default: resolv.conf timeout, else 2s).")
     Duration timeout;
 
     @Option(names = "--attempts", paramLabel = "N", description = "UDP sends per query (default: resolv.conf, else 2).")
     Integer attempts;
 
-    @Option(names = "--resolv-conf", paramLabel = "PATH", description = "resolv.conf to take defaults from (default: "
-            + "/etc/resolv.conf; when that is missing, what libc assumes: 127.0.0.1, no search list).")
+    @Option(
+            names = "--resolv-conf",
+            paramLabel = "PATH",
+            description = "resolv.conf to take defaults from (default: "
+                    + "/etc/resolv.conf; when that is missing, what libc assumes: 127.0.0.1, no search list).")
     Path resolvConf;
 
     /**

@@ -8,14 +8,19 @@ import picocli.CommandLine.Command;
  * arguments) to Quarkus before picocli runs. Anything after {@code serve} comes here instead, so that
  * {@code serve --help} prints this and exits, and a stray argument is an error, not a server started anyway.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs the operator, the admission webhook and the audit (the container's command): it "
-                + "watches DnsProbes and probes their names from inside the cluster. Health at :8080/q/health, "
-                + "metrics at :8080/q/metrics.", "",
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the operator, the admission webhook and the audit (the container's command): it "
+                    + "watches DnsProbes and probes their names from inside the cluster. Health at :8080/q/health, "
+                    + "metrics at :8080/q/metrics.",
+            "",
             "It takes no arguments: configure it with system properties (java -Ddnsprobe.resolv-conf=... -jar ...) "
-                + "or environment variables (DNSPROBE_CLUSTER_DOMAIN=...); the README's 'Operator configuration' "
-                + "lists them. Without a reachable Kubernetes API the HTTP side still serves and the log says "
-                + "so once a minute."})
+                    + "or environment variables (DNSPROBE_CLUSTER_DOMAIN=...); the README's 'Operator configuration' "
+                    + "lists them. Without a reachable Kubernetes API the HTTP side still serves and the log says "
+                    + "so once a minute."
+        })
 final class ServeCommand implements Callable<Integer> {
     /** Whether {@code args} start the server: nothing, or {@code serve} alone. */
     static boolean startsServer(String... args) {

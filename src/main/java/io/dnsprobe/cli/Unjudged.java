@@ -46,10 +46,13 @@ enum Unjudged {
                 kinds.addAll(EnumSet.allOf(Unjudged.class));
                 continue;
             }
-            Unjudged kind = Arrays.stream(values()).filter(u -> u.id().equals(v)).findFirst()
+            Unjudged kind = Arrays.stream(values())
+                    .filter(u -> u.id().equals(v))
+                    .findFirst()
                     .orElseThrow(() -> new CliException("--allow-unjudged: '" + Printable.line(value, 40)
-                            + "' is none of " + Arrays.stream(values()).map(Unjudged::id)
-                            .collect(Collectors.joining(", ")) + ", " + ALL));
+                            + "' is none of "
+                            + Arrays.stream(values()).map(Unjudged::id).collect(Collectors.joining(", ")) + ", "
+                            + ALL));
             kinds.add(kind);
         }
         return kinds;

@@ -32,7 +32,8 @@ public final class Zone {
     /** {@code count} A records 10.x.y.z numbered from 1, like the pods behind a headless Service. */
     public Zone manyA(String name, int count) {
         for (int i = 1; i <= count; i++) {
-            add(new ARecord(name(name), DClass.IN, TTL, ip("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255))));
+            add(new ARecord(
+                    name(name), DClass.IN, TTL, ip("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255))));
         }
         return this;
     }
@@ -61,7 +62,9 @@ public final class Zone {
     }
 
     public List<Record> lookup(Name name, int type) {
-        return records.getOrDefault(key(name), List.of()).stream().filter(r -> r.getType() == type).toList();
+        return records.getOrDefault(key(name), List.of()).stream()
+                .filter(r -> r.getType() == type)
+                .toList();
     }
 
     public boolean exists(Name name) {

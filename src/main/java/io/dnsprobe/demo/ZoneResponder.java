@@ -19,10 +19,23 @@ import org.xbill.DNS.Section;
  */
 public final class ZoneResponder {
     /** What a UDP reply that does not fit keeps. */
-    public enum Truncation { PARTIAL, EMPTY }
+    public enum Truncation {
+        PARTIAL,
+        EMPTY
+    }
 
     /** Misbehaviour to serve instead of a correct answer. */
-    public enum Fault { NONE, SILENT_UDP, GARBAGE, WRONG_ID, WRONG_QUESTION, TCP_STALL, TCP_REFUSED, SERVFAIL, REFUSED }
+    public enum Fault {
+        NONE,
+        SILENT_UDP,
+        GARBAGE,
+        WRONG_ID,
+        WRONG_QUESTION,
+        TCP_STALL,
+        TCP_REFUSED,
+        SERVFAIL,
+        REFUSED
+    }
 
     private static final int UDP_LIMIT = 512;
     private final Zone zone;
@@ -55,7 +68,8 @@ public final class ZoneResponder {
             response.getHeader().setFlag(Flags.RD);
         }
         if (fault == Fault.WRONG_QUESTION) {
-            response.addRecord(Record.newRecord(Zone.name("other.invalid"), question.getType(), question.getDClass()),
+            response.addRecord(
+                    Record.newRecord(Zone.name("other.invalid"), question.getType(), question.getDClass()),
                     Section.QUESTION);
             return response.toWire();
         }
@@ -112,5 +126,4 @@ public final class ZoneResponder {
         }
         return m.toWire();
     }
-
 }

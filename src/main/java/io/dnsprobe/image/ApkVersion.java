@@ -19,6 +19,7 @@ public final class ApkVersion implements Comparable<ApkVersion> {
     private final int letter;
     /** Per suffix: a rank (negative before the release, positive after) and its number. */
     private final List<long[]> suffixes = new ArrayList<>();
+
     private final long revision;
 
     private ApkVersion(String text) {
@@ -54,7 +55,9 @@ public final class ApkVersion implements Comparable<ApkVersion> {
                 i++;
             }
             long number = digits == i ? 0 : number(text.substring(digits, i));
-            int rank = PRE.contains(name) ? PRE.indexOf(name) - PRE.size() : POST.contains(name) ? POST.indexOf(name) + 1 : 0;
+            int rank = PRE.contains(name)
+                    ? PRE.indexOf(name) - PRE.size()
+                    : POST.contains(name) ? POST.indexOf(name) + 1 : 0;
             suffixes.add(new long[] {rank, number});
         }
         long r = 0;

@@ -12,8 +12,7 @@ import java.util.function.ToLongFunction;
  * Synchronized: lookups are map reads, far cheaper than the registry round trips they save.
  */
 final class BoundedCache<K, V> {
-    private record Entry<V>(V value, long expires, long weight) {
-    }
+    private record Entry<V>(V value, long expires, long weight) {}
 
     private final LinkedHashMap<K, Entry<V>> map = new LinkedHashMap<>(16, 0.75f, true);
     private final int maxEntries;

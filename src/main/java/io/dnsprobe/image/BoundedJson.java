@@ -21,11 +21,13 @@ final class BoundedJson {
     static final int MAX_VALUES = 20_000;
     static final int MAX_DEPTH = 32;
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(64).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(64)
+                    .build())
             .build());
 
-    private BoundedJson() {
-    }
+    private BoundedJson() {}
 
     /**
      * The document as a tree, or a {@code PROTOCOL} error ({@code LIMIT} for a document over the bounds) that
@@ -36,14 +38,20 @@ final class BoundedJson {
             int values = 0;
             JsonToken t;
             while ((t = p.nextToken()) != null) {
-                if (t != JsonToken.FIELD_NAME && t != JsonToken.END_ARRAY && t != JsonToken.END_OBJECT && ++values > MAX_VALUES) {
-                    throw new RegistryException(RegistryException.Kind.LIMIT, what + " holds more than " + MAX_VALUES
-                            + " JSON values: not read");
+                if (t != JsonToken.FIELD_NAME
+                        && t != JsonToken.END_ARRAY
+                        && t != JsonToken.END_OBJECT
+                        && ++values > MAX_VALUES) {
+                    throw new RegistryException(
+                            RegistryException.Kind.LIMIT,
+                            what + " holds more than " + MAX_VALUES + " JSON values: not read");
                 }
             }
         } catch (StreamConstraintsException e) {
-            throw new RegistryException(RegistryException.Kind.LIMIT, what + " is nested deeper than " + MAX_DEPTH
-                    + " levels or has a number longer than 64 digits: not read");
+            throw new RegistryException(
+                    RegistryException.Kind.LIMIT,
+                    what + " is nested deeper than " + MAX_DEPTH
+                            + " levels or has a number longer than 64 digits: not read");
         } catch (RegistryException e) {
             throw e;
         } catch (IOException e) {

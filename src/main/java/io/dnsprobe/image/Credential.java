@@ -28,7 +28,8 @@ public record Credential(String username, String password) {
     }
 
     String basicHeader() {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return "Basic "
+                + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A stable, non-reversible identity: sha256 of user and password. */

@@ -62,8 +62,9 @@ final class DigestCheckingInputStream extends FilterInputStream {
     /** A blob longer than its descriptor says is not the blob: refused at once rather than read to its end. */
     private void checkSize() throws RegistryException {
         if (size >= 0 && count > size) {
-            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + " goes on past the " + size
-                    + " bytes its descriptor says: refused");
+            throw new RegistryException(
+                    RegistryException.Kind.DIGEST_MISMATCH,
+                    what + " goes on past the " + size + " bytes its descriptor says: refused");
         }
     }
 
@@ -81,7 +82,6 @@ final class DigestCheckingInputStream extends FilterInputStream {
         return skipped;
     }
 
-
     @Override
     public boolean markSupported() {
         return false;
@@ -93,13 +93,15 @@ final class DigestCheckingInputStream extends FilterInputStream {
         }
         checked = true;
         if (size >= 0 && count < size) {
-            throw new RegistryException(RegistryException.Kind.UNREACHABLE, what + " ended after " + count + " of " + size
-                    + " bytes: the registry closed the connection");
+            throw new RegistryException(
+                    RegistryException.Kind.UNREACHABLE,
+                    what + " ended after " + count + " of " + size + " bytes: the registry closed the connection");
         }
         String actual = Digests.format(sha.digest());
         if (!actual.equals(expected)) {
-            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, what + " has sha256 " + actual
-                    + " after " + count + " bytes, not " + expected + ": refused");
+            throw new RegistryException(
+                    RegistryException.Kind.DIGEST_MISMATCH,
+                    what + " has sha256 " + actual + " after " + count + " bytes, not " + expected + ": refused");
         }
     }
 }

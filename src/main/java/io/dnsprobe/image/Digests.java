@@ -6,8 +6,7 @@ import java.util.HexFormat;
 
 /** sha256 content digests as registries write them: {@code sha256:<64 hex>}. */
 public final class Digests {
-    private Digests() {
-    }
+    private Digests() {}
 
     public static boolean isSha256(String digest) {
         if (digest == null || !digest.startsWith("sha256:") || digest.length() != 71) {

@@ -17,8 +17,11 @@ public sealed interface FileFact {
 
         @Override
         public String describe() {
-            return packages.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> "P:" + e.getKey() + " V:" + e.getValue())
-                    .reduce((a, b) -> a + ", " + b).orElse("no libc package");
+            return packages.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> "P:" + e.getKey() + " V:" + e.getValue())
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("no libc package");
         }
     }
 
@@ -62,8 +65,11 @@ public sealed interface FileFact {
 
         @Override
         public String describe() {
-            return installed.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + " " + e.getValue())
-                    .reduce((a, b) -> a + ", " + b).orElse("no libc package");
+            return installed.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("no libc package");
         }
     }
 
@@ -83,7 +89,8 @@ public sealed interface FileFact {
      * @param goTags build tags from the Go build info ({@code netcgo}, {@code netgo})
      * @param cgo whether the Go program was built with cgo ({@code CGO_ENABLED=1}); null when not recorded
      */
-    record Executable(ExecKind kind, String interpreter, String goVersion, Set<String> goTags, Boolean cgo) implements FileFact {
+    record Executable(ExecKind kind, String interpreter, String goVersion, Set<String> goTags, Boolean cgo)
+            implements FileFact {
         public Executable {
             goTags = goTags == null ? Set.of() : Set.copyOf(goTags);
         }
@@ -103,5 +110,11 @@ public sealed interface FileFact {
     }
 
     /** What kind of program an executable file is. */
-    enum ExecKind { GO, ELF_DYNAMIC, ELF_STATIC, SCRIPT, OTHER }
+    enum ExecKind {
+        GO,
+        ELF_DYNAMIC,
+        ELF_STATIC,
+        SCRIPT,
+        OTHER
+    }
 }

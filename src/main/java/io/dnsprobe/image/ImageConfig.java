@@ -17,8 +17,13 @@ import java.util.Map;
  * config over those is refused with the bound named: no real image comes near them (Linux itself takes
  * 2 MiB of arguments and environment at most), and a result is cached for a day.
  */
-public record ImageConfig(Platform platform, List<String> entrypoint, List<String> cmd, Map<String, String> env,
-        String workingDir, List<String> diffIds) {
+public record ImageConfig(
+        Platform platform,
+        List<String> entrypoint,
+        List<String> cmd,
+        Map<String, String> env,
+        String workingDir,
+        List<String> diffIds) {
     static final int MAX_ARGS = 1024;
     static final int MAX_ENV = 4096;
     static final int MAX_KEPT_CHARS = 256 << 10;
@@ -48,8 +53,8 @@ public record ImageConfig(Platform platform, List<String> entrypoint, List<Strin
                 env.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
-        List<String> diffIds = texts(BoundedJson.array(BoundedJson.object(root, "rootfs", what), "diff_ids", what), "diff_ids",
-                what, chars);
+        List<String> diffIds = texts(
+                BoundedJson.array(BoundedJson.object(root, "rootfs", what), "diff_ids", what), "diff_ids", what, chars);
         String os = orDefault(BoundedJson.text(root, "os", what), "linux");
         String arch = orDefault(BoundedJson.text(root, "architecture", what), "amd64");
         String variant = BoundedJson.text(root, "variant", what);
@@ -60,8 +65,13 @@ public record ImageConfig(Platform platform, List<String> entrypoint, List<Strin
         if (chars[0] > MAX_KEPT_CHARS) {
             throw tooBig(what + "'s Entrypoint, Cmd, Env and WorkingDir hold over " + (MAX_KEPT_CHARS >> 10) + " KiB");
         }
-        return new ImageConfig(new Platform(Printable.line(os, 64), Printable.line(arch, 64), Printable.line(variant, 64)),
-                entrypoint, cmd, env, workingDir, diffIds);
+        return new ImageConfig(
+                new Platform(Printable.line(os, 64), Printable.line(arch, 64), Printable.line(variant, 64)),
+                entrypoint,
+                cmd,
+                env,
+                workingDir,
+                diffIds);
     }
 
     private static List<String> args(JsonNode c, String field, String what, int[] chars) throws RegistryException {
@@ -76,11 +86,13 @@ public record ImageConfig(Platform platform, List<String> entrypoint, List<Strin
         List<String> out = new ArrayList<>(array.size());
         for (JsonNode n : array) {
             if (!n.isTextual()) {
-                throw new RegistryException(RegistryException.Kind.PROTOCOL, what + "'s " + field + " is not a list of strings");
+                throw new RegistryException(
+                        RegistryException.Kind.PROTOCOL, what + "'s " + field + " is not a list of strings");
             }
             chars[0] += n.textValue().length();
             if (chars[0] > MAX_KEPT_CHARS) {
-                throw tooBig(what + "'s Entrypoint, Cmd, Env and WorkingDir hold over " + (MAX_KEPT_CHARS >> 10) + " KiB");
+                throw tooBig(
+                        what + "'s Entrypoint, Cmd, Env and WorkingDir hold over " + (MAX_KEPT_CHARS >> 10) + " KiB");
             }
             out.add(n.textValue());
         }

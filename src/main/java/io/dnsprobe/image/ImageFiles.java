@@ -23,12 +23,14 @@ public final class ImageFiles {
     static final int MAX_LINKS = 40;
     /** Linux's PATH_MAX. */
     static final int MAX_PATH = 4096;
+
     static final int MAX_DEPTH = 256;
 
     /** What lookups may still spend; shared by the lookups of one program search. */
     static final class Work {
         /** Enough for any real lookup by a thousand times; a hostile one stops here. */
         static final long LOOKUP = 2_000_000;
+
         private final long units;
         private long left;
         private boolean exhausted;
@@ -63,8 +65,7 @@ public final class ImageFiles {
     private final List<LayerFacts> layers;
 
     /** One file and the layer that decides it (1 = bottom). */
-    public record Found(String path, int layer, FileFact fact) {
-    }
+    public record Found(String path, int layer, FileFact fact) {}
 
     public ImageFiles(List<LayerFacts> bottomFirst) {
         this.layers = List.copyOf(bottomFirst);
@@ -112,8 +113,7 @@ public final class ImageFiles {
     }
 
     /** What the topmost deciding layer has at exactly {@code path} (no links followed). */
-    private record Entry(int layer, FileFact fact, String link) {
-    }
+    private record Entry(int layer, FileFact fact, String link) {}
 
     private Entry entry(String path, Work work) {
         List<String> parents = null;

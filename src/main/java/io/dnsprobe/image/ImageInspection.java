@@ -14,9 +14,23 @@ import java.util.Map;
  * @param problemKind why it failed; null unless {@code basis} is FAILED
  * @param bytesRead bytes this inspection took from the registry (cached layers cost none)
  */
-public record ImageInspection(ImageRef ref, String digest, Platform platform, Libc libc, LibcFinder.Evidence evidence,
-        String release, List<String> notes, ImageConfig config, ImageFiles files, Basis basis, int layersRead, int layers,
-        RegistryException.Kind problemKind, String problem, long bytesRead, Duration took) {
+public record ImageInspection(
+        ImageRef ref,
+        String digest,
+        Platform platform,
+        Libc libc,
+        LibcFinder.Evidence evidence,
+        String release,
+        List<String> notes,
+        ImageConfig config,
+        ImageFiles files,
+        Basis basis,
+        int layersRead,
+        int layers,
+        RegistryException.Kind problemKind,
+        String problem,
+        long bytesRead,
+        Duration took) {
 
     /** How complete the answer is. */
     public enum Basis {
@@ -37,13 +51,44 @@ public record ImageInspection(ImageRef ref, String digest, Platform platform, Li
 
     /** The same answer over other layer facts (a cached result is kept without them). */
     ImageInspection withFiles(ImageFiles other) {
-        return new ImageInspection(ref, digest, platform, libc, evidence, release, notes, config, other, basis, layersRead,
-                layers, problemKind, problem, bytesRead, took);
+        return new ImageInspection(
+                ref,
+                digest,
+                platform,
+                libc,
+                evidence,
+                release,
+                notes,
+                config,
+                other,
+                basis,
+                layersRead,
+                layers,
+                problemKind,
+                problem,
+                bytesRead,
+                took);
     }
 
-    static ImageInspection failed(ImageRef ref, String digest, Platform platform, RegistryException e, long bytes, Duration took) {
-        return new ImageInspection(ref, digest, platform, Libc.UNKNOWN, LibcFinder.Evidence.none(0, e.getMessage()), null,
-                List.of(), null, null, Basis.FAILED, 0, 0, e.kind(), e.getMessage(), bytes, took);
+    static ImageInspection failed(
+            ImageRef ref, String digest, Platform platform, RegistryException e, long bytes, Duration took) {
+        return new ImageInspection(
+                ref,
+                digest,
+                platform,
+                Libc.UNKNOWN,
+                LibcFinder.Evidence.none(0, e.getMessage()),
+                null,
+                List.of(),
+                null,
+                null,
+                Basis.FAILED,
+                0,
+                0,
+                e.kind(),
+                e.getMessage(),
+                bytes,
+                took);
     }
 
     public boolean failed() {
@@ -57,8 +102,10 @@ public record ImageInspection(ImageRef ref, String digest, Platform platform, Li
         }
         if (basis == Basis.LOWER_LAYERS) {
             ProgramFinder.Program p = ProgramFinder.find(config, files, command, args, env);
-            return p.path() != null ? p : new ProgramFinder.Program(null, ProgramFinder.Resolver.IMAGE_LIBC,
-                    "upper layers not read yet: program not known");
+            return p.path() != null
+                    ? p
+                    : new ProgramFinder.Program(
+                            null, ProgramFinder.Resolver.IMAGE_LIBC, "upper layers not read yet: program not known");
         }
         return ProgramFinder.find(config, files, command, args, env);
     }

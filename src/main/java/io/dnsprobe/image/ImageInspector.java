@@ -53,24 +53,22 @@ public final class ImageInspector implements AutoCloseable {
 
     /** What an inspection did, for metrics. Called on inspection threads; must be quick. */
     public interface Listener {
-        default void inspected(ImageInspection result) {
-        }
+        default void inspected(ImageInspection result) {}
 
-        default void cacheHit(String cache) {
-        }
+        default void cacheHit(String cache) {}
 
-        default void cacheMiss(String cache) {
-        }
+        default void cacheMiss(String cache) {}
 
-        default void layerRead(long compressedBytes, long uncompressedBytes) {
-        }
+        default void layerRead(long compressedBytes, long uncompressedBytes) {}
 
-        default void registryError(RegistryException.Kind kind) {
-        }
+        default void registryError(RegistryException.Kind kind) {}
     }
 
     /** Who asked: a review waiting on it goes before warming the cache. */
-    public enum Priority { INTERACTIVE, BACKGROUND }
+    public enum Priority {
+        INTERACTIVE,
+        BACKGROUND
+    }
 
     private final RegistryClient client;
     private final Platform defaultPlatform;
@@ -105,8 +103,13 @@ public final class ImageInspector implements AutoCloseable {
         this.results = new BoundedCache<>(b.maxImages, b.maxResultBytes, b.resultTtl, Kept::weight, clock);
         this.failures = new BoundedCache<>(1024, Long.MAX_VALUE, b.failureTtl, v -> 1, clock);
         this.layers = new BoundedCache<>(b.maxLayerEntries, b.maxLayerBytes, b.resultTtl, LayerFacts::weight, clock);
-        this.workers = new ThreadPoolExecutor(b.concurrency, b.concurrency, 30, TimeUnit.SECONDS,
-                new PriorityBlockingQueue<>(), r -> daemon(r, "dnsprobe-image"));
+        this.workers = new ThreadPoolExecutor(
+                b.concurrency,
+                b.concurrency,
+                30,
+                TimeUnit.SECONDS,
+                new PriorityBlockingQueue<>(),
+                r -> daemon(r, "dnsprobe-image"));
         this.workers.allowCoreThreadTimeOut(true);
     }
 
@@ -137,8 +140,7 @@ public final class ImageInspector implements AutoCloseable {
         private int maxLayerEntries = 10_000;
         private long maxLayerBytes = 64L << 20;
         private int concurrency = 2;
-        private Listener listener = new Listener() {
-        };
+        private Listener listener = new Listener() {};
         private LongSupplier clock = System::nanoTime;
 
         private Builder(RegistryClient client) {
@@ -252,7 +254,9 @@ public final class ImageInspector implements AutoCloseable {
     }
 
     private Optional<ImageInspection> cached(ImageRef ref, Platform platform) {
-        String top = ref.digest() != null ? ref.digest() : tags.get(key(ref.withoutDigest().toString(), platform));
+        String top = ref.digest() != null
+                ? ref.digest()
+                : tags.get(key(ref.withoutDigest().toString(), platform));
         if (top != null) {
             ImageInspection done = completed(key(top, platform));
             if (done != null) {
@@ -278,8 +282,10 @@ public final class ImageInspector implements AutoCloseable {
      */
     private record Kept(ImageInspection shell, List<String> diffIds) {
         long weight() {
-            return 512 + (shell.config() == null ? 0 : shell.config().weight())
-                    + shell.notes().stream().mapToLong(n -> 64 + n.length()).sum() + 64L * diffIds.size();
+            return 512
+                    + (shell.config() == null ? 0 : shell.config().weight())
+                    + shell.notes().stream().mapToLong(n -> 64 + n.length()).sum()
+                    + 64L * diffIds.size();
         }
     }
 
@@ -328,7 +334,8 @@ public final class ImageInspector implements AutoCloseable {
      *
      * @param auths credentials to try, most specific first, then anonymous
      */
-    public CompletableFuture<ImageInspection> inspect(ImageRef ref, Platform platform, RegistryAuths auths, Priority priority) {
+    public CompletableFuture<ImageInspection> inspect(
+            ImageRef ref, Platform platform, RegistryAuths auths, Priority priority) {
         Platform p = platform == null ? defaultPlatform : platform;
         Optional<ImageInspection> known = cached(ref, p);
         if (known.isPresent() && known.get().basis() != ImageInspection.Basis.LOWER_LAYERS) {
@@ -337,9 +344,14 @@ public final class ImageInspector implements AutoCloseable {
         }
         List<String> problems = ref.problems();
         if (!problems.isEmpty()) {
-            return CompletableFuture.completedFuture(ImageInspection.failed(ref, null, p, new RegistryException(
-                    RegistryException.Kind.INVALID, "not an image reference: " + String.join("; ", problems)),
-                    0, Duration.ZERO));
+            return CompletableFuture.completedFuture(ImageInspection.failed(
+                    ref,
+                    null,
+                    p,
+                    new RegistryException(
+                            RegistryException.Kind.INVALID, "not an image reference: " + String.join("; ", problems)),
+                    0,
+                    Duration.ZERO));
         }
         String flightKey = key(ref.toString(), p);
         CompletableFuture<ImageInspection> mine = new CompletableFuture<>();
@@ -351,8 +363,13 @@ public final class ImageInspector implements AutoCloseable {
             workers.execute(new Task(priority, sequence.incrementAndGet(), () -> run(ref, p, auths, flightKey, mine)));
         } catch (RejectedExecutionException e) {
             inFlight.remove(flightKey, mine);
-            mine.complete(ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.INVALID,
-                    "image reading has stopped"), 0, Duration.ZERO));
+            mine.complete(ImageInspection.failed(
+                    ref,
+                    null,
+                    p,
+                    new RegistryException(RegistryException.Kind.INVALID, "image reading has stopped"),
+                    0,
+                    Duration.ZERO));
         }
         return mine;
     }
@@ -362,17 +379,28 @@ public final class ImageInspector implements AutoCloseable {
      * completed: an {@code Error} (out of memory in a hostile layer, a stack overflow in a parser) becomes an
      * answer with a reason like any registry error, so no later request for the image waits on it forever.
      */
-    private void run(ImageRef ref, Platform p, RegistryAuths auths, String flightKey, CompletableFuture<ImageInspection> mine) {
+    private void run(
+            ImageRef ref, Platform p, RegistryAuths auths, String flightKey, CompletableFuture<ImageInspection> mine) {
         ImageInspection r = null;
         try {
             r = runBounded(ref, p, auths);
         } catch (Throwable t) {
-            r = ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.PROTOCOL,
-                    "image could not be read: " + describe(t)), 0, Duration.ZERO);
+            r = ImageInspection.failed(
+                    ref,
+                    null,
+                    p,
+                    new RegistryException(RegistryException.Kind.PROTOCOL, "image could not be read: " + describe(t)),
+                    0,
+                    Duration.ZERO);
         } finally {
             if (r == null) {
-                r = ImageInspection.failed(ref, null, p, new RegistryException(RegistryException.Kind.PROTOCOL,
-                        "image could not be read"), 0, Duration.ZERO);
+                r = ImageInspection.failed(
+                        ref,
+                        null,
+                        p,
+                        new RegistryException(RegistryException.Kind.PROTOCOL, "image could not be read"),
+                        0,
+                        Duration.ZERO);
             }
             inFlight.remove(flightKey, mine);
             // While its registry is remembered as unreachable, that memory answers for the image (and expires
@@ -401,8 +429,8 @@ public final class ImageInspector implements AutoCloseable {
             return "its structure is nested too deeply";
         }
         // A ClassCastException's message names classes ("class java.lang.String cannot be cast ..."): not shown.
-        return "an internal error stopped the read (" + (t.getMessage() == null || t instanceof ClassCastException
-                ? "no detail" : ErrorText.reason(t)) + ")";
+        return "an internal error stopped the read ("
+                + (t.getMessage() == null || t instanceof ClassCastException ? "no detail" : ErrorText.reason(t)) + ")";
     }
 
     /** Work ordered by priority, then by arrival. */
@@ -427,8 +455,11 @@ public final class ImageInspector implements AutoCloseable {
                 return read(ref, platform, auths, budget, start, topDigest);
             } catch (RegistryException e) {
                 // Past the deadline whatever broke is the deadline's doing, unless it already says what it waited for.
-                RegistryException why = budget.expired() && e.kind() != RegistryException.Kind.DIGEST_MISMATCH
-                        && e.kind() != RegistryException.Kind.TIMEOUT ? budget.timeout() : e;
+                RegistryException why = budget.expired()
+                                && e.kind() != RegistryException.Kind.DIGEST_MISMATCH
+                                && e.kind() != RegistryException.Kind.TIMEOUT
+                        ? budget.timeout()
+                        : e;
                 return ImageInspection.failed(ref, topDigest[0], platform, why, budget.compressed(), elapsed(start));
             }
         } finally {
@@ -442,8 +473,9 @@ public final class ImageInspector implements AutoCloseable {
         return Duration.ofNanos(clock.getAsLong() - start);
     }
 
-    private ImageInspection read(ImageRef ref, Platform platform, RegistryAuths auths, ReadBudget budget, long start,
-            String[] topDigest) throws RegistryException {
+    private ImageInspection read(
+            ImageRef ref, Platform platform, RegistryAuths auths, ReadBudget budget, long start, String[] topDigest)
+            throws RegistryException {
         List<Credential> credentials = new ArrayList<>(auths.forImage(ref));
         credentials.add(Credential.ANONYMOUS);
         RegistryClient.Fetched top = null;
@@ -483,16 +515,22 @@ public final class ImageInspector implements AutoCloseable {
         }
         String type = mediaType(manifest);
         if (!MediaTypes.isManifest(type)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the image is a " + (type.isEmpty() ? "manifest of no known type"
-                    : type) + (type.startsWith(MediaTypes.DOCKER_SCHEMA1) ? " (Docker schema 1, not supported: push the image again)" : ""));
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL,
+                    "the image is a " + (type.isEmpty() ? "manifest of no known type" : type)
+                            + (type.startsWith(MediaTypes.DOCKER_SCHEMA1)
+                                    ? " (Docker schema 1, not supported: push the image again)"
+                                    : ""));
         }
         ImageManifest m = ImageManifest.parse(manifest.json(), maxLayers);
-        ImageConfig config = ImageConfig.parse(BoundedJson.parse(client.blobBytes(ref, m.configDigest(), MAX_CONFIG_BYTES, used,
-                budget), "the image config"));
+        ImageConfig config = ImageConfig.parse(BoundedJson.parse(
+                client.blobBytes(ref, m.configDigest(), MAX_CONFIG_BYTES, used, budget), "the image config"));
         int n = m.layers().size();
         if (config.diffIds().size() != n) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the manifest lists " + n + " layers but the config "
-                    + config.diffIds().size() + " diff_ids");
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL,
+                    "the manifest lists " + n + " layers but the config "
+                            + config.diffIds().size() + " diff_ids");
         }
         LayerFacts[] facts = new LayerFacts[n];
         for (int i = 0; i < n; i++) {
@@ -507,8 +545,19 @@ public final class ImageInspector implements AutoCloseable {
         }
         if (knownBelow > 0 && knownBelow < n) {
             ImageFiles lower = new ImageFiles(Arrays.asList(facts).subList(0, knownBelow));
-            provisional.put(key(top.digest(), platform), result(ref, top.digest(), platform, config, lower,
-                    ImageInspection.Basis.LOWER_LAYERS, knownBelow, n, budget.compressed(), elapsed(start)));
+            provisional.put(
+                    key(top.digest(), platform),
+                    result(
+                            ref,
+                            top.digest(),
+                            platform,
+                            config,
+                            lower,
+                            ImageInspection.Basis.LOWER_LAYERS,
+                            knownBelow,
+                            n,
+                            budget.compressed(),
+                            elapsed(start)));
         }
         // Top down: if a bound stops the reading, what was read is what overrides the rest.
         for (int i = n - 1; i >= 0; i--) {
@@ -516,8 +565,17 @@ public final class ImageInspector implements AutoCloseable {
                 facts[i] = layer(ref, m.layers().get(i), config.diffIds().get(i), used, budget, i + 1, n);
             }
         }
-        ImageInspection r = result(ref, top.digest(), platform, config, new ImageFiles(List.of(facts)),
-                ImageInspection.Basis.COMPLETE, n, n, budget.compressed(), elapsed(start));
+        ImageInspection r = result(
+                ref,
+                top.digest(),
+                platform,
+                config,
+                new ImageFiles(List.of(facts)),
+                ImageInspection.Basis.COMPLETE,
+                n,
+                n,
+                budget.compressed(),
+                elapsed(start));
         keep(key(top.digest(), platform), r);
         return r;
     }
@@ -527,8 +585,15 @@ public final class ImageInspector implements AutoCloseable {
      * read another inspection has under way, or read here. Two images on one base arriving together read
      * the base once.
      */
-    private LayerFacts layer(ImageRef ref, ImageManifest.Descriptor descriptor, String diffId, Credential used, ReadBudget budget, int index,
-            int count) throws RegistryException {
+    private LayerFacts layer(
+            ImageRef ref,
+            ImageManifest.Descriptor descriptor,
+            String diffId,
+            Credential used,
+            ReadBudget budget,
+            int index,
+            int count)
+            throws RegistryException {
         while (true) {
             LayerFacts cached = layers.get(diffId);
             if (cached != null) {
@@ -564,22 +629,35 @@ public final class ImageInspector implements AutoCloseable {
         }
     }
 
-    private LayerFacts readLayer(ImageRef ref, ImageManifest.Descriptor descriptor, String diffId, Credential used,
-            ReadBudget budget, int index, int count) throws RegistryException {
+    private LayerFacts readLayer(
+            ImageRef ref,
+            ImageManifest.Descriptor descriptor,
+            String diffId,
+            Credential used,
+            ReadBudget budget,
+            int index,
+            int count)
+            throws RegistryException {
         MediaTypes.Compression compression = MediaTypes.compression(descriptor.mediaType());
         if (compression == null || !Digests.isSha256(diffId)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count
-                    + " is not a layer dnsprobe reads (" + (descriptor.mediaType().isEmpty() ? "no media type"
-                    : descriptor.mediaType()) + ")");
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL,
+                    "layer " + index + "/" + count
+                            + " is not a layer dnsprobe reads ("
+                            + (descriptor.mediaType().isEmpty() ? "no media type" : descriptor.mediaType()) + ")");
         }
         if (descriptor.size() > maxBytes) {
-            throw new RegistryException(RegistryException.Kind.LIMIT, "layer " + index + "/" + count + " is "
-                    + Sizes.bytes(descriptor.size()) + ", larger than the " + Sizes.bytes(maxBytes) + " an image may take "
-                    + "(dnsprobe.image.max-bytes); not read");
+            throw new RegistryException(
+                    RegistryException.Kind.LIMIT,
+                    "layer " + index + "/" + count + " is "
+                            + Sizes.bytes(descriptor.size()) + ", larger than the " + Sizes.bytes(maxBytes)
+                            + " an image may take "
+                            + "(dnsprobe.image.max-bytes); not read");
         }
         long before = budget.compressed();
         long uncompressedBefore = budget.uncompressed();
-        try (DigestCheckingInputStream checked = client.checkedBlob(ref, descriptor.digest(), descriptor.size(), used, budget)) {
+        try (DigestCheckingInputStream checked =
+                client.checkedBlob(ref, descriptor.digest(), descriptor.size(), used, budget)) {
             budget.reading(checked);
             java.io.InputStream counted = budget.wrapCompressed(checked);
             LayerFacts f;
@@ -599,8 +677,10 @@ public final class ImageInspector implements AutoCloseable {
             if (Thread.currentThread().isInterrupted() || budget.expired()) {
                 throw budget.timeout();
             }
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + index + "/" + count
-                    + " could not be read: " + ErrorText.reason(e), e);
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL,
+                    "layer " + index + "/" + count + " could not be read: " + ErrorText.reason(e),
+                    e);
         }
     }
 
@@ -626,7 +706,9 @@ public final class ImageInspector implements AutoCloseable {
             return f.mediaType();
         }
         // Some registries send application/json: the document names its own type.
-        return f.json().path("mediaType").asText(f.json().has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST);
+        return f.json()
+                .path("mediaType")
+                .asText(f.json().has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST);
     }
 
     /** The index entry for {@code platform}; attestations ({@code unknown/unknown}) are never picked. */
@@ -636,7 +718,8 @@ public final class ImageInspector implements AutoCloseable {
         for (JsonNode e : BoundedJson.array(index, "manifests", "the index")) {
             JsonNode p = e.path("platform");
             String os = p.path("os").isTextual() ? p.path("os").textValue() : null;
-            String arch = p.path("architecture").isTextual() ? p.path("architecture").textValue() : null;
+            String arch =
+                    p.path("architecture").isTextual() ? p.path("architecture").textValue() : null;
             String variant = p.path("variant").isTextual() ? p.path("variant").textValue() : null;
             if (os == null || arch == null || os.equals("unknown") || arch.equals("unknown")) {
                 continue;
@@ -651,13 +734,26 @@ public final class ImageInspector implements AutoCloseable {
                 return digest;
             }
         }
-        throw new RegistryException(RegistryException.Kind.NO_PLATFORM, "no " + platform + " image in the index"
-                + (offered.isEmpty() ? "" : " (it has " + String.join(", ", offered) + (more == 0 ? "" : " and " + more + " more")
-                + ")"));
+        throw new RegistryException(
+                RegistryException.Kind.NO_PLATFORM,
+                "no " + platform + " image in the index"
+                        + (offered.isEmpty()
+                                ? ""
+                                : " (it has " + String.join(", ", offered) + (more == 0 ? "" : " and " + more + " more")
+                                        + ")"));
     }
 
-    private static ImageInspection result(ImageRef ref, String digest, Platform platform, ImageConfig config, ImageFiles files,
-            ImageInspection.Basis basis, int read, int n, long bytes, Duration took) {
+    private static ImageInspection result(
+            ImageRef ref,
+            String digest,
+            Platform platform,
+            ImageConfig config,
+            ImageFiles files,
+            ImageInspection.Basis basis,
+            int read,
+            int n,
+            long bytes,
+            Duration took) {
         LibcFinder.Finding f = LibcFinder.find(files);
         LibcFinder.Evidence e = f.evidence();
         if (e.file() != null && e.layers() != n) {
@@ -667,10 +763,28 @@ public final class ImageInspector implements AutoCloseable {
         if (basis == ImageInspection.Basis.LOWER_LAYERS) {
             notes.add("from the lower " + read + " of " + n + " layers (already known); the upper ones are being read");
         }
-        files.layers().stream().filter(LayerFacts::isIncomplete).findFirst().ifPresent(l -> notes.add("layer "
-                + Digests.shortForm(l.diffId()) + " was not kept whole (" + l.incomplete() + "): the program may not be found"));
-        return new ImageInspection(ref, digest, platform, f.libc(), e, f.release(), notes, config, files, basis, read, n,
-                null, null, bytes, took);
+        files.layers().stream()
+                .filter(LayerFacts::isIncomplete)
+                .findFirst()
+                .ifPresent(l -> notes.add("layer " + Digests.shortForm(l.diffId()) + " was not kept whole ("
+                        + l.incomplete() + "): the program may not be found"));
+        return new ImageInspection(
+                ref,
+                digest,
+                platform,
+                f.libc(),
+                e,
+                f.release(),
+                notes,
+                config,
+                files,
+                basis,
+                read,
+                n,
+                null,
+                null,
+                bytes,
+                took);
     }
 
     /** For tests and metrics: cached layers and their estimated heap. */

@@ -12,8 +12,7 @@ import java.util.List;
 record ImageManifest(String configDigest, List<Descriptor> layers) {
 
     /** A layer as the manifest lists it; {@code size} -1 when the manifest does not say. */
-    record Descriptor(String mediaType, String digest, long size) {
-    }
+    record Descriptor(String mediaType, String digest, long size) {}
 
     ImageManifest {
         layers = List.copyOf(layers);
@@ -23,13 +22,16 @@ record ImageManifest(String configDigest, List<Descriptor> layers) {
         String what = "the manifest";
         JsonNode list = BoundedJson.array(m, "layers", what);
         if (list.size() > maxLayers) {
-            throw new RegistryException(RegistryException.Kind.LIMIT, "the image has " + list.size() + " layers, more than "
-                    + maxLayers + " (dnsprobe.image.max-layers)");
+            throw new RegistryException(
+                    RegistryException.Kind.LIMIT,
+                    "the image has " + list.size() + " layers, more than " + maxLayers
+                            + " (dnsprobe.image.max-layers)");
         }
         JsonNode config = BoundedJson.object(m, "config", what);
         String configDigest = BoundedJson.text(config, "digest", what + "'s config");
         if (configDigest == null || !Digests.isSha256(configDigest)) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the manifest names no config (a sha256 digest)");
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL, "the manifest names no config (a sha256 digest)");
         }
         List<Descriptor> layers = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {

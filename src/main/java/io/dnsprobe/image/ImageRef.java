@@ -107,7 +107,9 @@ public record ImageRef(String registry, String repository, String tag, String di
 
     @Override
     public String toString() {
-        return (registry == null ? "" : registry + "/") + repository + (tag == null ? "" : ":" + tag)
+        return (registry == null ? "" : registry + "/")
+                + repository
+                + (tag == null ? "" : ":" + tag)
                 + (digest == null ? "" : "@" + digest);
     }
 }

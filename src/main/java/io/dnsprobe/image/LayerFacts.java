@@ -16,8 +16,14 @@ import java.util.Set;
  * @param size uncompressed bytes
  * @param incomplete why not every entry that matters was kept (too many, names too long), or null
  */
-public record LayerFacts(String diffId, Map<String, FileFact> files, Map<String, String> symlinks, Set<String> whiteouts,
-        Set<String> opaqueDirs, long size, String incomplete) {
+public record LayerFacts(
+        String diffId,
+        Map<String, FileFact> files,
+        Map<String, String> symlinks,
+        Set<String> whiteouts,
+        Set<String> opaqueDirs,
+        long size,
+        String incomplete) {
 
     public LayerFacts {
         files = Map.copyOf(files);

@@ -43,6 +43,7 @@ final class LayerScanner {
     static final int MAX_KEPT_CHARS = 4 << 20;
     /** libc files found by their name pattern, per layer. */
     static final int MAX_LIBC_FILES = 1_000;
+
     static final int MAX_LINE = 4096;
     static final int MAX_TAIL = 1 << 20;
     private static final int PREFIX = 64 << 10;
@@ -53,10 +54,10 @@ final class LayerScanner {
     private static final Pattern PACKAGE_VERSION = Pattern.compile("[0-9A-Za-z.+~:_-]{1,64}");
     /** Packages whose presence decides the libc: musl, glibc, and the glibc shims of Alpine (still musl). */
     private static final Set<String> APK_PACKAGES = Set.of("musl", "glibc", "gcompat", "libc6-compat");
+
     private static final Set<String> DPKG_PACKAGES = Set.of("libc6", "libc6-amd64", "libc-bin", "musl");
 
-    private LayerScanner() {
-    }
+    private LayerScanner() {}
 
     /**
      * @param blob the layer as the registry sends it, counted by {@code budget} (its own digest is checked by
@@ -73,8 +74,8 @@ final class LayerScanner {
                 case GZIP -> new GZIPInputStream(blob, 1 << 16);
                 case ZSTD -> new ZstdInputStream(blob);
             };
-            tar = new DigestCheckingInputStream(budget.wrap(raw), diffId,
-                    "layer " + Digests.shortForm(diffId) + " uncompressed (diff_id)");
+            tar = new DigestCheckingInputStream(
+                    budget.wrap(raw), diffId, "layer " + Digests.shortForm(diffId) + " uncompressed (diff_id)");
             TarReader entries = new TarReader(tar);
             TarReader.Entry e;
             while ((e = entries.next()) != null) {
@@ -82,11 +83,15 @@ final class LayerScanner {
                 c.entry(e, entries.content());
             }
             // The end-of-archive blocks and any padding count toward the diff_id: read to the end, boundedly.
-            drainTail(entries.rest(), "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
-                    + " KiB after the end of its tar archive: refused");
+            drainTail(
+                    entries.rest(),
+                    "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
+                            + " KiB after the end of its tar archive: refused");
             if (compression != MediaTypes.Compression.NONE) {
-                drainTail(blob, "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
-                        + " KiB after the end of its compressed stream: refused");
+                drainTail(
+                        blob,
+                        "layer " + Digests.shortForm(diffId) + " has over " + (MAX_TAIL >> 10)
+                                + " KiB after the end of its compressed stream: refused");
             }
         } catch (RegistryException ex) {
             throw ex;
@@ -97,8 +102,11 @@ final class LayerScanner {
             if (Thread.currentThread().isInterrupted() || budget.expired()) {
                 throw budget.timeout();
             }
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "layer " + Digests.shortForm(diffId)
-                    + " is not a readable tar (" + compression.name().toLowerCase(Locale.ROOT) + "): " + reason(ex), ex);
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL,
+                    "layer " + Digests.shortForm(diffId) + " is not a readable tar ("
+                            + compression.name().toLowerCase(Locale.ROOT) + "): " + reason(ex),
+                    ex);
         }
         return new LayerFacts(diffId, c.files, c.symlinks, c.whiteouts, c.opaque, tar.count(), c.incomplete);
     }
@@ -127,7 +135,11 @@ final class LayerScanner {
      * leading, trailing or doubled slashes. {@code lib/apk/db/../db/installed} is {@code lib/apk/db/installed}.
      */
     static String normalize(String name) {
-        if (!name.contains("/.") && !name.startsWith(".") && !name.contains("//") && !name.startsWith("/") && !name.endsWith("/")) {
+        if (!name.contains("/.")
+                && !name.startsWith(".")
+                && !name.contains("//")
+                && !name.startsWith("/")
+                && !name.endsWith("/")) {
             return name;
         }
         String[] parts = name.split("/");
@@ -211,8 +223,10 @@ final class LayerScanner {
             }
             boolean keep = switch (kind) {
                 case FIXED -> true;
-                case LIBC_PATTERN -> libcFiles < MAX_LIBC_FILES ? ++libcFiles > 0 : incomplete("over " + MAX_LIBC_FILES
-                        + " libc files in one layer");
+                case LIBC_PATTERN ->
+                    libcFiles < MAX_LIBC_FILES
+                            ? ++libcFiles > 0
+                            : incomplete("over " + MAX_LIBC_FILES + " libc files in one layer");
                 case EXECUTABLE -> track(path, null);
                 case NONE -> false;
             };
@@ -255,7 +269,8 @@ final class LayerScanner {
                 case "lib/apk/db/installed", "usr/lib/apk/db/installed":
                     return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : apkDb(new LineReader(in));
                 case "etc/alpine-release":
-                    return new FileFact.AlpineRelease(Printable.line(new LineReader(in).next(), 64).trim());
+                    return new FileFact.AlpineRelease(
+                            Printable.line(new LineReader(in).next(), 64).trim());
                 case "etc/os-release", "usr/lib/os-release":
                     return osRelease(new LineReader(in), 256);
                 case "var/lib/dpkg/status":
@@ -267,7 +282,8 @@ final class LayerScanner {
                 return size > MAX_TEXT_FILE ? new FileFact.Unread(size) : dpkg(new LineReader(in));
             }
             if (isMuslLibrary(dir, name)) {
-                return new FileFact.MuslLibrary(Strings.scan(in, s -> MUSL_VERSION.matcher(s).matches(), scratch));
+                return new FileFact.MuslLibrary(
+                        Strings.scan(in, s -> MUSL_VERSION.matcher(s).matches(), scratch));
             }
             if (isGlibcLibrary(dir, name)) {
                 String banner = Strings.scan(in, s -> s.contains("GNU C Library"), scratch);
@@ -282,12 +298,21 @@ final class LayerScanner {
     }
 
     /** How a file is kept: fixed paths always, libc files by pattern up to a cap, executables as tracked entries. */
-    private enum Kind { FIXED, LIBC_PATTERN, EXECUTABLE, NONE }
+    private enum Kind {
+        FIXED,
+        LIBC_PATTERN,
+        EXECUTABLE,
+        NONE
+    }
 
     private static Kind kind(String path, String dir, String name, int mode) {
         switch (path) {
-            case "lib/apk/db/installed", "usr/lib/apk/db/installed", "etc/alpine-release", "etc/os-release",
-                    "usr/lib/os-release", "var/lib/dpkg/status":
+            case "lib/apk/db/installed",
+                    "usr/lib/apk/db/installed",
+                    "etc/alpine-release",
+                    "etc/os-release",
+                    "usr/lib/os-release",
+                    "var/lib/dpkg/status":
                 return Kind.FIXED;
             default:
                 break;
@@ -387,7 +412,9 @@ final class LayerScanner {
             more = line != null;
             if (line == null || line.isBlank()) {
                 if (pkg != null && DPKG_PACKAGES.contains(pkg) && (status == null || status.endsWith(" installed"))) {
-                    installed.put(pkg, version == null || !PACKAGE_VERSION.matcher(version).matches() ? "" : version);
+                    installed.put(
+                            pkg,
+                            version == null || !PACKAGE_VERSION.matcher(version).matches() ? "" : version);
                 }
                 pkg = null;
                 version = null;
@@ -416,7 +443,8 @@ final class LayerScanner {
             int eq = line.indexOf('=');
             if (eq > 0 && !line.startsWith("#")) {
                 String v = line.substring(eq + 1).trim();
-                if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                if (v.length() >= 2
+                        && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
                     v = v.substring(1, v.length() - 1);
                 }
                 kv.put(line.substring(0, eq).trim(), Printable.line(v, 128));
@@ -432,8 +460,10 @@ final class LayerScanner {
     /** {@code ld-musl-x86_64.so.1}, {@code libc.musl-x86_64.so.1}, and musl's {@code libc.so} where Debian puts it. */
     static boolean isMuslLibrary(String dir, String name) {
         boolean libDir = dir.equals("lib") || dir.equals("usr/lib") || dir.endsWith("-linux-musl");
-        return libDir && (name.startsWith("ld-musl-") && name.endsWith(".so.1") || name.startsWith("libc.musl-")
-                || dir.endsWith("-linux-musl") && name.equals("libc.so"));
+        return libDir
+                && (name.startsWith("ld-musl-") && name.endsWith(".so.1")
+                        || name.startsWith("libc.musl-")
+                        || dir.endsWith("-linux-musl") && name.equals("libc.so"));
     }
 
     /** {@code libc.so.6} or an old {@code libc-2.31.so} in any lib directory (lib, lib64, usr/lib/x86_64-linux-gnu, usr/glibc-compat/lib). */
@@ -444,11 +474,11 @@ final class LayerScanner {
 
     /** Printable runs between NULs, as {@code strings} finds them, streamed. */
     static final class Strings {
-        private Strings() {
-        }
+        private Strings() {}
 
         /** The first string matching, or null. Reads the stream to its end or to the match. */
-        static String scan(InputStream in, java.util.function.Predicate<String> wanted, Scratch scratch) throws IOException {
+        static String scan(InputStream in, java.util.function.Predicate<String> wanted, Scratch scratch)
+                throws IOException {
             byte[] buf = scratch.window;
             StringBuilder run = new StringBuilder();
             boolean overlong = false;
@@ -482,8 +512,7 @@ final class LayerScanner {
     static final class Programs {
         private static final int PT_INTERP = 3;
 
-        private Programs() {
-        }
+        private Programs() {}
 
         static FileFact.Executable classify(InputStream in, Scratch scratch) throws IOException {
             byte[] prefix = scratch.prefix;
@@ -504,8 +533,12 @@ final class LayerScanner {
             if (go != null) {
                 return new FileFact.Executable(FileFact.ExecKind.GO, interp, go.version(), go.tags(), go.cgo());
             }
-            return new FileFact.Executable(interp == null ? FileFact.ExecKind.ELF_STATIC : FileFact.ExecKind.ELF_DYNAMIC, interp,
-                    null, Set.of(), null);
+            return new FileFact.Executable(
+                    interp == null ? FileFact.ExecKind.ELF_STATIC : FileFact.ExecKind.ELF_DYNAMIC,
+                    interp,
+                    null,
+                    Set.of(),
+                    null);
         }
 
         /** The ELF's PT_INTERP, when its program headers and the string lie within the prefix. */

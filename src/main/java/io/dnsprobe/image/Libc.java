@@ -12,7 +12,12 @@ import java.util.Optional;
  */
 public record Libc(Kind kind, Optional<MuslVersion> model, String label) {
 
-    public enum Kind { MUSL, GLIBC, STATIC, UNKNOWN }
+    public enum Kind {
+        MUSL,
+        GLIBC,
+        STATIC,
+        UNKNOWN
+    }
 
     public static final Libc GLIBC = new Libc(Kind.GLIBC, Optional.empty(), "glibc");
     public static final Libc STATIC = new Libc(Kind.STATIC, Optional.empty(), "static");
@@ -21,7 +26,9 @@ public record Libc(Kind kind, Optional<MuslVersion> model, String label) {
 
     /** glibc of a known version, {@code glibc 2.36}; the bare constant when the version is not known. */
     public static Libc glibc(String version) {
-        return version == null || version.isEmpty() ? GLIBC : new Libc(Kind.GLIBC, Optional.empty(), "glibc " + version);
+        return version == null || version.isEmpty()
+                ? GLIBC
+                : new Libc(Kind.GLIBC, Optional.empty(), "glibc " + version);
     }
 
     public static Libc musl(String version, MuslVersion model) {

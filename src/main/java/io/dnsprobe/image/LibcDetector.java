@@ -36,15 +36,15 @@ public final class LibcDetector {
     }
 
     /** What the workload or the operator declared, and where. */
-    public record Declared(Libc libc, String source) {
-    }
+    public record Declared(Libc libc, String source) {}
 
     /** The annotation's value, else the first matching rule's; empty when neither says. */
     public Optional<Declared> declared(String image, String annotation) {
         if (annotation != null && !annotation.isBlank()) {
             Optional<Libc> fromAnnotation = fromValue(annotation.trim());
             if (fromAnnotation.isPresent()) {
-                return Optional.of(new Declared(fromAnnotation.get(), "annotation " + ANNOTATION + "=" + annotation.trim()));
+                return Optional.of(
+                        new Declared(fromAnnotation.get(), "annotation " + ANNOTATION + "=" + annotation.trim()));
             }
         }
         for (Map.Entry<Pattern, String> rule : rules.entrySet()) {
@@ -75,7 +75,8 @@ public final class LibcDetector {
                 return Optional.of(Libc.MUSL_UNKNOWN_VERSION);
             default:
                 // musl-1.2.2, musl-1.2.4_git20230717: a version as apk writes it, ordered as apk orders it.
-                return MUSL_VERSION.matcher(v).matches() ? Optional.of(LibcFinder.musl(v.substring(5)))
+                return MUSL_VERSION.matcher(v).matches()
+                        ? Optional.of(LibcFinder.musl(v.substring(5)))
                         : Optional.empty();
         }
     }
@@ -84,7 +85,8 @@ public final class LibcDetector {
         String tag = ref.tag() == null ? "" : ref.tag().toLowerCase(Locale.ROOT);
         if (ref.name().equals("alpine")) {
             Matcher m = RELEASE.matcher(tag);
-            return m.lookingAt() ? alpine(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))
+            return m.lookingAt()
+                    ? alpine(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))
                     : Libc.MUSL_UNKNOWN_VERSION;
         }
         Matcher suffix = ALPINE_SUFFIX.matcher(tag);
@@ -120,6 +122,7 @@ public final class LibcDetector {
     }
 
     private static Pattern glob(String glob) {
-        return Pattern.compile(Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+        return Pattern.compile(
+                Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
     }
 }

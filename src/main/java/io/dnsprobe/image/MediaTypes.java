@@ -8,8 +8,7 @@ public final class MediaTypes {
     public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     static final String DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1";
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     public static boolean isIndex(String type) {
         return OCI_INDEX.equals(type) || DOCKER_LIST.equals(type);
@@ -25,15 +24,21 @@ public final class MediaTypes {
             return null;
         }
         return switch (layerType) {
-            case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> Compression.NONE;
-            case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" ->
+                Compression.NONE;
+            case "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "application/vnd.docker.image.rootfs.diff.tar.gzip",
                     "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
                     "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip" -> Compression.GZIP;
-            case "application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd" ->
-                    Compression.ZSTD;
+            case "application/vnd.oci.image.layer.v1.tar+zstd",
+                    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd" -> Compression.ZSTD;
             default -> null;
         };
     }
 
-    enum Compression { NONE, GZIP, ZSTD }
+    enum Compression {
+        NONE,
+        GZIP,
+        ZSTD
+    }
 }

@@ -12,7 +12,8 @@ public record Platform(String os, String architecture, String variant) {
     public Platform {
         os = os.toLowerCase(Locale.ROOT);
         architecture = normaliseArch(architecture.toLowerCase(Locale.ROOT));
-        variant = variant == null || variant.isEmpty() ? defaultVariant(architecture) : variant.toLowerCase(Locale.ROOT);
+        variant =
+                variant == null || variant.isEmpty() ? defaultVariant(architecture) : variant.toLowerCase(Locale.ROOT);
     }
 
     /** {@code os/arch[/variant]}; a Kubernetes node's {@code kubernetes.io/arch} label value works as {@code linux/<arch>}. */
@@ -30,7 +31,8 @@ public record Platform(String os, String architecture, String variant) {
             return false;
         }
         Platform entry = new Platform(entryOs, entryArch, entryVariant);
-        return entry.os.equals(os) && entry.architecture.equals(architecture)
+        return entry.os.equals(os)
+                && entry.architecture.equals(architecture)
                 && (entry.variant == null || variant == null || entry.variant.equals(variant));
     }
 

@@ -28,6 +28,7 @@ public final class ProgramFinder {
     private static final Set<String> WRAPPERS = Set.of("tini", "tini-static", "dumb-init", "catatonit");
     /** Wrappers whose first argument is a user, then the program. */
     private static final Set<String> USER_WRAPPERS = Set.of("su-exec", "gosu");
+
     private static final Set<String> CGO_ENV = Set.of("LOCALDOMAIN", "RES_OPTIONS", "HOSTALIASES");
 
     /** Whose DNS resolver the program uses. */
@@ -54,16 +55,15 @@ public final class ProgramFinder {
         }
     }
 
-    private ProgramFinder() {
-    }
+    private ProgramFinder() {}
 
     /**
      * @param command the container's {@code command} (empty: the image's Entrypoint)
      * @param args the container's {@code args} (empty: the image's Cmd, unless command is set)
      * @param env the container's own env; it overrides the image's
      */
-    public static Program find(ImageConfig config, ImageFiles files, List<String> command, List<String> args,
-            Map<String, String> env) {
+    public static Program find(
+            ImageConfig config, ImageFiles files, List<String> command, List<String> args, Map<String, String> env) {
         List<String> argv = new ArrayList<>();
         if (!command.isEmpty()) {
             argv.addAll(command);
@@ -78,17 +78,27 @@ public final class ProgramFinder {
         ImageFiles.Work work = ImageFiles.Work.lookup();
         for (int hop = 0; hop < 4 && !argv.isEmpty(); hop++) {
             String program = argv.get(0);
-            Optional<ImageFiles.Found> found = locate(program, effective.getOrDefault("PATH", DEFAULT_PATH), workingDir, files, work);
+            Optional<ImageFiles.Found> found =
+                    locate(program, effective.getOrDefault("PATH", DEFAULT_PATH), workingDir, files, work);
             if (work.exhausted()) {
-                return new Program(null, Resolver.IMAGE_LIBC, "looking up program " + Printable.line(program, 200)
-                        + " took too many steps (PATH, path or links too long): judged by the image's libc");
+                return new Program(
+                        null,
+                        Resolver.IMAGE_LIBC,
+                        "looking up program " + Printable.line(program, 200)
+                                + " took too many steps (PATH, path or links too long): judged by the image's libc");
             }
             if (found.isEmpty()) {
-                return new Program(null, Resolver.IMAGE_LIBC, "program " + program + " not found in the image: judged by its libc");
+                return new Program(
+                        null,
+                        Resolver.IMAGE_LIBC,
+                        "program " + program + " not found in the image: judged by its libc");
             }
             String name = found.get().path().substring(found.get().path().lastIndexOf('/') + 1);
             String base = program.substring(program.lastIndexOf('/') + 1);
-            if (WRAPPERS.contains(name) || WRAPPERS.contains(base) || USER_WRAPPERS.contains(name) || USER_WRAPPERS.contains(base)) {
+            if (WRAPPERS.contains(name)
+                    || WRAPPERS.contains(base)
+                    || USER_WRAPPERS.contains(name)
+                    || USER_WRAPPERS.contains(base)) {
                 boolean user = USER_WRAPPERS.contains(name) || USER_WRAPPERS.contains(base);
                 argv = unwrap(argv, user);
                 continue;
@@ -113,8 +123,8 @@ public final class ProgramFinder {
         return new ArrayList<>(argv.subList(Math.min(i, argv.size()), argv.size()));
     }
 
-    private static Optional<ImageFiles.Found> locate(String program, String path, String workingDir, ImageFiles files,
-            ImageFiles.Work work) {
+    private static Optional<ImageFiles.Found> locate(
+            String program, String path, String workingDir, ImageFiles files, ImageFiles.Work work) {
         if (program.contains("/")) {
             String p = program.startsWith("/") ? program : workingDir + "/" + program;
             return files.find(p, work).filter(f -> f.fact() instanceof FileFact.Executable);
@@ -126,7 +136,8 @@ public final class ProgramFinder {
             String dir = path.substring(start, end);
             start = end + 1;
             if (!dir.isEmpty()) {
-                Optional<ImageFiles.Found> f = files.find(dir + "/" + program, work).filter(x -> x.fact() instanceof FileFact.Executable);
+                Optional<ImageFiles.Found> f =
+                        files.find(dir + "/" + program, work).filter(x -> x.fact() instanceof FileFact.Executable);
                 if (f.isPresent()) {
                     return f;
                 }
@@ -142,24 +153,37 @@ public final class ProgramFinder {
         return judge(path, fact, env, files, ImageFiles.Work.lookup());
     }
 
-    private static Program judge(String path, FileFact fact, Map<String, String> env, ImageFiles files, ImageFiles.Work work) {
+    private static Program judge(
+            String path, FileFact fact, Map<String, String> env, ImageFiles files, ImageFiles.Work work) {
         FileFact.Executable exe = (FileFact.Executable) fact;
         switch (exe.kind()) {
             case GO: {
                 String godebug = env.getOrDefault("GODEBUG", "");
                 String netdns = netdns(godebug);
-                String what = "program " + path + " is Go" + (exe.goVersion() == null || exe.goVersion().isEmpty() ? ""
-                        : " (" + exe.goVersion() + ")");
+                String what = "program " + path + " is Go"
+                        + (exe.goVersion() == null || exe.goVersion().isEmpty() ? "" : " (" + exe.goVersion() + ")");
                 if (exe.goTags().contains("netgo") || netdns.equals("go")) {
-                    return new Program(path, Resolver.GO, what + " with its own resolver forced, which retries over TCP");
+                    return new Program(
+                            path, Resolver.GO, what + " with its own resolver forced, which retries over TCP");
                 }
-                boolean cgoPossible = !Boolean.FALSE.equals(exe.cgo()) && (exe.cgo() != null || exe.interpreter() != null);
-                Optional<String> why = exe.goTags().contains("netcgo") ? Optional.of("built with the netcgo tag")
-                        : !cgoPossible ? Optional.empty()
-                        : netdns.equals("cgo") ? Optional.of("GODEBUG=" + godebug)
-                        : CGO_ENV.stream().filter(k -> !env.getOrDefault(k, "").isEmpty()).findFirst().map(k -> k + " is set");
+                boolean cgoPossible =
+                        !Boolean.FALSE.equals(exe.cgo()) && (exe.cgo() != null || exe.interpreter() != null);
+                Optional<String> why = exe.goTags().contains("netcgo")
+                        ? Optional.of("built with the netcgo tag")
+                        : !cgoPossible
+                                ? Optional.empty()
+                                : netdns.equals("cgo")
+                                        ? Optional.of("GODEBUG=" + godebug)
+                                        : CGO_ENV.stream()
+                                                .filter(k ->
+                                                        !env.getOrDefault(k, "").isEmpty())
+                                                .findFirst()
+                                                .map(k -> k + " is set");
                 if (why.isPresent()) {
-                    return new Program(path, libcOf(exe.interpreter(), files, work), what + ", " + why.get() + ": it uses the libc's resolver");
+                    return new Program(
+                            path,
+                            libcOf(exe.interpreter(), files, work),
+                            what + ", " + why.get() + ": it uses the libc's resolver");
                 }
                 return new Program(path, Resolver.GO, what + ": Go's own resolver retries over TCP");
             }
@@ -168,13 +192,21 @@ public final class ProgramFinder {
                 return new Program(path, r, "program " + path + " is linked against " + exe.interpreter());
             }
             case ELF_STATIC:
-                return new Program(path, Resolver.IMAGE_LIBC, "program " + path + " is static and not Go: the libc linked "
-                        + "into it cannot be told (dnsprobe.io/libc=musl if it was built with musl)");
+                return new Program(
+                        path,
+                        Resolver.IMAGE_LIBC,
+                        "program " + path + " is static and not Go: the libc linked "
+                                + "into it cannot be told (dnsprobe.io/libc=musl if it was built with musl)");
             case SCRIPT:
-                return new Program(path, Resolver.IMAGE_LIBC, "program " + path + " is a script (" + exe.interpreter()
-                        + "): judged by the image's libc");
+                return new Program(
+                        path,
+                        Resolver.IMAGE_LIBC,
+                        "program " + path + " is a script (" + exe.interpreter() + "): judged by the image's libc");
             default:
-                return new Program(path, Resolver.IMAGE_LIBC, "program " + path + " is not an ELF binary: judged by the image's libc");
+                return new Program(
+                        path,
+                        Resolver.IMAGE_LIBC,
+                        "program " + path + " is not an ELF binary: judged by the image's libc");
         }
     }
 
@@ -200,7 +232,8 @@ public final class ProgramFinder {
             return Resolver.IMAGE_LIBC;
         }
         Optional<ImageFiles.Found> loader = files.find(interpreter, work);
-        if (loader.isPresent() && loader.get().fact() instanceof FileFact.MuslLibrary || interpreter.contains("ld-musl")) {
+        if (loader.isPresent() && loader.get().fact() instanceof FileFact.MuslLibrary
+                || interpreter.contains("ld-musl")) {
             return Resolver.MUSL;
         }
         if (interpreter.contains("ld-linux")) {

@@ -47,6 +47,7 @@ final class ReadBudget implements AutoCloseable {
     private ScheduledFuture<?> alarm;
     /** Hosts that sent this image an answer (any status): a later silence of theirs is slowness, not absence. */
     private final Set<String> heardFrom = new HashSet<>();
+
     private Thread armedFor;
 
     /**
@@ -133,8 +134,10 @@ final class ReadBudget implements AutoCloseable {
     }
 
     RegistryException timeout() {
-        return new RegistryException(RegistryException.Kind.TIMEOUT, "image not read within " + timeout.toSeconds()
-                + "s (dnsprobe.image.timeout); " + compressed + " bytes had arrived");
+        return new RegistryException(
+                RegistryException.Kind.TIMEOUT,
+                "image not read within " + timeout.toSeconds() + "s (dnsprobe.image.timeout); " + compressed
+                        + " bytes had arrived");
     }
 
     /** The timeout, with what was being waited for: {@code 127.0.0.1:5000 sent no answer to GET /v2/...}. */
@@ -224,14 +227,18 @@ final class ReadBudget implements AutoCloseable {
                 if (isCompressed) {
                     compressed += n;
                     if (compressed > maxCompressed) {
-                        throw new RegistryException(RegistryException.Kind.LIMIT, "image is larger than "
-                                + Sizes.bytes(maxCompressed) + " compressed (dnsprobe.image.max-bytes); not read further");
+                        throw new RegistryException(
+                                RegistryException.Kind.LIMIT,
+                                "image is larger than " + Sizes.bytes(maxCompressed)
+                                        + " compressed (dnsprobe.image.max-bytes); not read further");
                     }
                 } else {
                     uncompressed += n;
                     if (uncompressed > maxUncompressed) {
-                        throw new RegistryException(RegistryException.Kind.LIMIT, "image is larger than "
-                                + Sizes.bytes(maxUncompressed) + " uncompressed; not read further");
+                        throw new RegistryException(
+                                RegistryException.Kind.LIMIT,
+                                "image is larger than " + Sizes.bytes(maxUncompressed)
+                                        + " uncompressed; not read further");
                     }
                 }
             }

@@ -32,8 +32,7 @@ public final class RegistryAuths {
     static final int MAX_FILE_BYTES = 1 << 20;
 
     /** One {@code auths} key and its credential. */
-    record Entry(String source, String hostGlob, String port, String path, Credential credential) {
-    }
+    record Entry(String source, String hostGlob, String port, String path, Credential credential) {}
 
     private final List<Entry> entries;
     private final List<String> warnings;
@@ -76,8 +75,8 @@ public final class RegistryAuths {
         } catch (JsonProcessingException e) {
             // Jackson's own words name its tokens and classes; where it stopped is what helps.
             JsonLocation at = e.getLocation();
-            throw new IOException(source + " is not a docker config: not JSON" + (at == null ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            throw new IOException(source + " is not a docker config: not JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (root == null || !root.isObject()) {
             throw new IOException(source + " is not a docker config: not a JSON object");
@@ -85,7 +84,7 @@ public final class RegistryAuths {
         List<Entry> entries = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         JsonNode auths = root.path("auths");
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode value = e.getValue();
             Credential credential;
@@ -93,7 +92,9 @@ public final class RegistryAuths {
                 if (value.hasNonNull("auth") && !value.get("auth").asText().isEmpty()) {
                     credential = Credential.fromAuth(value.get("auth").asText());
                 } else if (value.hasNonNull("username")) {
-                    credential = new Credential(value.get("username").asText(), value.path("password").asText(""));
+                    credential = new Credential(
+                            value.get("username").asText(),
+                            value.path("password").asText(""));
                 } else {
                     warnings.add(source + ": " + e.getKey() + " has no auth or username/password"
                             + (value.has("identitytoken") ? " (identitytoken is not supported)" : "") + "; skipped");
@@ -106,7 +107,8 @@ public final class RegistryAuths {
             entries.add(entry(source, e.getKey(), credential));
         }
         if (root.has("credsStore") || root.has("credHelpers")) {
-            warnings.add(source + ": credential helpers (credsStore, credHelpers) are not supported; only auths are read");
+            warnings.add(
+                    source + ": credential helpers (credsStore, credHelpers) are not supported; only auths are read");
         }
         return new RegistryAuths(entries, warnings);
     }
@@ -146,7 +148,8 @@ public final class RegistryAuths {
         String repo = ref.repositoryPath();
         List<Entry> matching = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.port().equals(port) && hostMatches(e.hostGlob(), hostOnly)
+            if (e.port().equals(port)
+                    && hostMatches(e.hostGlob(), hostOnly)
                     && (e.path().isEmpty() || repo.equals(e.path()) || repo.startsWith(e.path() + "/"))) {
                 matching.add(e);
             }
@@ -212,7 +215,8 @@ public final class RegistryAuths {
         if (!glob.contains("*")) {
             return glob.equals(label);
         }
-        String regex = java.util.Arrays.stream(glob.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+        String regex = java.util.Arrays.stream(glob.split("\\*", -1))
+                .map(java.util.regex.Pattern::quote)
                 .collect(java.util.stream.Collectors.joining("[^.]*"));
         return label.matches(regex);
     }

@@ -53,8 +53,8 @@ import javax.net.ssl.SSLException;
  * Plain HTTP only to hosts listed as insecure, whether the registry, a redirect target or a token realm.
  */
 public final class RegistryClient {
-    static final String ACCEPT_MANIFESTS = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
-            MediaTypes.DOCKER_LIST, MediaTypes.DOCKER_MANIFEST);
+    static final String ACCEPT_MANIFESTS = String.join(
+            ", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_LIST, MediaTypes.DOCKER_MANIFEST);
     /** Registries may refuse manifests over 4 MiB (distribution spec); nothing legitimate is larger. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
     /** A token answer holds a JWT or two; 64 KiB is ten times the largest seen. */
@@ -63,6 +63,7 @@ public final class RegistryClient {
     static final int MAX_ERROR_BYTES = 4 << 10;
     /** The spec's default token lifetime; registries that say more are believed up to a day. */
     static final long DEFAULT_TOKEN_SECONDS = 60;
+
     static final long MAX_TOKEN_SECONDS = 24 * 3600;
     private static final int MAX_REDIRECTS = 5;
     /** Hosts and tokens remembered; each a few hundred bytes. Anyone who may create a Pod names new hosts. */
@@ -78,14 +79,13 @@ public final class RegistryClient {
     private final Map<TokenKey, Token> tokens = lru();
     /** Per registry host: the last challenge the host itself sent, so later requests authenticate up front. */
     private final Map<String, AuthChallenge> challenges = lru();
+
     private final Map<String, Integer> requestsByHost = new ConcurrentHashMap<>();
     private final UnreachableRegistries unreachable;
 
-    private record TokenKey(String registry, String realm, String service, String scope, String credential) {
-    }
+    private record TokenKey(String registry, String realm, String service, String scope, String credential) {}
 
-    private record Token(String value, long expiresNanos) {
-    }
+    private record Token(String value, long expiresNanos) {}
 
     private static <K, V> Map<K, V> lru() {
         return java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
@@ -104,8 +104,10 @@ public final class RegistryClient {
     }
 
     private RegistryClient(Builder b) {
-        HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(b.connectTimeout);
+        HttpClient.Builder hb = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(b.connectTimeout);
         if (b.sslContext != null) {
             hb.sslContext(b.sslContext);
         }
@@ -195,17 +197,27 @@ public final class RegistryClient {
      * the body's sha256; for a tag, the body's sha256 must match the registry's {@code Docker-Content-Digest}
      * when it sends one.
      */
-    Fetched manifest(ImageRef ref, String reference, Credential credential, ReadBudget budget) throws RegistryException {
+    Fetched manifest(ImageRef ref, String reference, Credential credential, ReadBudget budget)
+            throws RegistryException {
         HttpResponse<InputStream> r = send(ref, "manifests/" + reference, ACCEPT_MANIFESTS, credential, budget);
         byte[] body = readAll(r, MAX_MANIFEST_BYTES, "manifest " + reference + " of " + ref.repositoryPath(), budget);
         String actual = Digests.of(body);
-        String expected = reference.startsWith("sha256:") ? reference
-                : r.headers().firstValue("Docker-Content-Digest").filter(Digests::isSha256).orElse(actual);
+        String expected = reference.startsWith("sha256:")
+                ? reference
+                : r.headers()
+                        .firstValue("Docker-Content-Digest")
+                        .filter(Digests::isSha256)
+                        .orElse(actual);
         if (!expected.equals(actual)) {
-            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "manifest " + reference + " of " + where(ref)
-                    + " has sha256 " + actual + ", not " + expected + ": refused");
+            throw new RegistryException(
+                    RegistryException.Kind.DIGEST_MISMATCH,
+                    "manifest " + reference + " of " + where(ref) + " has sha256 " + actual + ", not " + expected
+                            + ": refused");
         }
-        String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
+        String type = r.headers()
+                .firstValue("Content-Type")
+                .map(t -> t.split(";")[0].trim())
+                .orElse("");
         return new Fetched(body, type, actual);
     }
 
@@ -216,8 +228,9 @@ public final class RegistryClient {
         byte[] body = readAll(r, maxBytes, "blob " + Digests.shortForm(digest) + " of " + ref.repositoryPath(), budget);
         String actual = Digests.of(body);
         if (!actual.equals(digest)) {
-            throw new RegistryException(RegistryException.Kind.DIGEST_MISMATCH, "blob " + digest + " of " + where(ref)
-                    + " has sha256 " + actual + ": refused");
+            throw new RegistryException(
+                    RegistryException.Kind.DIGEST_MISMATCH,
+                    "blob " + digest + " of " + where(ref) + " has sha256 " + actual + ": refused");
         }
         return body;
     }
@@ -228,15 +241,17 @@ public final class RegistryClient {
      *
      * @param size what the descriptor says, -1 when not known
      */
-    DigestCheckingInputStream checkedBlob(ImageRef ref, String digest, long size, Credential credential, ReadBudget budget)
-            throws RegistryException {
+    DigestCheckingInputStream checkedBlob(
+            ImageRef ref, String digest, long size, Credential credential, ReadBudget budget) throws RegistryException {
         HttpResponse<InputStream> r = send(ref, "blobs/" + digest, "*/*", credential, budget);
         budget.reading(r.body());
-        return new DigestCheckingInputStream(r.body(), digest, size, "blob " + Digests.shortForm(digest) + " of " + where(ref));
+        return new DigestCheckingInputStream(
+                r.body(), digest, size, "blob " + Digests.shortForm(digest) + " of " + where(ref));
     }
 
-    private HttpResponse<InputStream> send(ImageRef ref, String path, String accept, Credential credential,
-            ReadBudget budget) throws RegistryException {
+    private HttpResponse<InputStream> send(
+            ImageRef ref, String path, String accept, Credential credential, ReadBudget budget)
+            throws RegistryException {
         String host = ref.apiHost();
         URI uri = URI.create(schemeFor(host) + "://" + host + "/v2/" + ref.repositoryPath() + "/" + path);
         String scope = "repository:" + ref.repositoryPath() + ":pull";
@@ -251,11 +266,17 @@ public final class RegistryClient {
                     throw refusedAfterRedirect(a, ref, budget);
                 }
                 close(a.response());
-                tokens.keySet().removeIf(k -> k.registry().equals(host) && k.credential().equals(credential.id())
-                        && k.scope().equals(scope));
-                throw new RegistryException(RegistryException.Kind.AUTH, credential.anonymous()
-                        ? where(ref) + " needs credentials to pull " + ref.repositoryPath() + " and none match it"
-                        : where(ref) + " refused the credentials of " + credential + " for " + ref.repositoryPath());
+                tokens.keySet()
+                        .removeIf(k -> k.registry().equals(host)
+                                && k.credential().equals(credential.id())
+                                && k.scope().equals(scope));
+                throw new RegistryException(
+                        RegistryException.Kind.AUTH,
+                        credential.anonymous()
+                                ? where(ref) + " needs credentials to pull " + ref.repositoryPath()
+                                        + " and none match it"
+                                : where(ref) + " refused the credentials of " + credential + " for "
+                                        + ref.repositoryPath());
             }
         }
         HttpResponse<InputStream> r = a.response();
@@ -264,9 +285,11 @@ public final class RegistryClient {
             return r;
         }
         String detail = errorDetail(r, budget);
-        throw new RegistryException(kindOf(status), (a.fromRegistry() ? where(ref) : a.uri().getAuthority() + " (where "
-                + where(ref) + " redirected)") + " answered " + status + " for GET " + a.uri().getPath()
-                + (detail.isEmpty() ? "" : ": " + detail));
+        throw new RegistryException(
+                kindOf(status),
+                (a.fromRegistry() ? where(ref) : a.uri().getAuthority() + " (where " + where(ref) + " redirected)")
+                        + " answered " + status + " for GET " + a.uri().getPath()
+                        + (detail.isEmpty() ? "" : ": " + detail));
     }
 
     /**
@@ -280,14 +303,17 @@ public final class RegistryClient {
         }
         String header = a.response().headers().firstValue("WWW-Authenticate").orElse("");
         close(a.response());
-        return AuthChallenge.parse(header).orElseThrow(() -> new RegistryException(
-                RegistryException.Kind.AUTH, where(ref) + " answered 401 without a challenge"));
+        return AuthChallenge.parse(header)
+                .orElseThrow(() -> new RegistryException(
+                        RegistryException.Kind.AUTH, where(ref) + " answered 401 without a challenge"));
     }
 
     private RegistryException refusedAfterRedirect(Answer a, ImageRef ref, ReadBudget budget) {
         close(a.response());
-        return new RegistryException(RegistryException.Kind.AUTH, a.uri().getAuthority() + " (where " + where(ref)
-                + " redirected) answered 401; the registry's credentials are only ever sent to the registry");
+        return new RegistryException(
+                RegistryException.Kind.AUTH,
+                a.uri().getAuthority() + " (where " + where(ref)
+                        + " redirected) answered 401; the registry's credentials are only ever sent to the registry");
     }
 
     /** The header to send before any challenge: a live token, or Basic where the registry asked for it. */
@@ -303,18 +329,23 @@ public final class RegistryClient {
         return known.basic() && !credential.anonymous() ? credential.basicHeader() : null;
     }
 
-    private String meet(String host, AuthChallenge challenge, String scope, Credential credential, ImageRef ref,
-            ReadBudget budget) throws RegistryException {
+    private String meet(
+            String host, AuthChallenge challenge, String scope, Credential credential, ImageRef ref, ReadBudget budget)
+            throws RegistryException {
         if (challenge.basic()) {
             if (credential.anonymous()) {
-                throw new RegistryException(RegistryException.Kind.AUTH, where(ref) + " needs credentials (Basic) to pull "
-                        + ref.repositoryPath() + " and none match it");
+                throw new RegistryException(
+                        RegistryException.Kind.AUTH,
+                        where(ref) + " needs credentials (Basic) to pull " + ref.repositoryPath()
+                                + " and none match it");
             }
             return credential.basicHeader();
         }
         if (!challenge.bearer() || challenge.realm().isEmpty()) {
-            throw new RegistryException(RegistryException.Kind.AUTH, where(ref) + " asks for an authentication scheme "
-                    + "dnsprobe does not speak: " + challenge.scheme());
+            throw new RegistryException(
+                    RegistryException.Kind.AUTH,
+                    where(ref) + " asks for an authentication scheme " + "dnsprobe does not speak: "
+                            + challenge.scheme());
         }
         String s = challenge.params().getOrDefault("scope", scope);
         TokenKey key = new TokenKey(host, challenge.realm(), challenge.service(), s, credential.id());
@@ -327,37 +358,50 @@ public final class RegistryClient {
         return "Bearer " + fresh.value();
     }
 
-    private Token fetchToken(AuthChallenge challenge, String scope, Credential credential, ImageRef ref, ReadBudget budget)
+    private Token fetchToken(
+            AuthChallenge challenge, String scope, Credential credential, ImageRef ref, ReadBudget budget)
             throws RegistryException {
         StringBuilder q = new StringBuilder(challenge.realm());
         q.append(challenge.realm().contains("?") ? '&' : '?');
         if (challenge.service() != null) {
-            q.append("service=").append(URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8)).append('&');
+            q.append("service=")
+                    .append(URLEncoder.encode(challenge.service(), StandardCharsets.UTF_8))
+                    .append('&');
         }
         q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI uri;
         try {
             uri = URI.create(q.toString());
         } catch (IllegalArgumentException e) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " names a token realm that is not a URL");
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL, where(ref) + " names a token realm that is not a URL");
         }
         if (uri.getHost() == null || !allowed(uri)) {
-            throw new RegistryException(RegistryException.Kind.INVALID, where(ref) + " sends for tokens to " + uri.getScheme()
-                    + "://" + uri.getRawAuthority() + "; plain HTTP only to hosts listed as insecure, so no credential is "
-                    + "sent there");
+            throw new RegistryException(
+                    RegistryException.Kind.INVALID,
+                    where(ref) + " sends for tokens to " + uri.getScheme()
+                            + "://" + uri.getRawAuthority()
+                            + "; plain HTTP only to hosts listed as insecure, so no credential is "
+                            + "sent there");
         }
-        Answer a = follow(uri, "application/json", credential.anonymous() ? null : credential.basicHeader(), ref, budget);
+        Answer a =
+                follow(uri, "application/json", credential.anonymous() ? null : credential.basicHeader(), ref, budget);
         HttpResponse<InputStream> r = a.response();
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             close(r);
-            throw new RegistryException(RegistryException.Kind.AUTH, "the token server of " + where(ref) + " refused "
-                    + (credential.anonymous() ? "anonymous access" : "the credentials of " + credential) + " to "
-                    + ref.repositoryPath() + " (" + r.statusCode() + ")");
+            throw new RegistryException(
+                    RegistryException.Kind.AUTH,
+                    "the token server of " + where(ref) + " refused "
+                            + (credential.anonymous() ? "anonymous access" : "the credentials of " + credential)
+                            + " to "
+                            + ref.repositoryPath() + " (" + r.statusCode() + ")");
         }
         if (r.statusCode() != 200) {
             String detail = errorDetail(r, budget);
-            throw new RegistryException(kindOf(r.statusCode()), "the token server of " + where(ref) + " answered "
-                    + r.statusCode() + (detail.isEmpty() ? "" : ": " + detail));
+            throw new RegistryException(
+                    kindOf(r.statusCode()),
+                    "the token server of " + where(ref) + " answered " + r.statusCode()
+                            + (detail.isEmpty() ? "" : ": " + detail));
         }
         String what = "the token answer of " + where(ref);
         JsonNode n = BoundedJson.object(readAll(r, MAX_TOKEN_BYTES, what, budget), what);
@@ -366,13 +410,19 @@ public final class RegistryClient {
             token = BoundedJson.text(n, "access_token", what);
         }
         if (token == null || token.isEmpty()) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the token server of " + where(ref) + " sent no token");
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL, "the token server of " + where(ref) + " sent no token");
         }
         if (!TOKEN_CHARS.matcher(token).matches()) {
-            throw new RegistryException(RegistryException.Kind.PROTOCOL, "the token server of " + where(ref)
-                    + " sent a token with characters no token has");
+            throw new RegistryException(
+                    RegistryException.Kind.PROTOCOL,
+                    "the token server of " + where(ref) + " sent a token with characters no token has");
         }
-        return new Token(token, nanoClock.getAsLong() + Duration.ofSeconds(lifetimeSeconds(n.get("expires_in"))).toNanos());
+        return new Token(
+                token,
+                nanoClock.getAsLong()
+                        + Duration.ofSeconds(lifetimeSeconds(n.get("expires_in")))
+                                .toNanos());
     }
 
     /**
@@ -388,8 +438,7 @@ public final class RegistryClient {
     }
 
     /** An answer, where it came from, and whether that is the registry's own origin. */
-    private record Answer(HttpResponse<InputStream> response, URI uri, boolean fromRegistry) {
-    }
+    private record Answer(HttpResponse<InputStream> response, URI uri, boolean fromRegistry) {}
 
     /** GETs, following redirects; across origins the Authorization header is dropped. */
     private Answer follow(URI uri, String accept, String authorization, ImageRef ref, ReadBudget budget)
@@ -399,15 +448,19 @@ public final class RegistryClient {
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest request;
             try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(current).timeout(requestTimeout).header("User-Agent", userAgent)
-                        .header("Accept", accept).GET();
+                HttpRequest.Builder b = HttpRequest.newBuilder(current)
+                        .timeout(requestTimeout)
+                        .header("User-Agent", userAgent)
+                        .header("Accept", accept)
+                        .GET();
                 if (auth != null) {
                     b.header("Authorization", auth);
                 }
                 request = b.build();
             } catch (IllegalArgumentException e) {
-                throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " led to an address that cannot be "
-                        + "asked: " + current);
+                throw new RegistryException(
+                        RegistryException.Kind.PROTOCOL,
+                        where(ref) + " led to an address that cannot be " + "asked: " + current);
             }
             // The registry by name; a token server or a redirect's target is a host the registry sent us to.
             String role = current.getRawAuthority().equalsIgnoreCase(ref.apiHost()) ? "registry" : "host";
@@ -419,25 +472,30 @@ public final class RegistryClient {
             String location = r.headers().firstValue("Location").orElse(null);
             close(r);
             if (location == null) {
-                throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected without a Location");
+                throw new RegistryException(
+                        RegistryException.Kind.PROTOCOL, where(ref) + " redirected without a Location");
             }
             URI next;
             try {
                 next = current.resolve(location);
             } catch (IllegalArgumentException e) {
-                throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected to something that is "
-                        + "not a URL: " + location);
+                throw new RegistryException(
+                        RegistryException.Kind.PROTOCOL,
+                        where(ref) + " redirected to something that is " + "not a URL: " + location);
             }
             if (next.getHost() == null || !allowed(next)) {
-                throw new RegistryException(RegistryException.Kind.INVALID, where(ref) + " redirected to " + next.getScheme()
-                        + "://" + next.getRawAuthority() + ": plain HTTP only to hosts listed as insecure; refused");
+                throw new RegistryException(
+                        RegistryException.Kind.INVALID,
+                        where(ref) + " redirected to " + next.getScheme() + "://" + next.getRawAuthority()
+                                + ": plain HTTP only to hosts listed as insecure; refused");
             }
             if (!sameOrigin(current, next)) {
                 auth = null;
             }
             current = next;
         }
-        throw new RegistryException(RegistryException.Kind.PROTOCOL, where(ref) + " redirected more than " + MAX_REDIRECTS + " times");
+        throw new RegistryException(
+                RegistryException.Kind.PROTOCOL, where(ref) + " redirected more than " + MAX_REDIRECTS + " times");
     }
 
     private String schemeFor(String host) {
@@ -447,11 +505,14 @@ public final class RegistryClient {
     /** HTTPS anywhere; plain HTTP only to a host listed as insecure. */
     private boolean allowed(URI u) {
         return "https".equalsIgnoreCase(u.getScheme())
-                || "http".equalsIgnoreCase(u.getScheme()) && insecure.contains(String.valueOf(u.getRawAuthority()).toLowerCase(Locale.ROOT));
+                || "http".equalsIgnoreCase(u.getScheme())
+                        && insecure.contains(String.valueOf(u.getRawAuthority()).toLowerCase(Locale.ROOT));
     }
 
     private static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
                 && port(a) == port(b);
     }
 
@@ -487,11 +548,18 @@ public final class RegistryClient {
             return r;
         } catch (HttpConnectTimeoutException e) {
             long ms = http.connectTimeout().map(Duration::toMillis).orElse(0L);
-            throw unreachable.failed(authority, new RegistryException(RegistryException.Kind.UNREACHABLE,
-                    "cannot connect to " + role + " " + authority + ": timed out after " + ms + "ms", e));
+            throw unreachable.failed(
+                    authority,
+                    new RegistryException(
+                            RegistryException.Kind.UNREACHABLE,
+                            "cannot connect to " + role + " " + authority + ": timed out after " + ms + "ms",
+                            e));
         } catch (HttpTimeoutException e) {
-            RegistryException why = new RegistryException(RegistryException.Kind.TIMEOUT, authority + " did not answer "
-                    + request.method() + " " + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms", e);
+            RegistryException why = new RegistryException(
+                    RegistryException.Kind.TIMEOUT,
+                    authority + " did not answer " + request.method() + " "
+                            + request.uri().getPath() + " within " + requestTimeout.toMillis() + "ms",
+                    e);
             throw silent(authority, budget, why, why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -509,15 +577,19 @@ public final class RegistryClient {
 
     /** The image's deadline came while waiting for headers: the image's timeout, said of the host for the others. */
     private RegistryException noAnswer(String authority, HttpRequest request, ReadBudget budget, long sent) {
-        String what = authority + " sent no answer to " + request.method() + " " + request.uri().getPath();
+        String what = authority + " sent no answer to " + request.method() + " "
+                + request.uri().getPath();
         long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sent);
-        return silent(authority, budget, budget.timeout(what), new RegistryException(RegistryException.Kind.TIMEOUT,
-                what + " in " + waited + "s"));
+        return silent(
+                authority,
+                budget,
+                budget.timeout(what),
+                new RegistryException(RegistryException.Kind.TIMEOUT, what + " in " + waited + "s"));
     }
 
     /** A host that never answered this image is remembered; one that did is only slow this time. */
-    private RegistryException silent(String authority, ReadBudget budget, RegistryException thrown,
-            RegistryException remembered) {
+    private RegistryException silent(
+            String authority, ReadBudget budget, RegistryException thrown, RegistryException remembered) {
         if (!budget.hasHeardFrom(authority)) {
             unreachable.failed(authority, remembered);
         }
@@ -539,13 +611,18 @@ public final class RegistryClient {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 boolean temporary = String.valueOf(t.getMessage()).contains("Temporary failure");
-                return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot resolve "
-                        + (role.equals("host") ? "" : role + " ") + "host " + host
-                        + (temporary ? ": the DNS server did not answer (temporary failure)" : ": no such host"), e);
+                return new RegistryException(
+                        RegistryException.Kind.UNREACHABLE,
+                        "cannot resolve "
+                                + (role.equals("host") ? "" : role + " ") + "host " + host
+                                + (temporary
+                                        ? ": the DNS server did not answer (temporary failure)"
+                                        : ": no such host"),
+                        e);
             }
             if (t instanceof SSLException ssl) {
-                return new RegistryException(RegistryException.Kind.TLS, "TLS with " + who + " failed: "
-                        + tls(ssl, host), e);
+                return new RegistryException(
+                        RegistryException.Kind.TLS, "TLS with " + who + " failed: " + tls(ssl, host), e);
             }
         }
         String connect = null;
@@ -560,11 +637,13 @@ public final class RegistryClient {
         }
         if (refused) {
             // The JDK's client says nothing more when the port is closed: its ConnectExceptions carry no message.
-            return new RegistryException(RegistryException.Kind.UNREACHABLE, "cannot connect to " + who + ": "
-                    + (connect == null ? "connection refused" : connect), e);
+            return new RegistryException(
+                    RegistryException.Kind.UNREACHABLE,
+                    "cannot connect to " + who + ": " + (connect == null ? "connection refused" : connect),
+                    e);
         }
-        return new RegistryException(RegistryException.Kind.UNREACHABLE, "the connection to " + who + " failed: "
-                + ErrorText.reason(e), e);
+        return new RegistryException(
+                RegistryException.Kind.UNREACHABLE, "the connection to " + who + " failed: " + ErrorText.reason(e), e);
     }
 
     /** Why a TLS handshake failed, in the words of what to do about it. */
@@ -621,9 +700,12 @@ public final class RegistryClient {
             return "";
         }
         try {
-            JsonNode first = BoundedJson.parse(b, "an error answer").path("errors").path(0);
+            JsonNode first =
+                    BoundedJson.parse(b, "an error answer").path("errors").path(0);
             if (first.isObject()) {
-                String msg = (first.path("code").asText("") + " " + first.path("message").asText("")).trim();
+                String msg = (first.path("code").asText("") + " "
+                                + first.path("message").asText(""))
+                        .trim();
                 return msg.length() > 200 ? msg.substring(0, 200) : msg;
             }
         } catch (RegistryException e) {
@@ -633,18 +715,21 @@ public final class RegistryClient {
         return text.length() > 120 ? text.substring(0, 120) : text;
     }
 
-    private static byte[] readAll(HttpResponse<InputStream> r, int max, String what, ReadBudget budget) throws RegistryException {
+    private static byte[] readAll(HttpResponse<InputStream> r, int max, String what, ReadBudget budget)
+            throws RegistryException {
         long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (declared > max) {
             close(r);
-            throw new RegistryException(RegistryException.Kind.LIMIT, what + " is " + declared + " bytes, larger than " + max
-                    + ": not read");
+            throw new RegistryException(
+                    RegistryException.Kind.LIMIT,
+                    what + " is " + declared + " bytes, larger than " + max + ": not read");
         }
         try (InputStream in = budget.wrapCompressed(r.body())) {
             budget.reading(r.body());
             byte[] b = in.readNBytes(max + 1);
             if (b.length > max) {
-                throw new RegistryException(RegistryException.Kind.LIMIT, what + " is larger than " + max + " bytes: not read");
+                throw new RegistryException(
+                        RegistryException.Kind.LIMIT, what + " is larger than " + max + " bytes: not read");
             }
             return b;
         } catch (RegistryException e) {
@@ -653,8 +738,12 @@ public final class RegistryClient {
             if (budget.expired()) {
                 throw budget.timeout();
             }
-            throw new RegistryException(Thread.currentThread().isInterrupted() ? RegistryException.Kind.TIMEOUT
-                    : RegistryException.Kind.UNREACHABLE, what + " could not be read: " + e.getMessage(), e);
+            throw new RegistryException(
+                    Thread.currentThread().isInterrupted()
+                            ? RegistryException.Kind.TIMEOUT
+                            : RegistryException.Kind.UNREACHABLE,
+                    what + " could not be read: " + e.getMessage(),
+                    e);
         }
     }
 

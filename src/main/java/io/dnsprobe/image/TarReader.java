@@ -29,6 +29,7 @@ final class TarReader {
     static final int MAX_NAME = 4096;
     /** Go's archive/tar {@code maxSpecialFileSize}: the most a PAX or GNU long-name header may be. */
     static final long MAX_SPECIAL = 1 << 20;
+
     private static final int MAX_PAX_KEY = 256;
 
     /**
@@ -55,12 +56,14 @@ final class TarReader {
     private final byte[] header = new byte[BLOCK];
     /** Reads go through this buffer: PAX records are parsed a byte at a time. */
     private final byte[] buffer = new byte[8192];
+
     private final byte[] sink = new byte[8192];
     private int pos;
     private int limit;
     private long offset;
     /** Data bytes of the current entry not read yet, and the padding after them. */
     private long remaining;
+
     private long padding;
     private final InputStream content = new Content();
 
@@ -127,9 +130,12 @@ final class TarReader {
                     if (type == 'S' && header[482] != 0) {
                         skipSparseExtensions(at);
                     }
-                    String name = longName != null ? longName : pax != null && pax.path != null ? pax.path : ustarName(header);
-                    String link = longLink != null ? longLink : pax != null && pax.linkpath != null ? pax.linkpath
-                            : string(header, 157, 100);
+                    String name = longName != null
+                            ? longName
+                            : pax != null && pax.path != null ? pax.path : ustarName(header);
+                    String link = longLink != null
+                            ? longLink
+                            : pax != null && pax.linkpath != null ? pax.linkpath : string(header, 157, 100);
                     long dataSize = pax != null && pax.size >= 0 ? pax.size : size;
                     if (type == '\0' && name.endsWith("/")) {
                         type = '5'; // a directory in the old V7 format, as Go reads it
@@ -166,8 +172,7 @@ final class TarReader {
         return type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
     }
 
-    private record Bounded(String text, boolean over) {
-    }
+    private record Bounded(String text, boolean over) {}
 
     /** A GNU long name: at most MAX_NAME bytes kept, the rest skipped; NUL-terminated. */
     private Bounded special(long size, String what, long at) throws IOException {
@@ -182,7 +187,9 @@ final class TarReader {
         while (len < keep && b[len] != 0) {
             len++;
         }
-        return len > MAX_NAME ? new Bounded(null, true) : new Bounded(new String(b, 0, len, StandardCharsets.UTF_8), false);
+        return len > MAX_NAME
+                ? new Bounded(null, true)
+                : new Bounded(new String(b, 0, len, StandardCharsets.UTF_8), false);
     }
 
     /** What a PAX header says of the next entry; only path, linkpath and size are kept. */
@@ -271,14 +278,15 @@ final class TarReader {
     }
 
     private static TarException tooLong(String what, long size, long at) {
-        return new TarException("a " + what + " of " + size + " bytes at byte " + at + ", over the " + (MAX_SPECIAL >> 10)
-                + " KiB container runtimes accept");
+        return new TarException("a " + what + " of " + size + " bytes at byte " + at + ", over the "
+                + (MAX_SPECIAL >> 10) + " KiB container runtimes accept");
     }
 
     /** ustar's prefix + name (POSIX ustar only: GNU puts other fields where the prefix would be). */
     private static String ustarName(byte[] h) {
         String name = string(h, 0, 100);
-        boolean posix = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r' && h[262] == 0;
+        boolean posix =
+                h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r' && h[262] == 0;
         if (posix && h[345] != 0) {
             return string(h, 345, 155) + "/" + name;
         }

@@ -28,8 +28,7 @@ public final class TrustedCertificates {
     /** A CA bundle (all of Mozilla's roots are about 220 KiB); more is no CA file. */
     static final int MAX_PEM_BYTES = 4 << 20;
 
-    private TrustedCertificates() {
-    }
+    private TrustedCertificates() {}
 
     /** @param pemFiles files of one or more PEM certificates; empty gives the JDK's default context */
     public static SSLContext withExtraCas(List<Path> pemFiles) throws IOException {
@@ -82,8 +81,11 @@ public final class TrustedCertificates {
     private static X509TrustManager trustManager(KeyStore ks) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
-        return Arrays.stream(tmf.getTrustManagers()).filter(X509TrustManager.class::isInstance)
-                .map(X509TrustManager.class::cast).findFirst().orElseThrow();
+        return Arrays.stream(tmf.getTrustManagers())
+                .filter(X509TrustManager.class::isInstance)
+                .map(X509TrustManager.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Trusts a chain either trust manager trusts. */

@@ -23,12 +23,12 @@ public final class UnreachableRegistries {
     /** Hosts remembered at most; each a short string and an exception. */
     public static final int MAX_HOSTS = 256;
 
-    private record Failure(RegistryException why, long at) {
-    }
+    private record Failure(RegistryException why, long at) {}
 
     private final Map<String, Failure> hosts = new LinkedHashMap<>();
     /** Null: for as long as this object lives (a command's run). */
     private final Duration ttl;
+
     private final int maxHosts;
     private final LongSupplier clock;
 
@@ -85,10 +85,11 @@ public final class UnreachableRegistries {
             hosts.remove(key);
             return Optional.empty();
         }
-        String when = ttl == null ? "said above"
+        String when = ttl == null
+                ? "said above"
                 : "tried " + Duration.ofNanos(ago).toSeconds() + "s ago; not asked again for " + seconds(ttl);
-        return Optional.of(new RegistryException(f.why().kind(), name + " unreachable (" + when + "): "
-                + f.why().getMessage()));
+        return Optional.of(new RegistryException(
+                f.why().kind(), name + " unreachable (" + when + "): " + f.why().getMessage()));
     }
 
     /** The remembered failure of {@code host} as the image's registry. */

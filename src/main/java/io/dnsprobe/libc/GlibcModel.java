@@ -19,10 +19,16 @@ import java.util.Optional;
  */
 public final class GlibcModel implements LibcModel {
     /** glibc's h_errno outcomes of one query. */
-    private enum Herrno { SUCCESS, HOST_NOT_FOUND, NO_DATA, TRY_AGAIN_SERVFAIL, TRY_AGAIN, NO_RECOVERY }
-
-    private record Step(Herrno herrno, List<String> addresses, String detail) {
+    private enum Herrno {
+        SUCCESS,
+        HOST_NOT_FOUND,
+        NO_DATA,
+        TRY_AGAIN_SERVFAIL,
+        TRY_AGAIN,
+        NO_RECOVERY
     }
+
+    private record Step(Herrno herrno, List<String> addresses, String detail) {}
 
     @Override
     public ModelId id() {
@@ -95,10 +101,8 @@ public final class GlibcModel implements LibcModel {
             }
             note(notes, base, last);
         }
-        Herrno error = saved != null ? saved
-                : gotNodata ? Herrno.NO_DATA
-                : gotServfail ? Herrno.TRY_AGAIN
-                : last.herrno;
+        Herrno error =
+                saved != null ? saved : gotNodata ? Herrno.NO_DATA : gotServfail ? Herrno.TRY_AGAIN : last.herrno;
         return Resolution.failed(eai(error), lastCandidate, notes);
     }
 
@@ -136,8 +140,10 @@ public final class GlibcModel implements LibcModel {
         Optional<DnsReply> aaaa = usable(c.aaaa());
         if (a.isEmpty() || aaaa.isEmpty()) {
             QueryProbe failed = a.isEmpty() ? c.a() : c.aaaa();
-            return new Step(Herrno.TRY_AGAIN, List.of(), "no usable reply to " + failed.type() + " ("
-                    + MuslModel.describe(failed.full()) + ")");
+            return new Step(
+                    Herrno.TRY_AGAIN,
+                    List.of(),
+                    "no usable reply to " + failed.type() + " (" + MuslModel.describe(failed.full()) + ")");
         }
         DnsReply ra = a.get();
         DnsReply raaaa = aaaa.get();

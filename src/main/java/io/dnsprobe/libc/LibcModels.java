@@ -15,8 +15,7 @@ public final class LibcModels {
             new MuslModel(MuslVersion.FROM_1_2_5),
             GLIBC);
 
-    private LibcModels() {
-    }
+    private LibcModels() {}
 
     /** Every model's verdict on one probe, in {@link #ALL} order. */
     public static List<Verdict> judge(NameProbe probe) {

@@ -59,8 +59,9 @@ public final class MuslModel implements LibcModel {
             List<String> read = SearchPath.asMuslReadsIt(probe.search());
             if (read.isEmpty() && !probe.search().isEmpty()) {
                 // Short, so the webhook's warning stays near 120 characters: the name asked is the name itself.
-                skippedSearch = SEARCH_LINE_SKIPPED + SearchPath.searchLine(probe.search()).length()
-                        + "-char search line, over its " + SearchPath.MUSL_MAX_SEARCH_LINE;
+                skippedSearch = SEARCH_LINE_SKIPPED
+                        + SearchPath.searchLine(probe.search()).length() + "-char search line, over its "
+                        + SearchPath.MUSL_MAX_SEARCH_LINE;
             }
             order.addAll(SearchPath.searchCandidates(name, read));
         }
@@ -105,8 +106,8 @@ public final class MuslModel implements LibcModel {
         int[] parseOrder = version.typedParse ? new int[] {1, 0} : new int[] {0, 1};
         for (int i : parseOrder) {
             Accepted a = answers[i];
-            MuslDnsParse.Outcome out = MuslDnsParse.parse(version, a.bytes(), a.rlen(), typeCode(queries[i].type()),
-                    addresses);
+            MuslDnsParse.Outcome out =
+                    MuslDnsParse.parse(version, a.bytes(), a.rlen(), typeCode(queries[i].type()), addresses);
             explain(queries[i], a, out, losses);
         }
         if (!addresses.isEmpty()) {
@@ -145,8 +146,8 @@ public final class MuslModel implements LibcModel {
         byte[] t = tcp.wire();
         int tcpRcode = t.length >= 4 ? t[3] & 15 : -1;
         if (t.length < 13 || (tcpRcode != RCODE_NOERROR && tcpRcode != RCODE_NXDOMAIN)) {
-            losses.add("TCP reply for " + what + " is unusable (" + (t.length < 13 ? t.length + " bytes"
-                    : rcodeName(tcpRcode)) + ")");
+            losses.add("TCP reply for " + what + " is unusable ("
+                    + (t.length < 13 ? t.length + " bytes" : rcodeName(tcpRcode)) + ")");
             return null;
         }
         return new Accepted(t, Math.min(t.length, version.bufferSize), true);
@@ -169,13 +170,16 @@ public final class MuslModel implements LibcModel {
                     + "; " + version.displayName + " rejects pointers past byte 510");
             return;
         }
-        boolean kept = total.map(t -> out.added >= Math.min(t, MuslVersion.MAX_ADDRS)).orElse(true);
+        boolean kept =
+                total.map(t -> out.added >= Math.min(t, MuslVersion.MAX_ADDRS)).orElse(true);
         if (!a.viaTcp() && q.udp().truncated() && !(kept && total.isPresent())) {
-            String got = out.added == 0 && out.cnames > 0 ? out.cnames + " CNAME" + (out.cnames > 1 ? "s" : "")
-                    + " and no " + type + " record" : out.added + of + " " + type + " records";
+            String got = out.added == 0 && out.cnames > 0
+                    ? out.cnames + " CNAME" + (out.cnames > 1 ? "s" : "") + " and no " + type + " record"
+                    : out.added + of + " " + type + " records";
             losses.add("UDP reply truncated to " + got + "; " + version.displayName + " never retries over TCP");
         } else if (a.rlen() < a.bytes().length && !kept) {
-            String got = out.added == 0 && out.cnames > 0 ? "only CNAMEs, no " + type + " record"
+            String got = out.added == 0 && out.cnames > 0
+                    ? "only CNAMEs, no " + type + " record"
                     : out.added + of + " " + type + " records";
             losses.add(transport + " reply is " + a.bytes().length + " bytes" + (a.viaTcp() ? "" : " without TC") + "; "
                     + version.displayName + " reads only " + version.bufferSize + ", " + got);
@@ -200,7 +204,9 @@ public final class MuslModel implements LibcModel {
     }
 
     static String describe(Exchange e) {
-        return e.detail() != null ? e.detail() : e.outcome().name().toLowerCase().replace('_', ' ');
+        return e.detail() != null
+                ? e.detail()
+                : e.outcome().name().toLowerCase().replace('_', ' ');
     }
 
     private record Accepted(byte[] bytes, int rlen, boolean viaTcp) {
@@ -238,7 +244,8 @@ public final class MuslModel implements LibcModel {
         }
 
         Resolution toResolution(String candidate) {
-            return error != null ? Resolution.failed(error, candidate, losses)
+            return error != null
+                    ? Resolution.failed(error, candidate, losses)
                     : Resolution.resolved(addresses, candidate, losses);
         }
     }

@@ -39,8 +39,14 @@ public enum MuslVersion {
     /** {@code dns_parse} refuses a name whose compression pointer points past byte 510 (until 83b858f8). */
     final boolean pointerLimit;
 
-    MuslVersion(String id, String displayName, boolean tcpFallback, int bufferSize, boolean recordLimit,
-            boolean typedParse, boolean pointerLimit) {
+    MuslVersion(
+            String id,
+            String displayName,
+            boolean tcpFallback,
+            int bufferSize,
+            boolean recordLimit,
+            boolean typedParse,
+            boolean pointerLimit) {
         this.id = id;
         this.displayName = displayName;
         this.tcpFallback = tcpFallback;

@@ -31,7 +31,9 @@ public record Verdict(ModelId model, String displayName, VerdictKind kind, Strin
 
     /** The loss saying musl could not read the search line, when it is one of {@code own}'s. */
     private static java.util.Optional<String> skippedSearch(Resolution own) {
-        return own.losses().stream().filter(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED)).findFirst();
+        return own.losses().stream()
+                .filter(p -> p.startsWith(MuslModel.SEARCH_LINE_SKIPPED))
+                .findFirst();
     }
 
     private static String reason(LibcModel model, Resolution own, Resolution glibc) {
@@ -39,7 +41,8 @@ public record Verdict(ModelId model, String displayName, VerdictKind kind, Strin
         int ownCount = own.addresses().size();
         if (!glibc.resolves()) {
             if (own.resolves()) {
-                return "resolves to " + ownCount + " addresses where glibc gets " + glibc.error().symbol();
+                return "resolves to " + ownCount + " addresses where glibc gets "
+                        + glibc.error().symbol();
             }
             return "does not resolve with glibc either (" + glibc.error().symbol() + " for " + glibc.candidate() + ")";
         }
@@ -59,7 +62,8 @@ public record Verdict(ModelId model, String displayName, VerdictKind kind, Strin
             return reason.contains(symbol) ? reason : reason + " (" + symbol + ")";
         }
         if (!own.candidate().equals(glibc.candidate())) {
-            return skippedSearch(own).map(p -> p + "; ").orElse("") + "answers from " + own.candidate() + ", glibc from " + glibc.candidate();
+            return skippedSearch(own).map(p -> p + "; ").orElse("") + "answers from " + own.candidate()
+                    + ", glibc from " + glibc.candidate();
         }
         if (ownCount < Math.min(glibcCount, model.maxAddresses())) {
             return losses.isEmpty() ? ownCount + " of " + glibcCount + " addresses" : losses;

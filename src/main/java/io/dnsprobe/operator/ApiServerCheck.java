@@ -2,7 +2,6 @@ package io.dnsprobe.operator;
 
 import io.dnsprobe.server.Schedulers;
 import io.dnsprobe.text.ErrorText;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -68,6 +67,7 @@ public class ApiServerCheck {
     private volatile boolean stopped;
     /** The time outages are counted in; tests move it by hand. */
     LongSupplier nanos = System::nanoTime;
+
     private long lastSaid;
     private long downSince;
 
@@ -92,9 +92,11 @@ public class ApiServerCheck {
      * its timeout, not after the client's ~20 s of backoff.
      */
     void connect() {
-        http = client.getHttpClient().newBuilder()
+        http = client.getHttpClient()
+                .newBuilder()
                 .tag(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                        .withRequestRetryBackoffLimit(0).build())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
                 .build();
     }
 
@@ -217,19 +219,26 @@ public class ApiServerCheck {
         if (reachable && previous.reachable() == null) {
             LOG.infof("Kubernetes API server %s reachable (%s)", url(), detail);
         } else if (reachable && flipped) {
-            LOG.infof("Kubernetes API server %s reachable again after %ds (%s)", url(),
-                    Duration.ofNanos(t - downSince).toSeconds(), detail);
+            LOG.infof(
+                    "Kubernetes API server %s reachable again after %ds (%s)",
+                    url(), Duration.ofNanos(t - downSince).toSeconds(), detail);
         } else if (!reachable && flipped) {
             downSince = t;
             lastSaid = t;
-            LOG.warnf("cannot reach the Kubernetes API at %s: %s; retrying every %ds; operator and audit idle, "
-                    + "/q/health/ready DOWN, health and metrics served%s", url(), detail,
-                    config.checkInterval().toSeconds(), previous.reachable() == null
-                            ? " (in a pod, check the service account and KUBERNETES_SERVICE_HOST)" : "");
+            LOG.warnf(
+                    "cannot reach the Kubernetes API at %s: %s; retrying every %ds; operator and audit idle, "
+                            + "/q/health/ready DOWN, health and metrics served%s",
+                    url(),
+                    detail,
+                    config.checkInterval().toSeconds(),
+                    previous.reachable() == null
+                            ? " (in a pod, check the service account and KUBERNETES_SERVICE_HOST)"
+                            : "");
         } else if (!reachable && t - lastSaid >= REPEAT.toNanos()) {
             lastSaid = t;
-            LOG.warnf("cannot reach the Kubernetes API at %s for %s: %s; retrying; operator and audit idle", url(),
-                    minutes(t - downSince), detail);
+            LOG.warnf(
+                    "cannot reach the Kubernetes API at %s for %s: %s; retrying; operator and audit idle",
+                    url(), minutes(t - downSince), detail);
         }
         state = new State(reachable, flipped ? now : previous.since(), detail);
         if (reachable) {

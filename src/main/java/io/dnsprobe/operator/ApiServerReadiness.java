@@ -39,7 +39,9 @@ public class ApiServerReadiness implements HealthCheck {
         }
         List<String> reconnecting = operator.informersNotWatching();
         if (!reconnecting.isEmpty()) {
-            return response.withData("informers not watching", String.join(", ", reconnecting)).down().build();
+            return response.withData("informers not watching", String.join(", ", reconnecting))
+                    .down()
+                    .build();
         }
         return response.up().build();
     }

@@ -1,8 +1,7 @@
 package io.dnsprobe.operator;
 
-import io.dnsprobe.server.DnsprobeConfig;
-
 import io.dnsprobe.resolver.ServerAddress;
+import io.dnsprobe.server.DnsprobeConfig;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -24,21 +23,25 @@ public class ClusterDnsEndpoints {
     /** Ready addresses with the UDP DNS port; an empty list when the Service has none. */
     public List<ServerAddress> ready() {
         List<ServerAddress> out = new ArrayList<>();
-        List<EndpointSlice> slices = client.discovery().v1().endpointSlices()
+        List<EndpointSlice> slices = client.discovery()
+                .v1()
+                .endpointSlices()
                 .inNamespace(config.clusterDns().namespace())
                 .withLabel("kubernetes.io/service-name", config.clusterDns().service())
-                .list().getItems();
+                .list()
+                .getItems();
         for (EndpointSlice slice : slices) {
             int port = dnsPort(slice);
             for (Endpoint endpoint : slice.getEndpoints()) {
-                boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
+                boolean ready = endpoint.getConditions() == null
+                        || endpoint.getConditions().getReady() == null
                         || endpoint.getConditions().getReady();
                 if (!ready) {
                     continue;
                 }
                 for (String address : endpoint.getAddresses()) {
-                    ServerAddress server = ServerAddress.parse(address.contains(":") ? "[" + address + "]:" + port
-                            : address + ":" + port);
+                    ServerAddress server = ServerAddress.parse(
+                            address.contains(":") ? "[" + address + "]:" + port : address + ":" + port);
                     if (!out.contains(server)) {
                         out.add(server);
                     }

@@ -1,9 +1,8 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.server.DnsprobeConfig;
 import io.dnsprobe.server.Schedulers;
-
-import io.dnsprobe.api.DnsProbe;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.quarkus.runtime.ShutdownEvent;
@@ -52,7 +51,8 @@ public class DeletedProbeSweeper {
 
     void sweep() {
         try {
-            Set<ResourceID> existing = cache.list().map(ResourceID::fromResource).collect(Collectors.toSet());
+            Set<ResourceID> existing =
+                    cache.list().map(ResourceID::fromResource).collect(Collectors.toSet());
             for (ResourceID gone : rounds.retainOnly(existing)) {
                 metrics.remove(gone);
                 LOG.debugf("forgot deleted DnsProbe %s", gone);

@@ -1,11 +1,11 @@
 package io.dnsprobe.operator;
 
-import io.dnsprobe.server.DnsprobeConfig;
-import io.dnsprobe.server.Engine;
-
 import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.DnsProbeStatus;
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Engine;
 import io.dnsprobe.text.Printable;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -16,7 +16,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.http.HttpClosedException;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -113,18 +112,26 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
     }
 
     @Override
-    public ErrorStatusUpdateControl<DnsProbe> updateErrorStatus(DnsProbe resource, Context<DnsProbe> context, Exception e) {
+    public ErrorStatusUpdateControl<DnsProbe> updateErrorStatus(
+            DnsProbe resource, Context<DnsProbe> context, Exception e) {
         if (transientApiError(e)) {
             // Writing an error status would meet the same refusal, and the status is not wrong: JOSDK retries
             // (and logs the attempt) with the backoff configured above.
-            LOG.debugf("writing the status of %s/%s failed for a passing reason (%s); retrying",
-                    resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+            LOG.debugf(
+                    "writing the status of %s/%s failed for a passing reason (%s); retrying",
+                    resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(),
+                    e.getMessage());
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        LOG.errorf(e, "reconciling %s/%s failed", resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        LOG.errorf(
+                e,
+                "reconciling %s/%s failed",
+                resource.getMetadata().getNamespace(),
+                resource.getMetadata().getName());
         long generation = Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L);
-        resource.setStatus(StatusBuilder.failed(resource.getStatus(), "ReconcileError", Printable.line(message(e)),
-                generation, clock.instant()));
+        resource.setStatus(StatusBuilder.failed(
+                resource.getStatus(), "ReconcileError", Printable.line(message(e)), generation, clock.instant()));
         return ErrorStatusUpdateControl.patchStatus(resource);
     }
 
@@ -166,7 +173,9 @@ public class DnsProbeReconciler implements Reconciler<DnsProbe> {
     }
 
     private Duration withJitter(Duration interval) {
-        long extra = (long) (interval.toMillis() * config.jitter() * ThreadLocalRandom.current().nextDouble());
+        long extra = (long) (interval.toMillis()
+                * config.jitter()
+                * ThreadLocalRandom.current().nextDouble());
         return interval.plusMillis(extra);
     }
 }

@@ -23,17 +23,22 @@ public class EventRecorder {
     public void record(DnsProbe resource, VerdictEvents.EventSpec event) {
         String ns = resource.getMetadata().getNamespace();
         try {
-            poster().post(new ObjectReferenceBuilder()
-                    .withApiVersion(resource.getApiVersion())
-                    .withKind(resource.getKind())
-                    .withName(resource.getMetadata().getName())
-                    .withNamespace(ns)
-                    .withUid(resource.getMetadata().getUid())
-                    .withResourceVersion(resource.getMetadata().getResourceVersion())
-                    .build(), event.type(), event.reason().name(), event.message());
+            poster().post(
+                            new ObjectReferenceBuilder()
+                                    .withApiVersion(resource.getApiVersion())
+                                    .withKind(resource.getKind())
+                                    .withName(resource.getMetadata().getName())
+                                    .withNamespace(ns)
+                                    .withUid(resource.getMetadata().getUid())
+                                    .withResourceVersion(resource.getMetadata().getResourceVersion())
+                                    .build(),
+                            event.type(),
+                            event.reason().name(),
+                            event.message());
         } catch (KubernetesClientException e) {
-            LOG.warnf("could not record event %s on %s/%s: %s", event.reason(), ns, resource.getMetadata().getName(),
-                    e.getMessage());
+            LOG.warnf(
+                    "could not record event %s on %s/%s: %s",
+                    event.reason(), ns, resource.getMetadata().getName(), e.getMessage());
         }
     }
 

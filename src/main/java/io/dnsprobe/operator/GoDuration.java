@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 public final class GoDuration {
     private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     public static Duration parse(String text) {
         if (text == null || text.isEmpty()) {

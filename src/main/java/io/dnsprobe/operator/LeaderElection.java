@@ -1,7 +1,6 @@
 package io.dnsprobe.operator;
 
 import io.dnsprobe.server.DnsprobeConfig;
-
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -30,12 +29,18 @@ public class LeaderElection {
     private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
     /** What a LeaderElectionConfiguration is made of; checked so that a follower cannot take over a live leader. */
-    public record Settings(String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
-            Duration renewDeadline, Duration retryPeriod) {
+    public record Settings(
+            String leaseName,
+            String leaseNamespace,
+            String identity,
+            Duration leaseDuration,
+            Duration renewDeadline,
+            Duration retryPeriod) {
         public Settings {
             if (leaseDuration.toMillis() % 1000 != 0 || leaseDuration.toSeconds() < 1) {
                 // The Lease stores whole seconds (leaseDurationSeconds): what a follower reads is what counts.
-                throw new IllegalArgumentException("dnsprobe.lease.duration must be whole seconds, at least 1s: " + leaseDuration);
+                throw new IllegalArgumentException(
+                        "dnsprobe.lease.duration must be whole seconds, at least 1s: " + leaseDuration);
             }
             if (renewDeadline.compareTo(leaseDuration) >= 0) {
                 throw new IllegalArgumentException("dnsprobe.lease.renew-deadline (" + renewDeadline
@@ -50,17 +55,21 @@ public class LeaderElection {
 
     @Produces
     @Singleton
-    LeaderElectionConfiguration leaderElection(DnsprobeConfig config, OperatorAvailabilityConfig.Lease lease,
-            OperatorLifecycle lifecycle) {
-        Settings settings = new Settings(config.leaseName(), config.leaseNamespace().orElse(null),
-                lease.identity().orElseGet(LeaderElection::defaultIdentity), lease.duration(), lease.renewDeadline(),
+    LeaderElectionConfiguration leaderElection(
+            DnsprobeConfig config, OperatorAvailabilityConfig.Lease lease, OperatorLifecycle lifecycle) {
+        Settings settings = new Settings(
+                config.leaseName(),
+                config.leaseNamespace().orElse(null),
+                lease.identity().orElseGet(LeaderElection::defaultIdentity),
+                lease.duration(),
+                lease.renewDeadline(),
                 lease.retryPeriod());
         return configuration(settings, lifecycle::startedLeading, lifecycle::lostLeadership);
     }
 
     /** As {@link #configuration(Settings, Runnable, Runnable)}, with nothing to do when leading starts but log it. */
     public static LeaderElectionConfiguration configuration(Settings s, Runnable onLostLeadership) {
-        return configuration(s, () -> { }, onLostLeadership);
+        return configuration(s, () -> {}, onLostLeadership);
     }
 
     /**
@@ -69,10 +78,16 @@ public class LeaderElection {
      * JOSDK itself is told not to exit, because its exit would run inside the JVM's shutdown when the
      * operator stops normally (System.exit there blocks for good: the pod then waits for SIGKILL).
      */
-    public static LeaderElectionConfiguration configuration(Settings s, Runnable onStartLeading, Runnable onLostLeadership) {
-        LOG.debugf("leader election: Lease %s/%s as %s, lease %s, renew deadline %s, retry %s",
-                s.leaseNamespace() == null ? "<pod namespace>" : s.leaseNamespace(), s.leaseName(), s.identity(),
-                s.leaseDuration(), s.renewDeadline(), s.retryPeriod());
+    public static LeaderElectionConfiguration configuration(
+            Settings s, Runnable onStartLeading, Runnable onLostLeadership) {
+        LOG.debugf(
+                "leader election: Lease %s/%s as %s, lease %s, renew deadline %s, retry %s",
+                s.leaseNamespace() == null ? "<pod namespace>" : s.leaseNamespace(),
+                s.leaseName(),
+                s.identity(),
+                s.leaseDuration(),
+                s.renewDeadline(),
+                s.retryPeriod());
         return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(s.leaseName())
                 .withLeaseNamespace(s.leaseNamespace())
                 .withIdentity(s.identity())
@@ -95,7 +110,9 @@ public class LeaderElection {
      * so two processes on one host never both believe they hold the Lease, and still says which pod leads.
      */
     static String defaultIdentity() {
-        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("dnsprobe");
+        String host = Optional.ofNullable(System.getenv("HOSTNAME"))
+                .filter(h -> !h.isBlank())
+                .orElse("dnsprobe");
         return host + "_" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -11,8 +11,7 @@ import java.util.Optional;
  * check under {@code dnsprobe.api-server.*}.
  */
 public final class OperatorAvailabilityConfig {
-    private OperatorAvailabilityConfig() {
-    }
+    private OperatorAvailabilityConfig() {}
 
     /** Leader election timings; the defaults are client-go's and JOSDK's. */
     @ConfigMapping(prefix = "dnsprobe.lease")

@@ -1,11 +1,11 @@
 package io.dnsprobe.operator;
 
+import io.dnsprobe.server.Leading;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
-import io.dnsprobe.server.Leading;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -59,7 +59,13 @@ public class OperatorLifecycle {
     @Inject
     KubernetesClient client;
 
-    private enum Phase { WAITING, STARTING, STARTED, FAILED, DONE }
+    private enum Phase {
+        WAITING,
+        STARTING,
+        STARTED,
+        FAILED,
+        DONE
+    }
 
     private Phase phase = Phase.WAITING;
     private volatile boolean stopping;
@@ -94,7 +100,9 @@ public class OperatorLifecycle {
         try {
             operator.start();
             setPhase(Phase.STARTED);
-            if (operator.getConfigurationService().getLeaderElectionConfiguration().isEmpty()) {
+            if (operator.getConfigurationService()
+                    .getLeaderElectionConfiguration()
+                    .isEmpty()) {
                 fireLeading(new Leading("single"));
             }
         } catch (RuntimeException e) {
@@ -103,7 +111,8 @@ public class OperatorLifecycle {
                 LOG.debugf("operator start ended by the stop: %s", ApiServerCheck.reason(e));
                 return;
             }
-            LOG.errorf("The operator did not start (%s); exiting so that Kubernetes restarts the pod",
+            LOG.errorf(
+                    "The operator did not start (%s); exiting so that Kubernetes restarts the pod",
                     ApiServerCheck.reason(e));
             LOG.debug("operator start failure", e);
             Quarkus.asyncExit(1);
@@ -225,8 +234,10 @@ public class OperatorLifecycle {
     /** Leader election's start callback. */
     void startedLeading() {
         leading = true;
-        fireLeading(new Leading(operator.getConfigurationService().getLeaderElectionConfiguration()
-                .flatMap(LeaderElectionConfiguration::getIdentity).orElse("leader")));
+        fireLeading(new Leading(operator.getConfigurationService()
+                .getLeaderElectionConfiguration()
+                .flatMap(LeaderElectionConfiguration::getIdentity)
+                .orElse("leader")));
     }
 
     /** To whoever does the leader's cluster-wide work (the audit); nobody listens when built without CDI (tests). */
@@ -237,14 +248,20 @@ public class OperatorLifecycle {
     }
 
     private void releaseLease() {
-        LeaderElectionConfiguration election = operator.getConfigurationService().getLeaderElectionConfiguration().orElse(null);
+        LeaderElectionConfiguration election = operator.getConfigurationService()
+                .getLeaderElectionConfiguration()
+                .orElse(null);
         if (election == null || election.getIdentity().isEmpty()) {
             return;
         }
         String identity = election.getIdentity().get();
-        String namespace = election.getLeaseNamespace().orElseGet(() -> client.getConfiguration().getNamespace());
+        String namespace = election.getLeaseNamespace()
+                .orElseGet(() -> client.getConfiguration().getNamespace());
         CompletableFuture<Boolean> release = CompletableFuture.supplyAsync(() -> {
-            Lease lease = client.leases().inNamespace(namespace).withName(election.getLeaseName()).get();
+            Lease lease = client.leases()
+                    .inNamespace(namespace)
+                    .withName(election.getLeaseName())
+                    .get();
             if (lease == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
                 return false; // taken over meanwhile: nothing to hand over
             }

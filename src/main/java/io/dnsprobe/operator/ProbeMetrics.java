@@ -49,12 +49,31 @@ public class ProbeMetrics {
 
     /** The gauge families, each with its label names in the order Micrometer would write them (sorted). */
     enum Family {
-        REPLY_BYTES("dnsprobe_reply_bytes", "Size of the latest reply",
-                "dnsprobe", "name", "namespace", "server", "transport", "type"),
-        REPLY_TRUNCATED("dnsprobe_reply_truncated", "1 when the UDP reply had the TC bit set",
-                "dnsprobe", "name", "namespace", "server", "type"),
-        VERDICT("dnsprobe_verdict", "Verdict of a libc model for a name: 0 OK, 1 PARTIAL, 2 FAILS",
-                "dnsprobe", "model", "name", "namespace", "server");
+        REPLY_BYTES(
+                "dnsprobe_reply_bytes",
+                "Size of the latest reply",
+                "dnsprobe",
+                "name",
+                "namespace",
+                "server",
+                "transport",
+                "type"),
+        REPLY_TRUNCATED(
+                "dnsprobe_reply_truncated",
+                "1 when the UDP reply had the TC bit set",
+                "dnsprobe",
+                "name",
+                "namespace",
+                "server",
+                "type"),
+        VERDICT(
+                "dnsprobe_verdict",
+                "Verdict of a libc model for a name: 0 OK, 1 PARTIAL, 2 FAILS",
+                "dnsprobe",
+                "model",
+                "name",
+                "namespace",
+                "server");
 
         final String metric;
         final String help;
@@ -68,8 +87,7 @@ public class ProbeMetrics {
     }
 
     /** One series: its family, its label values in the family's order, and its value. */
-    record Row(Family family, List<String> labels, double value) {
-    }
+    record Row(Family family, List<String> labels, double value) {}
 
     private boolean collecting;
 
@@ -79,8 +97,12 @@ public class ProbeMetrics {
             return;
         }
         collecting = true;
-        List<MeterRegistry> all = registry instanceof CompositeMeterRegistry c ? List.copyOf(c.getRegistries()) : List.of(registry);
-        all.stream().filter(PrometheusMeterRegistry.class::isInstance).map(PrometheusMeterRegistry.class::cast).findFirst()
+        List<MeterRegistry> all =
+                registry instanceof CompositeMeterRegistry c ? List.copyOf(c.getRegistries()) : List.of(registry);
+        all.stream()
+                .filter(PrometheusMeterRegistry.class::isInstance)
+                .map(PrometheusMeterRegistry.class::cast)
+                .findFirst()
                 .ifPresent(p -> new Rows().register(p.getPrometheusRegistry()));
     }
 
@@ -102,29 +124,45 @@ public class ProbeMetrics {
             }
             for (ProbeReport.Reply reply : r.replies()) {
                 String transport = reply.transport().equals("UDP") ? "udp" : "tcp";
-                put(latest, new Row(Family.REPLY_BYTES,
-                        List.of(probe, o.name(), namespace, o.server(), transport, reply.type()), reply.bytes()));
+                put(
+                        latest,
+                        new Row(
+                                Family.REPLY_BYTES,
+                                List.of(probe, o.name(), namespace, o.server(), transport, reply.type()),
+                                reply.bytes()));
                 if (transport.equals("udp")) {
-                    put(latest, new Row(Family.REPLY_TRUNCATED, List.of(probe, o.name(), namespace, o.server(), reply.type()),
-                            reply.truncated() ? 1 : 0));
+                    put(
+                            latest,
+                            new Row(
+                                    Family.REPLY_TRUNCATED,
+                                    List.of(probe, o.name(), namespace, o.server(), reply.type()),
+                                    reply.truncated() ? 1 : 0));
                 }
             }
             for (Verdict v : r.verdicts()) {
-                put(latest, new Row(Family.VERDICT, List.of(probe, v.model().id(), o.name(), namespace, o.server()),
-                        v.kind().ordinal()));
+                put(
+                        latest,
+                        new Row(
+                                Family.VERDICT,
+                                List.of(probe, v.model().id(), o.name(), namespace, o.server()),
+                                v.kind().ordinal()));
             }
         }
         rows.put(id, List.copyOf(latest.values()));
 
         Tags base = Tags.of("namespace", namespace, "dnsprobe", probe);
         Set<Meter.Id> owned = meters.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
-        Timer timer = Timer.builder("dnsprobe.probe.duration").description("Time to probe every name of a DnsProbe once")
-                .tags(base).register(registry);
+        Timer timer = Timer.builder("dnsprobe.probe.duration")
+                .description("Time to probe every name of a DnsProbe once")
+                .tags(base)
+                .register(registry);
         timer.record(round.elapsed());
         owned.add(timer.getId());
         errors.forEach((reason, n) -> {
-            Counter c = Counter.builder("dnsprobe.probe.errors").description("Names that could not be probed")
-                    .tags(base.and("reason", reason)).register(registry);
+            Counter c = Counter.builder("dnsprobe.probe.errors")
+                    .description("Names that could not be probed")
+                    .tags(base.and("reason", reason))
+                    .register(registry);
             c.increment(n);
             owned.add(c.getId());
         });

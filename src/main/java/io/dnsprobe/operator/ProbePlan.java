@@ -21,8 +21,13 @@ import java.util.Map;
  * @param invalidNames each invalid name with the rules it breaks
  * @param config servers, search list, ndots and timeouts for every name
  */
-public record ProbePlan(List<String> names, Map<String, String> invalidNames, ResolverConfig config,
-        boolean eachReplica, Duration interval, List<String> problems) {
+public record ProbePlan(
+        List<String> names,
+        Map<String, String> invalidNames,
+        ResolverConfig config,
+        boolean eachReplica,
+        Duration interval,
+        List<String> problems) {
 
     static final int DEFAULT_NDOTS = 5;
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
@@ -67,7 +72,8 @@ public record ProbePlan(List<String> names, Map<String, String> invalidNames, Re
         } else {
             // What kubelet gives a ClusterFirst pod of the namespace, node domains included: they count
             // toward musl's search line limit.
-            search.addAll(SearchPath.clusterFirst(ns, clusterDomain, SearchPath.nodeDomains(base.search(), clusterDomain)));
+            search.addAll(
+                    SearchPath.clusterFirst(ns, clusterDomain, SearchPath.nodeDomains(base.search(), clusterDomain)));
         }
         int ndots = spec != null && spec.ndots() != null ? spec.ndots() : DEFAULT_NDOTS;
         Duration timeout = duration(spec == null ? null : spec.timeout(), DEFAULT_TIMEOUT, "timeout", problems);
@@ -78,7 +84,9 @@ public record ProbePlan(List<String> names, Map<String, String> invalidNames, Re
         ResolverConfig config = new ResolverConfig(servers, search, ndots, timeout, ResolverConfig.DEFAULT_ATTEMPTS);
         boolean eachReplica = spec != null && Boolean.TRUE.equals(spec.probeEachReplica());
         // With probeEachReplica the servers come from the cluster DNS endpoints at probe time.
-        problems.addAll(config.problems().stream().filter(p -> !(eachReplica && p.startsWith("no nameserver"))).toList());
+        problems.addAll(config.problems().stream()
+                .filter(p -> !(eachReplica && p.startsWith("no nameserver")))
+                .toList());
         return new ProbePlan(List.copyOf(names), invalid, config, eachReplica, interval, List.copyOf(problems));
     }
 

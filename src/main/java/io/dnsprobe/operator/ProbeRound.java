@@ -11,8 +11,8 @@ import java.util.List;
  *
  * @param problems why names could not be probed at all (spec problems, cluster DNS endpoints unknown)
  */
-public record ProbeRound(long generation, Instant startedAt, Duration elapsed, List<Outcome> outcomes,
-        List<String> problems) {
+public record ProbeRound(
+        long generation, Instant startedAt, Duration elapsed, List<Outcome> outcomes, List<String> problems) {
 
     public ProbeRound {
         outcomes = List.copyOf(outcomes);

@@ -27,7 +27,9 @@ public class ProbeRounds {
         static final State EMPTY = new State(null, null, Instant.EPOCH, null);
 
         boolean publishedLatest() {
-            return published != null && latest != null && latest.outcomes().isEmpty()
+            return published != null
+                    && latest != null
+                    && latest.outcomes().isEmpty()
                     && Long.valueOf(latest.generation()).equals(published.observedGeneration());
         }
     }
@@ -54,14 +56,22 @@ public class ProbeRounds {
 
     /** Records a finished round; ignored when the DnsProbe was deleted meanwhile. */
     void complete(ResourceID id, ProbeRound round, Instant nextDue) {
-        states.computeIfPresent(id, (k, s) -> new State(round,
-                s.inFlight() != null && s.inFlight() == round.generation() ? null : s.inFlight(), nextDue, s.published()));
+        states.computeIfPresent(
+                id,
+                (k, s) -> new State(
+                        round,
+                        s.inFlight() != null && s.inFlight() == round.generation() ? null : s.inFlight(),
+                        nextDue,
+                        s.published()));
     }
 
     /** Records the status derived from {@code round} and lets go of the round's outcomes. */
     void published(ResourceID id, ProbeRound round, DnsProbeStatus status) {
-        states.computeIfPresent(id, (k, s) -> s.latest() != round ? s
-                : new State(round.withoutOutcomes(), s.inFlight(), s.nextDue(), status));
+        states.computeIfPresent(
+                id,
+                (k, s) -> s.latest() != round
+                        ? s
+                        : new State(round.withoutOutcomes(), s.inFlight(), s.nextDue(), status));
     }
 
     /** Forgets DnsProbes that no longer exist; returns the ones forgotten. */

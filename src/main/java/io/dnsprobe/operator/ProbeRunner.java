@@ -1,13 +1,12 @@
 package io.dnsprobe.operator;
 
-import io.dnsprobe.server.DnsprobeConfig;
-import io.dnsprobe.server.Engine;
-
 import io.dnsprobe.probe.InFlightLimiter;
 import io.dnsprobe.probe.NameProbe;
 import io.dnsprobe.report.ProbeReport;
 import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.resolver.ServerAddress;
+import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.server.Engine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -63,8 +62,9 @@ public class ProbeRunner {
             try {
                 List<ServerAddress> replicas = clusterDns.ready();
                 if (replicas.isEmpty()) {
-                    problems.add("the cluster DNS Service " + config.clusterDns().namespace() + "/"
-                            + config.clusterDns().service() + " has no ready endpoints");
+                    problems.add(
+                            "the cluster DNS Service " + config.clusterDns().namespace() + "/"
+                                    + config.clusterDns().service() + " has no ready endpoints");
                 }
                 replicas.stream().filter(r -> !servers.contains(r)).forEach(servers::add);
             } catch (RuntimeException e) {
@@ -72,7 +72,8 @@ public class ProbeRunner {
             }
         }
         List<ProbeRound.Outcome> failed = new ArrayList<>();
-        plan.invalidNames().forEach((name, why) -> failed.add(ProbeRound.Outcome.failed(name, "", "invalid name: " + why)));
+        plan.invalidNames()
+                .forEach((name, why) -> failed.add(ProbeRound.Outcome.failed(name, "", "invalid name: " + why)));
         ResolverConfig resolver = plan.config().withServers(servers);
         List<CompletableFuture<ProbeRound.Outcome>> pending = new ArrayList<>();
         for (String name : plan.names()) {
@@ -80,23 +81,30 @@ public class ProbeRunner {
                 pending.add(probe(name, server, resolver));
             }
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<ProbeRound.Outcome> outcomes = new ArrayList<>(pending.stream().map(CompletableFuture::join).toList());
-            outcomes.addAll(failed);
-            return new ProbeRound(generation, started, Duration.ofNanos(System.nanoTime() - t0), outcomes, problems);
-        });
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    List<ProbeRound.Outcome> outcomes = new ArrayList<>(
+                            pending.stream().map(CompletableFuture::join).toList());
+                    outcomes.addAll(failed);
+                    return new ProbeRound(
+                            generation, started, Duration.ofNanos(System.nanoTime() - t0), outcomes, problems);
+                });
     }
 
     private CompletableFuture<ProbeRound.Outcome> probe(String name, ServerAddress server, ResolverConfig resolver) {
         try {
-            return engine.prober().probe(name, server, resolver).toCompletableFuture()
-                    .thenApply((NameProbe p) -> new ProbeRound.Outcome(name, server.toString(), ProbeReport.of(p), null))
+            return engine.prober()
+                    .probe(name, server, resolver)
+                    .toCompletableFuture()
+                    .thenApply(
+                            (NameProbe p) -> new ProbeRound.Outcome(name, server.toString(), ProbeReport.of(p), null))
                     .exceptionally(e -> {
                         LOG.warnf(e, "probe of %s on %s failed", name, server);
                         return ProbeRound.Outcome.failed(name, server.toString(), "probe failed: " + e.getMessage());
                     });
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(ProbeRound.Outcome.failed(name, server.toString(), e.getMessage()));
+            return CompletableFuture.completedFuture(
+                    ProbeRound.Outcome.failed(name, server.toString(), e.getMessage()));
         }
     }
 }

@@ -27,8 +27,7 @@ public final class StatusBuilder {
     public static final String MUSL_INCOMPATIBLE = "MuslIncompatible";
     private static final int MAX_LISTED = 5;
 
-    private StatusBuilder() {
-    }
+    private StatusBuilder() {}
 
     public static DnsProbeStatus build(ProbeRound round, DnsProbeStatus previous, Instant now) {
         List<NameResult> results = new ArrayList<>();
@@ -51,8 +50,16 @@ public final class StatusBuilder {
         for (ProbeRound.Outcome o : round.outcomes()) {
             names.add(o.name());
             if (o.report() == null) {
-                results.add(new NameResult(o.name(), o.server().isEmpty() ? null : o.server(), null, null, null, null, null,
-                        null, o.error()));
+                results.add(new NameResult(
+                        o.name(),
+                        o.server().isEmpty() ? null : o.server(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        o.error()));
                 errors.add(o.name() + ": " + o.error());
                 continue;
             }
@@ -63,7 +70,15 @@ public final class StatusBuilder {
                 } else {
                     unreachable.add(r.server() + " (" + r.unreachable() + ")");
                 }
-                results.add(new NameResult(o.name(), r.server(), null, null, null, null, null, null,
+                results.add(new NameResult(
+                        o.name(),
+                        r.server(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
                         "no reply from " + r.server() + ": " + r.unreachable()));
                 continue;
             }
@@ -77,56 +92,136 @@ public final class StatusBuilder {
             } else if (worst == VerdictKind.PARTIAL) {
                 partial.add(o.name());
             }
-            results.add(new NameResult(o.name(), r.server(), r.candidate(), r.udpBytes(), r.tcpBytes() < 0 ? null : r.tcpBytes(),
-                    r.truncated().isEmpty() ? null : r.truncated(), r.kept().isEmpty() ? null : r.kept(),
-                    r.verdicts().stream().map(StatusBuilder::verdict).toList(), null));
+            results.add(new NameResult(
+                    o.name(),
+                    r.server(),
+                    r.candidate(),
+                    r.udpBytes(),
+                    r.tcpBytes() < 0 ? null : r.tcpBytes(),
+                    r.truncated().isEmpty() ? null : r.truncated(),
+                    r.kept().isEmpty() ? null : r.kept(),
+                    r.verdicts().stream().map(StatusBuilder::verdict).toList(),
+                    null));
         }
         partial.removeAll(fails);
         long gen = round.generation();
         List<Condition> conditions = new ArrayList<>();
         conditions.add(ready(round, unreachable, silent, errors, names.size(), gen, previous, now));
-        conditions.add(truncated.isEmpty()
-                ? condition(TRUNCATED, ConditionStatus.FALSE, "RepliesFit", "every reply fits in 512 bytes of UDP", gen, previous, now)
-                : condition(TRUNCATED, ConditionStatus.TRUE, "RepliesNeedTCP", truncated.size() + " of " + names.size()
-                        + " names have replies over 512 bytes that need TCP: " + list(truncated), gen, previous, now));
-        conditions.add(!fails.isEmpty()
-                ? condition(MUSL_INCOMPATIBLE, ConditionStatus.TRUE, "MuslFails", fails.size() + " names fail on musl where glibc "
-                        + "resolves them: " + list(fails), gen, previous, now)
-                : !partial.isEmpty()
-                ? condition(MUSL_INCOMPATIBLE, ConditionStatus.TRUE, "MuslPartial", partial.size() + " names resolve only partially on "
-                        + "musl: " + list(partial), gen, previous, now)
-                : condition(MUSL_INCOMPATIBLE, ConditionStatus.FALSE, "MuslCompatible", "every musl model resolves what glibc resolves",
-                        gen, previous, now));
-        return new DnsProbeStatus(gen, round.startedAt().truncatedTo(ChronoUnit.SECONDS).toString(), names.size(),
-                truncated.size(), fails.size(), partial.size(), maxBytes, results, conditions);
+        conditions.add(
+                truncated.isEmpty()
+                        ? condition(
+                                TRUNCATED,
+                                ConditionStatus.FALSE,
+                                "RepliesFit",
+                                "every reply fits in 512 bytes of UDP",
+                                gen,
+                                previous,
+                                now)
+                        : condition(
+                                TRUNCATED,
+                                ConditionStatus.TRUE,
+                                "RepliesNeedTCP",
+                                truncated.size() + " of " + names.size()
+                                        + " names have replies over 512 bytes that need TCP: " + list(truncated),
+                                gen,
+                                previous,
+                                now));
+        conditions.add(
+                !fails.isEmpty()
+                        ? condition(
+                                MUSL_INCOMPATIBLE,
+                                ConditionStatus.TRUE,
+                                "MuslFails",
+                                fails.size() + " names fail on musl where glibc " + "resolves them: " + list(fails),
+                                gen,
+                                previous,
+                                now)
+                        : !partial.isEmpty()
+                                ? condition(
+                                        MUSL_INCOMPATIBLE,
+                                        ConditionStatus.TRUE,
+                                        "MuslPartial",
+                                        partial.size() + " names resolve only partially on " + "musl: " + list(partial),
+                                        gen,
+                                        previous,
+                                        now)
+                                : condition(
+                                        MUSL_INCOMPATIBLE,
+                                        ConditionStatus.FALSE,
+                                        "MuslCompatible",
+                                        "every musl model resolves what glibc resolves",
+                                        gen,
+                                        previous,
+                                        now));
+        return new DnsProbeStatus(
+                gen,
+                round.startedAt().truncatedTo(ChronoUnit.SECONDS).toString(),
+                names.size(),
+                truncated.size(),
+                fails.size(),
+                partial.size(),
+                maxBytes,
+                results,
+                conditions);
     }
 
     /** A model's verdict as the status and the webhook carry it. */
     public static ModelVerdict verdict(Verdict v) {
         int n = v.resolution().addresses().size();
-        String result = v.resolution().resolves() ? n + (n == 1 ? " address" : " addresses") : v.resolution().error().symbol();
+        String result = v.resolution().resolves()
+                ? n + (n == 1 ? " address" : " addresses")
+                : v.resolution().error().symbol();
         return new ModelVerdict(v.model(), v.kind(), result, v.reason());
     }
 
-    private static Condition ready(ProbeRound round, List<String> unreachable, Set<String> silent, List<String> errors,
-            int names, long gen, DnsProbeStatus previous, Instant now) {
+    private static Condition ready(
+            ProbeRound round,
+            List<String> unreachable,
+            Set<String> silent,
+            List<String> errors,
+            int names,
+            long gen,
+            DnsProbeStatus previous,
+            Instant now) {
         if (!round.problems().isEmpty()) {
-            return condition(READY, ConditionStatus.FALSE, "InvalidSpec", String.join("; ", round.problems()), gen, previous, now);
+            return condition(
+                    READY,
+                    ConditionStatus.FALSE,
+                    "InvalidSpec",
+                    String.join("; ", round.problems()),
+                    gen,
+                    previous,
+                    now);
         }
         if (!unreachable.isEmpty()) {
-            return condition(READY, ConditionStatus.FALSE, "ServerUnreachable", "no reply from " + list(new LinkedHashSet<>(unreachable)),
-                    gen, previous, now);
+            return condition(
+                    READY,
+                    ConditionStatus.FALSE,
+                    "ServerUnreachable",
+                    "no reply from " + list(new LinkedHashSet<>(unreachable)),
+                    gen,
+                    previous,
+                    now);
         }
         if (!errors.isEmpty()) {
-            return condition(READY, ConditionStatus.FALSE, "InvalidName", list(new LinkedHashSet<>(errors)), gen, previous, now);
+            return condition(
+                    READY, ConditionStatus.FALSE, "InvalidName", list(new LinkedHashSet<>(errors)), gen, previous, now);
         }
-        return condition(READY, ConditionStatus.TRUE, "Probed", "probed " + names + " names in " + round.elapsed().toMillis() + "ms"
-                + (silent.isEmpty() ? "" : "; no reply for " + silent.size() + ": " + list(silent)), gen, previous, now);
+        return condition(
+                READY,
+                ConditionStatus.TRUE,
+                "Probed",
+                "probed " + names + " names in " + round.elapsed().toMillis() + "ms"
+                        + (silent.isEmpty() ? "" : "; no reply for " + silent.size() + ": " + list(silent)),
+                gen,
+                previous,
+                now);
     }
 
     private static String list(Set<String> items) {
         List<String> shown = items.stream().limit(MAX_LISTED).toList();
-        return String.join(", ", shown) + (items.size() > MAX_LISTED ? " and " + (items.size() - MAX_LISTED) + " more" : "");
+        return String.join(", ", shown)
+                + (items.size() > MAX_LISTED ? " and " + (items.size() - MAX_LISTED) + " more" : "");
     }
 
     /**
@@ -139,12 +234,30 @@ public final class StatusBuilder {
     }
 
     /** A condition whose transition time moves only when its status does. */
-    static Condition condition(String type, ConditionStatus status, String reason, String message, long gen,
-            DnsProbeStatus previous, Instant now) {
-        String since = previous == null ? null : previous.condition(type)
-                .filter(c -> status.wire().equals(c.getStatus())).map(Condition::getLastTransitionTime).orElse(null);
-        return new ConditionBuilder().withType(type).withStatus(status.wire()).withReason(reason).withMessage(message)
+    static Condition condition(
+            String type,
+            ConditionStatus status,
+            String reason,
+            String message,
+            long gen,
+            DnsProbeStatus previous,
+            Instant now) {
+        String since = previous == null
+                ? null
+                : previous.condition(type)
+                        .filter(c -> status.wire().equals(c.getStatus()))
+                        .map(Condition::getLastTransitionTime)
+                        .orElse(null);
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status.wire())
+                .withReason(reason)
+                .withMessage(message)
                 .withObservedGeneration(gen)
-                .withLastTransitionTime(since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString()).build();
+                .withLastTransitionTime(
+                        since != null
+                                ? since
+                                : now.truncatedTo(ChronoUnit.SECONDS).toString())
+                .build();
     }
 }

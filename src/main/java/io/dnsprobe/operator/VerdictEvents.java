@@ -22,11 +22,9 @@ public final class VerdictEvents {
         Resolved
     }
 
-    public record EventSpec(String type, Reason reason, String message) {
-    }
+    public record EventSpec(String type, Reason reason, String message) {}
 
-    private VerdictEvents() {
-    }
+    private VerdictEvents() {}
 
     public static List<EventSpec> diff(DnsProbeStatus previous, DnsProbeStatus next) {
         Map<String, ModelVerdict> before = worstByName(previous);
@@ -39,10 +37,13 @@ public final class VerdictEvents {
                 return;
             }
             if (now.verdict().isProblem()) {
-                events.add(new EventSpec("Warning", Reason.MuslIncompatible,
+                events.add(new EventSpec(
+                        "Warning",
+                        Reason.MuslIncompatible,
                         name + ": " + now.model() + " " + now.verdict() + ": " + now.reason()));
             } else if (was != null) {
-                events.add(new EventSpec("Normal", Reason.Resolved, name + ": no musl model fails or is partial any more"));
+                events.add(new EventSpec(
+                        "Normal", Reason.Resolved, name + ": no musl model fails or is partial any more"));
             }
         });
         return events;

@@ -17,8 +17,7 @@ import org.xbill.DNS.Type;
  */
 public record DnsReply(int id, String rcode, boolean tc, boolean aa, int answerCount, List<Answer> answers) {
 
-    public record Answer(String name, String type, long ttl, String data) {
-    }
+    public record Answer(String name, String type, long ttl, String data) {}
 
     public DnsReply {
         answers = List.copyOf(answers);
@@ -30,11 +29,16 @@ public record DnsReply(int id, String rcode, boolean tc, boolean aa, int answerC
         Header header = message.getHeader();
         List<Answer> answers = new ArrayList<>();
         for (Record r : message.getSection(Section.ANSWER)) {
-            answers.add(new Answer(r.getName().toString(true), Type.string(r.getType()), r.getTTL(),
-                    r.rdataToString()));
+            answers.add(
+                    new Answer(r.getName().toString(true), Type.string(r.getType()), r.getTTL(), r.rdataToString()));
         }
-        return new DnsReply(header.getID(), Rcode.string(header.getRcode()), header.getFlag(Flags.TC),
-                header.getFlag(Flags.AA), header.getCount(Section.ANSWER), answers);
+        return new DnsReply(
+                header.getID(),
+                Rcode.string(header.getRcode()),
+                header.getFlag(Flags.TC),
+                header.getFlag(Flags.AA),
+                header.getCount(Section.ANSWER),
+                answers);
     }
 
     public long addressCount(String type) {

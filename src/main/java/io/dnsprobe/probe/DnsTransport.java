@@ -15,8 +15,8 @@ public interface DnsTransport extends AutoCloseable {
      * @param timeout how long to wait after each send
      * @param attempts sends over UDP (the same ID each time, as libc retransmits); TCP connects once
      */
-    CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query, Duration timeout,
-            int attempts);
+    CompletionStage<Exchange> exchange(
+            ServerAddress server, Transport transport, byte[] query, Duration timeout, int attempts);
 
     @Override
     void close();

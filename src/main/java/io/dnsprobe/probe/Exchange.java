@@ -16,7 +16,9 @@ import java.util.Optional;
  * @param rttMicros time from the first send to the reply or the give-up
  * @param detail what went wrong, for a person, when there is no clean reply
  */
-@JsonIgnoreProperties(value = {"size", "reply"}, allowGetters = true)
+@JsonIgnoreProperties(
+        value = {"size", "reply"},
+        allowGetters = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Exchange(Transport transport, Outcome outcome, byte[] wire, long rttMicros, String detail) {
 
@@ -66,8 +68,11 @@ public record Exchange(Transport transport, Outcome outcome, byte[] wire, long r
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Exchange e && transport == e.transport && outcome == e.outcome
-                && Arrays.equals(wire, e.wire) && rttMicros == e.rttMicros
+        return o instanceof Exchange e
+                && transport == e.transport
+                && outcome == e.outcome
+                && Arrays.equals(wire, e.wire)
+                && rttMicros == e.rttMicros
                 && java.util.Objects.equals(detail, e.detail);
     }
 

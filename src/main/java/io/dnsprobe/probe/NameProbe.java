@@ -11,7 +11,12 @@ import java.util.Optional;
  * @param name the name as given (a trailing dot makes it absolute)
  * @param server the nameserver asked, as host[:port]
  */
-public record NameProbe(String name, String server, List<String> search, int ndots, Instant startedAt,
+public record NameProbe(
+        String name,
+        String server,
+        List<String> search,
+        int ndots,
+        Instant startedAt,
         List<CandidateProbe> candidates) {
 
     public NameProbe {

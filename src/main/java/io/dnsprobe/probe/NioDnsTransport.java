@@ -48,6 +48,7 @@ public final class NioDnsTransport implements DnsTransport {
     private final Runnable afterSelect;
     /** {@link System#nanoTime()} in production; a test's own, so that no deadline depends on the machine's speed. */
     private final LongSupplier nanoClock;
+
     private final ByteBuffer datagram = ByteBuffer.allocateDirect(MAX_DATAGRAM);
     private volatile boolean closed;
 
@@ -58,8 +59,7 @@ public final class NioDnsTransport implements DnsTransport {
     }
 
     public NioDnsTransport() {
-        this(() -> {
-        });
+        this(() -> {});
     }
 
     NioDnsTransport(Runnable afterSelect) {
@@ -81,8 +81,8 @@ public final class NioDnsTransport implements DnsTransport {
     }
 
     @Override
-    public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query,
-            Duration timeout, int attempts) {
+    public CompletionStage<Exchange> exchange(
+            ServerAddress server, Transport transport, byte[] query, Duration timeout, int attempts) {
         CompletableFuture<Exchange> result = new CompletableFuture<>();
         if (closed) {
             result.complete(Exchange.failure(transport, Outcome.NETWORK_ERROR, 0, "transport closed"));
@@ -181,7 +181,8 @@ public final class NioDnsTransport implements DnsTransport {
         }
         deadlines.clear();
         for (Txn txn : pending) {
-            txn.finish(Exchange.failure(txn.transport(), Outcome.NETWORK_ERROR, txn.elapsedMicros(), "transport closed"));
+            txn.finish(
+                    Exchange.failure(txn.transport(), Outcome.NETWORK_ERROR, txn.elapsedMicros(), "transport closed"));
         }
         Runnable task;
         while ((task = tasks.poll()) != null) {
@@ -197,8 +198,12 @@ public final class NioDnsTransport implements DnsTransport {
     /** Classifies a reply whose ID matched. */
     static Exchange classify(Transport transport, byte[] query, byte[] reply, long micros) {
         if (reply.length < 12) {
-            return new Exchange(transport, Outcome.MALFORMED, reply, micros, "reply of " + reply.length
-                    + " bytes is shorter than a DNS header");
+            return new Exchange(
+                    transport,
+                    Outcome.MALFORMED,
+                    reply,
+                    micros,
+                    "reply of " + reply.length + " bytes is shorter than a DNS header");
         }
         boolean parses;
         String error = null;
@@ -213,7 +218,11 @@ public final class NioDnsTransport implements DnsTransport {
             return new Exchange(transport, Outcome.MALFORMED, reply, micros, "unparseable reply: " + error);
         }
         if (!QueryEncoder.sameQuestion(query, reply)) {
-            return new Exchange(transport, Outcome.QUESTION_MISMATCH, reply, micros,
+            return new Exchange(
+                    transport,
+                    Outcome.QUESTION_MISMATCH,
+                    reply,
+                    micros,
                     "reply carries another question than the one asked");
         }
         return Exchange.reply(transport, Outcome.REPLY, reply, micros);
@@ -311,8 +320,10 @@ public final class NioDnsTransport implements DnsTransport {
         @Override
         void start() {
             try {
-                DatagramChannel ch = DatagramChannel.open(server.address() instanceof Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+                DatagramChannel ch = DatagramChannel.open(
+                        server.address() instanceof Inet6Address
+                                ? StandardProtocolFamily.INET6
+                                : StandardProtocolFamily.INET);
                 channel = ch;
                 ch.configureBlocking(false);
                 ch.connect(server.socketAddress());
@@ -379,9 +390,12 @@ public final class NioDnsTransport implements DnsTransport {
                 }
                 return;
             }
-            String waited = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms (" + sent + (sent == 1 ? " send" : " sends") + ")";
+            String waited = TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + "ms (" + sent
+                    + (sent == 1 ? " send" : " sends") + ")";
             if (otherIds > 0) {
-                fail(Outcome.ID_MISMATCH, "only replies with another ID (" + otherIds + ") from " + server + " in " + waited);
+                fail(
+                        Outcome.ID_MISMATCH,
+                        "only replies with another ID (" + otherIds + ") from " + server + " in " + waited);
             } else {
                 fail(Outcome.TIMEOUT, "no reply from " + server + " in " + waited);
             }
@@ -470,8 +484,9 @@ public final class NioDnsTransport implements DnsTransport {
                 body = ByteBuffer.allocate(lengthPrefix.getShort() & 0xffff);
             }
             if (ch.read(body) < 0 && body.hasRemaining()) {
-                fail(Outcome.NETWORK_ERROR, "server closed the connection after " + body.position() + " of "
-                        + body.capacity() + " bytes");
+                fail(
+                        Outcome.NETWORK_ERROR,
+                        "server closed the connection after " + body.position() + " of " + body.capacity() + " bytes");
                 return;
             }
             if (body.hasRemaining()) {
@@ -479,8 +494,8 @@ public final class NioDnsTransport implements DnsTransport {
             }
             byte[] reply = Arrays.copyOf(body.array(), body.capacity());
             if (reply.length < 2 || reply[0] != query[0] || reply[1] != query[1]) {
-                finish(new Exchange(Transport.TCP, Outcome.ID_MISMATCH, null, elapsedMicros(),
-                        "TCP reply carries another ID"));
+                finish(new Exchange(
+                        Transport.TCP, Outcome.ID_MISMATCH, null, elapsedMicros(), "TCP reply carries another ID"));
                 return;
             }
             finish(classify(Transport.TCP, query, reply, elapsedMicros()));
@@ -503,11 +518,14 @@ public final class NioDnsTransport implements DnsTransport {
                 return; // written only now: the reply deadline was armed from now on
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
-            String stage = !ch.isConnected() ? "no connection within " + ms + "ms"
-                    : out.hasRemaining() ? "the query could not be written within " + ms + "ms"
-                    : body != null ? "received " + body.position() + " of " + body.capacity() + " bytes in " + ms
-                            + "ms after the query was sent"
-                    : "no reply within " + ms + "ms after the query was sent";
+            String stage = !ch.isConnected()
+                    ? "no connection within " + ms + "ms"
+                    : out.hasRemaining()
+                            ? "the query could not be written within " + ms + "ms"
+                            : body != null
+                                    ? "received " + body.position() + " of " + body.capacity() + " bytes in " + ms
+                                            + "ms after the query was sent"
+                                    : "no reply within " + ms + "ms after the query was sent";
             fail(Outcome.TIMEOUT, "TCP to " + server + ": " + stage);
         }
     }

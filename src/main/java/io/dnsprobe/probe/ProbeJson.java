@@ -18,8 +18,7 @@ public final class ProbeJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private ProbeJson() {
-    }
+    private ProbeJson() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;

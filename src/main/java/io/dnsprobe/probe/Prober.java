@@ -95,17 +95,24 @@ public final class Prober implements AutoCloseable {
         Instant started = clock.instant();
         List<CompletableFuture<CandidateProbe>> candidates = new ArrayList<>();
         for (String candidate : SearchPath.allCandidates(name, config.search())) {
-            CompletableFuture<QueryProbe> a = query(candidate, "A", server, config).toCompletableFuture();
-            CompletableFuture<QueryProbe> aaaa = query(candidate, "AAAA", server, config).toCompletableFuture();
+            CompletableFuture<QueryProbe> a =
+                    query(candidate, "A", server, config).toCompletableFuture();
+            CompletableFuture<QueryProbe> aaaa =
+                    query(candidate, "AAAA", server, config).toCompletableFuture();
             candidates.add(a.thenCombine(aaaa, (qa, qaaaa) -> new CandidateProbe(candidate, qa, qaaaa)));
         }
         return CompletableFuture.allOf(candidates.toArray(CompletableFuture[]::new))
-                .thenApply(v -> new NameProbe(name, server.toString(), config.search(), config.ndots(), started,
+                .thenApply(v -> new NameProbe(
+                        name,
+                        server.toString(),
+                        config.search(),
+                        config.ndots(),
+                        started,
                         candidates.stream().map(CompletableFuture::join).toList()));
     }
 
-    private CompletionStage<QueryProbe> query(String candidate, String type, ServerAddress server,
-            ResolverConfig config) {
+    private CompletionStage<QueryProbe> query(
+            String candidate, String type, ServerAddress server, ResolverConfig config) {
         byte[] query = QueryEncoder.encode(random.nextInt(1 << 16), candidate, QueryEncoder.typeCode(type));
         return send(server, Transport.UDP, query, config).thenCompose(udp -> {
             if (!needsTcp(udp)) {
@@ -128,8 +135,8 @@ public final class Prober implements AutoCloseable {
 
     private CompletionStage<Exchange> unpaced(ServerAddress server, Transport t, byte[] query, ResolverConfig config) {
         if (t == Transport.TCP) {
-            return tcpLimiter.submit(() -> limiter.submit(
-                    () -> transport.exchange(server, t, query, config.timeout(), config.attempts())));
+            return tcpLimiter.submit(() ->
+                    limiter.submit(() -> transport.exchange(server, t, query, config.timeout(), config.attempts())));
         }
         return limiter.submit(() -> transport.exchange(server, t, query, config.timeout(), config.attempts()));
     }

@@ -13,8 +13,7 @@ public final class QueryEncoder {
     public static final int TYPE_CNAME = 5;
     public static final int TYPE_AAAA = 28;
 
-    private QueryEncoder() {
-    }
+    private QueryEncoder() {}
 
     public static int typeCode(String type) {
         return switch (type) {
@@ -30,10 +29,14 @@ public final class QueryEncoder {
         out.write(id & 0xff);
         out.write(0x01); // RD
         out.write(0x00);
-        out.write(0); out.write(1); // QDCOUNT
-        out.write(0); out.write(0);
-        out.write(0); out.write(0);
-        out.write(0); out.write(0);
+        out.write(0);
+        out.write(1); // QDCOUNT
+        out.write(0);
+        out.write(0);
+        out.write(0);
+        out.write(0);
+        out.write(0);
+        out.write(0);
         String body = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         if (!body.isEmpty()) {
             for (String label : body.split("\\.")) {

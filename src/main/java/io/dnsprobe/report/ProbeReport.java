@@ -34,19 +34,29 @@ import java.util.stream.Collectors;
  * @param replies every reply for that candidate, per type and transport
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProbeReport(String name, String server, String candidate, int udpBytes, int tcpBytes,
-        List<String> truncated, List<Kept> kept, List<Verdict> verdicts, String unreachable, String error,
+public record ProbeReport(
+        String name,
+        String server,
+        String candidate,
+        int udpBytes,
+        int tcpBytes,
+        List<String> truncated,
+        List<Kept> kept,
+        List<Verdict> verdicts,
+        String unreachable,
+        String error,
         List<Reply> replies) {
 
     /** One reply's size and truncation, for metrics and JSON. */
-    public record Reply(String type, String transport, int bytes, boolean truncated) {
-    }
+    public record Reply(String type, String transport, int bytes, boolean truncated) {}
 
     public static ProbeReport of(NameProbe probe) {
         List<Verdict> verdicts = LibcModels.judge(probe);
         Verdict glibc = verdicts.get(verdicts.size() - 1);
-        String candidate = glibc.resolution().resolves() ? glibc.resolution().candidate() : DnsNames.normalize(probe.name());
-        CandidateProbe c = probe.candidate(candidate).orElse(probe.candidates().get(probe.candidates().size() - 1));
+        String candidate =
+                glibc.resolution().resolves() ? glibc.resolution().candidate() : DnsNames.normalize(probe.name());
+        CandidateProbe c = probe.candidate(candidate)
+                .orElse(probe.candidates().get(probe.candidates().size() - 1));
         int udp = -1;
         int tcp = -1;
         List<String> truncated = new ArrayList<>();
@@ -70,11 +80,31 @@ public record ProbeReport(String name, String server, String candidate, int udpB
         String unreachable = unreachable(probe);
         if (unreachable != null) {
             String error = unreachable.startsWith("no reply") ? unreachable : "no reply: " + unreachable;
-            return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, null, unreachable,
-                    error, replies);
+            return new ProbeReport(
+                    probe.name(),
+                    probe.server(),
+                    candidate,
+                    udp,
+                    tcp,
+                    truncated,
+                    kept,
+                    null,
+                    unreachable,
+                    error,
+                    replies);
         }
-        return new ProbeReport(probe.name(), probe.server(), candidate, udp, tcp, truncated, kept, verdicts, null,
-                unresolved(verdicts), replies);
+        return new ProbeReport(
+                probe.name(),
+                probe.server(),
+                candidate,
+                udp,
+                tcp,
+                truncated,
+                kept,
+                verdicts,
+                null,
+                unresolved(verdicts),
+                replies);
     }
 
     /**
@@ -85,11 +115,14 @@ public record ProbeReport(String name, String server, String candidate, int udpB
         if (verdicts.stream().anyMatch(v -> v.resolution().resolves())) {
             return null;
         }
-        Set<EaiError> errors = verdicts.stream().map(v -> v.resolution().error())
+        Set<EaiError> errors = verdicts.stream()
+                .map(v -> v.resolution().error())
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(EaiError.class)));
         if (errors.size() > 1) {
-            return "no libc resolves it: " + verdicts.stream()
-                    .map(v -> v.displayName() + " " + v.resolution().summary()).collect(Collectors.joining(", "));
+            return "no libc resolves it: "
+                    + verdicts.stream()
+                            .map(v -> v.displayName() + " " + v.resolution().summary())
+                            .collect(Collectors.joining(", "));
         }
         EaiError error = errors.iterator().next();
         String what = switch (error) {

@@ -11,11 +11,10 @@ import java.util.Locale;
 public final class DnsNames {
     /** Longest name in presentation form without the trailing dot (RFC 1035: 255 octets on the wire). */
     public static final int MAX_NAME_LENGTH = 253;
+
     public static final int MAX_LABEL_LENGTH = 63;
 
-
-    private DnsNames() {
-    }
+    private DnsNames() {}
 
     /** Problems with {@code name} as a DNS name to look up; empty when it is valid. */
     public static List<String> problems(String name) {
@@ -46,10 +45,13 @@ public final class DnsNames {
                 problems.add("label '" + abbreviate(label) + "' is " + label.length() + " characters long; at most "
                         + MAX_LABEL_LENGTH + " are allowed");
             } else if (!isLabel(label)) {
-                problems.add("label '" + label + "' must be letters, digits, '-' or '_', and must not start or end with '-'");
+                problems.add("label '" + label
+                        + "' must be letters, digits, '-' or '_', and must not start or end with '-'");
             }
         }
-        if (problems.isEmpty() && labels.length > 1 && labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+        if (problems.isEmpty()
+                && labels.length > 1
+                && labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
             problems.add("'" + name + "' ends in an all-numeric label, which no top-level domain is");
         }
         return problems;
@@ -63,7 +65,10 @@ public final class DnsNames {
     private static boolean isLabel(String label) {
         for (int i = 0; i < label.length(); i++) {
             char ch = label.charAt(i);
-            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_'
+            boolean ok = (ch >= 'a' && ch <= 'z')
+                    || (ch >= 'A' && ch <= 'Z')
+                    || (ch >= '0' && ch <= '9')
+                    || ch == '_'
                     || (ch == '-' && i > 0 && i < label.length() - 1);
             if (!ok) {
                 return false;

@@ -18,8 +18,7 @@ public final class ResolvConf {
     public static final Path DEFAULT_PATH = Path.of("/etc/resolv.conf");
     private static final int MAX_NAMESERVERS = 3;
 
-    private ResolvConf() {
-    }
+    private ResolvConf() {}
 
     /** Larger than any resolv.conf: three nameservers, a search line of at most 256 characters, options. */
     public static final int MAX_BYTES = 64 * 1024;

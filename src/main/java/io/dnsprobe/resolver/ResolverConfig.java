@@ -11,8 +11,8 @@ import java.util.List;
  * <p>Defaults differ from musl's (timeout 5 s, attempts 2) on purpose: a probe is a diagnostic,
  * and ten seconds per silent server makes it unusable in loops. Both are overridable.
  */
-public record ResolverConfig(List<ServerAddress> servers, List<String> search, int ndots, Duration timeout,
-        int attempts) {
+public record ResolverConfig(
+        List<ServerAddress> servers, List<String> search, int ndots, Duration timeout, int attempts) {
     public static final int DEFAULT_NDOTS = 1;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_ATTEMPTS = 2;

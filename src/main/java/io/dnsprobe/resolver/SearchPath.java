@@ -10,8 +10,7 @@ import java.util.Set;
  * libcs, so this gives the candidates each libc could need, and each model walks them in its own order.
  */
 public final class SearchPath {
-    private SearchPath() {
-    }
+    private SearchPath() {}
 
     /** True when the name ends with a dot: only the name itself is asked, by every libc. */
     public static boolean isAbsolute(String name) {
@@ -56,8 +55,8 @@ public final class SearchPath {
 
     /** The search list kubelet gives a ClusterFirst pod of {@code namespace}: the cluster's domains, then the node's. */
     public static List<String> clusterFirst(String namespace, String clusterDomain, List<String> nodeDomains) {
-        List<String> search = new ArrayList<>(List.of(namespace + ".svc." + clusterDomain, "svc." + clusterDomain,
-                clusterDomain));
+        List<String> search =
+                new ArrayList<>(List.of(namespace + ".svc." + clusterDomain, "svc." + clusterDomain, clusterDomain));
         search.addAll(nodeDomains);
         return List.copyOf(search);
     }
@@ -69,7 +68,9 @@ public final class SearchPath {
      */
     public static List<String> nodeDomains(List<String> own, String clusterDomain) {
         String domain = DnsNames.normalize(clusterDomain);
-        if (own.size() >= 3 && own.get(0).endsWith(".svc." + domain) && own.get(1).equals("svc." + domain)
+        if (own.size() >= 3
+                && own.get(0).endsWith(".svc." + domain)
+                && own.get(1).equals("svc." + domain)
                 && own.get(2).equals(domain)) {
             return List.copyOf(own.subList(3, own.size()));
         }

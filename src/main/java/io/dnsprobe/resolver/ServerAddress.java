@@ -48,8 +48,8 @@ public record ServerAddress(InetAddress address, int port) {
         }
         InetAddress address = literal(host);
         if (address == null) {
-            throw new IllegalArgumentException("server '" + text
-                    + "': not an IP address (nameservers are given as addresses, as in resolv.conf)");
+            throw new IllegalArgumentException(
+                    "server '" + text + "': not an IP address (nameservers are given as addresses, as in resolv.conf)");
         }
         return new ServerAddress(address, port);
     }

@@ -1,10 +1,9 @@
 package io.dnsprobe.server;
 
-import io.dnsprobe.workload.NameExtractor;
-import io.dnsprobe.workload.NameVerdicts;
-
 import io.dnsprobe.api.DnsProbe;
 import io.dnsprobe.api.NameResult;
+import io.dnsprobe.workload.NameExtractor;
+import io.dnsprobe.workload.NameVerdicts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,7 +48,8 @@ public class ClusterState implements NameExtractor.ConfigMaps {
         namespaces = client.namespaces().runnableInformer(0);
         configMaps.addEventHandler(handler(cm -> configMapListeners.forEach(
                 l -> l.accept(cm.getMetadata().getNamespace(), cm.getMetadata().getName()))));
-        namespaces.addEventHandler(handler(ns -> namespaceListeners.forEach(l -> l.accept(ns.getMetadata().getName()))));
+        namespaces.addEventHandler(handler(
+                ns -> namespaceListeners.forEach(l -> l.accept(ns.getMetadata().getName()))));
         Informers.start("webhook cache", List.of(probes, configMaps, namespaces));
     }
 
@@ -117,7 +117,8 @@ public class ClusterState implements NameExtractor.ConfigMaps {
             return false;
         }
         Namespace ns = namespaces.getStore().getByKey(namespace);
-        return ns != null && ns.getMetadata().getLabels() != null
+        return ns != null
+                && ns.getMetadata().getLabels() != null
                 && "true".equals(ns.getMetadata().getLabels().get(ENFORCE_LABEL));
     }
 

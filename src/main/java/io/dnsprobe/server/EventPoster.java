@@ -26,20 +26,29 @@ public final class EventPoster {
     /** @throws io.fabric8.kubernetes.client.KubernetesClientException when the API server refuses it */
     public void post(ObjectReference about, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        client.v1().events().inNamespace(about.getNamespace()).resource(new EventBuilder()
-                .withNewMetadata()
-                .withName(about.getName() + "." + Long.toHexString(sequence.incrementAndGet()))
-                .withNamespace(about.getNamespace())
-                .endMetadata()
-                .withInvolvedObject(about)
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withCount(1)
-                .withNewSource().withComponent(component).endSource()
-                .withReportingComponent(component)
-                .build()).create();
+        client.v1()
+                .events()
+                .inNamespace(about.getNamespace())
+                .resource(new EventBuilder()
+                        .withNewMetadata()
+                        .withName(about.getName() + "." + Long.toHexString(sequence.incrementAndGet()))
+                        .withNamespace(about.getNamespace())
+                        .endMetadata()
+                        .withInvolvedObject(about)
+                        .withType(type)
+                        .withReason(reason)
+                        .withMessage(
+                                message.length() > MAX_MESSAGE
+                                        ? message.substring(0, MAX_MESSAGE - 3) + "..."
+                                        : message)
+                        .withFirstTimestamp(now)
+                        .withLastTimestamp(now)
+                        .withCount(1)
+                        .withNewSource()
+                        .withComponent(component)
+                        .endSource()
+                        .withReportingComponent(component)
+                        .build())
+                .create();
     }
 }

@@ -33,36 +33,56 @@ final class ImageMetrics implements ImageInspector.Listener {
             byLibc.put(k, inspections(registry, k.name().toLowerCase(Locale.ROOT)));
         }
         failed = inspections(registry, "failed");
-        duration = Timer.builder("dnsprobe.image.inspection").description("Time to read one image, cached layers included")
+        duration = Timer.builder("dnsprobe.image.inspection")
+                .description("Time to read one image, cached layers included")
                 .register(registry);
         for (String c : new String[] {"image", "layer"}) {
             for (String outcome : new String[] {"hit", "miss"}) {
-                cache.put(c + outcome, Counter.builder("dnsprobe.image.cache.requests").description("Image and layer cache lookups")
-                        .tag("cache", c).tag("outcome", outcome).register(registry));
+                cache.put(
+                        c + outcome,
+                        Counter.builder("dnsprobe.image.cache.requests")
+                                .description("Image and layer cache lookups")
+                                .tag("cache", c)
+                                .tag("outcome", outcome)
+                                .register(registry));
             }
         }
-        bytes = Counter.builder("dnsprobe.image.bytes.read").baseUnit("bytes")
-                .description("Layer bytes read from registries, as sent (compressed)").register(registry);
-        uncompressed = Counter.builder("dnsprobe.image.bytes.scanned").baseUnit("bytes")
-                .description("Layer bytes scanned after decompression").register(registry);
+        bytes = Counter.builder("dnsprobe.image.bytes.read")
+                .baseUnit("bytes")
+                .description("Layer bytes read from registries, as sent (compressed)")
+                .register(registry);
+        uncompressed = Counter.builder("dnsprobe.image.bytes.scanned")
+                .baseUnit("bytes")
+                .description("Layer bytes scanned after decompression")
+                .register(registry);
         for (RegistryException.Kind k : RegistryException.Kind.values()) {
-            errors.put(k, Counter.builder("dnsprobe.image.registry.errors").description("Images that could not be read, by cause")
-                    .tag("class", k.name().toLowerCase(Locale.ROOT)).register(registry));
+            errors.put(
+                    k,
+                    Counter.builder("dnsprobe.image.registry.errors")
+                            .description("Images that could not be read, by cause")
+                            .tag("class", k.name().toLowerCase(Locale.ROOT))
+                            .register(registry));
         }
     }
 
     private static Counter inspections(MeterRegistry registry, String result) {
-        return Counter.builder("dnsprobe.image.inspections").description("Images read, by the libc found (or failed)")
-                .tag("result", result).register(registry);
+        return Counter.builder("dnsprobe.image.inspections")
+                .description("Images read, by the libc found (or failed)")
+                .tag("result", result)
+                .register(registry);
     }
 
     static void gauges(MeterRegistry registry, ImageInspector inspector) {
         Gauge.builder("dnsprobe.image.cached.images", inspector, ImageInspector::cachedImages)
-                .description("Images whose result is cached").register(registry);
+                .description("Images whose result is cached")
+                .register(registry);
         Gauge.builder("dnsprobe.image.cached.layers", inspector, ImageInspector::cachedLayers)
-                .description("Layers whose facts are cached").register(registry);
-        Gauge.builder("dnsprobe.image.cached.layer.bytes", inspector, ImageInspector::cachedLayerBytes).baseUnit("bytes")
-                .description("Estimated heap held by cached layer facts").register(registry);
+                .description("Layers whose facts are cached")
+                .register(registry);
+        Gauge.builder("dnsprobe.image.cached.layer.bytes", inspector, ImageInspector::cachedLayerBytes)
+                .baseUnit("bytes")
+                .description("Estimated heap held by cached layer facts")
+                .register(registry);
     }
 
     @Override

@@ -59,19 +59,30 @@ public class ImageService {
     void init() {
         DnsprobeConfig.Image c = config.image();
         platform = Platform.parse(c.platform());
-        RegistryClient.Builder rc = RegistryClient.builder().insecure(Set.copyOf(c.insecureRegistries().orElse(List.of())))
+        RegistryClient.Builder rc = RegistryClient.builder()
+                .insecure(Set.copyOf(c.insecureRegistries().orElse(List.of())))
                 .userAgent("dnsprobe-operator")
                 // A registry that cannot be reached is asked again after failure-ttl, as a failed image is.
                 .unreachable(UnreachableRegistries.forAWhile(c.failureTtl()));
         try {
-            rc.sslContext(TrustedCertificates.withExtraCas(c.caFiles().orElse(List.of()).stream().map(Path::of).toList()));
+            rc.sslContext(TrustedCertificates.withExtraCas(
+                    c.caFiles().orElse(List.of()).stream().map(Path::of).toList()));
         } catch (IOException e) {
             LOG.errorf("dnsprobe.image.ca-files: %s; registries are trusted by the JDK's CAs only", e.getMessage());
         }
-        inspector = ImageInspector.builder(rc.build()).platform(platform).timeout(c.timeout()).maxBytes(c.maxBytes())
-                .maxLayers(c.maxLayers()).concurrency(c.concurrency()).tagTtl(c.tagTtl()).resultTtl(c.resultTtl())
-                .failureTtl(c.failureTtl()).maxImages(c.maxImages()).layerCache(c.maxImages() * 4, c.layerCacheBytes())
-                .listener(new ImageMetrics(registry)).build();
+        inspector = ImageInspector.builder(rc.build())
+                .platform(platform)
+                .timeout(c.timeout())
+                .maxBytes(c.maxBytes())
+                .maxLayers(c.maxLayers())
+                .concurrency(c.concurrency())
+                .tagTtl(c.tagTtl())
+                .resultTtl(c.resultTtl())
+                .failureTtl(c.failureTtl())
+                .maxImages(c.maxImages())
+                .layerCache(c.maxImages() * 4, c.layerCacheBytes())
+                .listener(new ImageMetrics(registry))
+                .build();
         ImageMetrics.gauges(registry, inspector);
         String own = client.getNamespace() != null ? client.getNamespace() : "default";
         secrets = new PullSecrets(client, own, c.pullSecrets().orElse(List.of()), c.workloadPullSecrets());
@@ -104,8 +115,8 @@ public class ImageService {
     }
 
     /** Reads the image (or answers from the cache), with the credentials this workload may use. */
-    public CompletableFuture<ImageInspection> inspect(ImageRef ref, Platform p, String namespace, Workload.Pull pull,
-            ImageInspector.Priority priority) {
+    public CompletableFuture<ImageInspection> inspect(
+            ImageRef ref, Platform p, String namespace, Workload.Pull pull, ImageInspector.Priority priority) {
         Optional<ImageInspection> known = inspector.peek(ref, p);
         if (known.isPresent() && known.get().basis() == ImageInspection.Basis.COMPLETE) {
             return CompletableFuture.completedFuture(known.get());

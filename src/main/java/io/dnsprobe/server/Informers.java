@@ -28,8 +28,7 @@ public final class Informers {
     private static final LogThrottle THROTTLE = new LogThrottle(REPEAT, System::nanoTime);
     private static final AtomicLong FAILURES = new AtomicLong();
 
-    private Informers() {
-    }
+    private Informers() {}
 
     public static void start(String what, List<SharedIndexInformer<?>> informers) {
         for (SharedIndexInformer<?> informer : informers) {
@@ -64,14 +63,16 @@ public final class Informers {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof KubernetesClientException k && k.getCode() > 0) {
                 String message = k.getStatus() != null && k.getStatus().getMessage() != null
-                        ? k.getStatus().getMessage() : ErrorText.reason(k);
+                        ? k.getStatus().getMessage()
+                        : ErrorText.reason(k);
                 return Printable.line(what + ": cannot list or watch " + kind + "s: HTTP " + k.getCode() + ": "
                         + message + "; retrying");
             }
         }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             // The HTTP clients' own timeouts are not all IOExceptions (Vert.x's is a RuntimeException).
-            if (c instanceof IOException || c instanceof TimeoutException
+            if (c instanceof IOException
+                    || c instanceof TimeoutException
                     || c.getClass().getSimpleName().contains("Timeout")) {
                 return null;
             }

@@ -7,5 +7,4 @@ package io.dnsprobe.server;
  *
  * @param identity the Lease holder identity, or "single" without leader election
  */
-public record Leading(String identity) {
-}
+public record Leading(String identity) {}

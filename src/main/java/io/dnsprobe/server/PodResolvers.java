@@ -32,13 +32,15 @@ public class PodResolvers {
     /** @param timeout per query: musl's 5 s for the audit, shorter for a review that must answer in time */
     public ResolverConfig of(String namespace, PodDns dns, Duration timeout) {
         String domain = config.clusterDomain();
-        List<ServerAddress> servers = config.webhook().servers()
+        List<ServerAddress> servers = config.webhook()
+                .servers()
                 .map(list -> list.stream().map(ServerAddress::parse).toList())
                 .orElse(engine.podResolver().servers());
-        List<String> nodeSearch = config.webhook().nodeSearch()
+        List<String> nodeSearch = config.webhook()
+                .nodeSearch()
                 .orElseGet(() -> SearchPath.nodeDomains(engine.podResolver().search(), domain));
-        ResolverConfig cluster = new ResolverConfig(servers, SearchPath.clusterFirst(namespace, domain, nodeSearch),
-                CLUSTER_NDOTS, timeout, ATTEMPTS);
+        ResolverConfig cluster = new ResolverConfig(
+                servers, SearchPath.clusterFirst(namespace, domain, nodeSearch), CLUSTER_NDOTS, timeout, ATTEMPTS);
         // A Default pod uses the node's resolv.conf; its nameservers are not visible from here, and the
         // cluster DNS forwards to them anyway, so only the node's search list is taken.
         ResolverConfig host = new ResolverConfig(servers, nodeSearch, ResolverConfig.DEFAULT_NDOTS, timeout, ATTEMPTS);

@@ -36,11 +36,9 @@ final class PullSecrets {
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    private record Kept(RegistryAuths auths, long until) {
-    }
+    private record Kept(RegistryAuths auths, long until) {}
 
-    private record KeptNames(List<String> names, long until) {
-    }
+    private record KeptNames(List<String> names, long until) {}
 
     private final Map<String, KeptNames> accounts = new ConcurrentHashMap<>();
 
@@ -79,17 +77,25 @@ final class PullSecrets {
             return k.names;
         }
         try {
-            ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(account).get();
-            List<String> names = sa == null || sa.getImagePullSecrets() == null ? List.of()
-                    : sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
+            ServiceAccount sa = client.serviceAccounts()
+                    .inNamespace(namespace)
+                    .withName(account)
+                    .get();
+            List<String> names = sa == null || sa.getImagePullSecrets() == null
+                    ? List.of()
+                    : sa.getImagePullSecrets().stream()
+                            .map(LocalObjectReference::getName)
+                            .toList();
             if (accounts.size() > MAX_KEPT) {
                 accounts.clear();
             }
             accounts.put(key, new KeptNames(names, now + KEEP.toNanos()));
             return names;
         } catch (KubernetesClientException e) {
-            warnOnce(key, "cannot read service account " + namespace + "/" + account + " (" + e.getCode() + "): its pull "
-                    + "secrets are not used; see config/image-pull-secrets for the RBAC");
+            warnOnce(
+                    key,
+                    "cannot read service account " + namespace + "/" + account + " (" + e.getCode() + "): its pull "
+                            + "secrets are not used; see config/image-pull-secrets for the RBAC");
             return List.of();
         }
     }
@@ -138,8 +144,10 @@ final class PullSecrets {
             auths.warnings().forEach(w -> warnOnce(key + w, w));
             return auths;
         } catch (KubernetesClientException e) {
-            warnOnce(key, "cannot read pull secret " + key + " (" + e.getCode() + "): not used"
-                    + (e.getCode() == 403 ? "; the operator may only get the Secrets its RBAC names" : ""));
+            warnOnce(
+                    key,
+                    "cannot read pull secret " + key + " (" + e.getCode() + "): not used"
+                            + (e.getCode() == 403 ? "; the operator may only get the Secrets its RBAC names" : ""));
         } catch (IllegalArgumentException | java.io.IOException e) {
             warnOnce(key, "pull secret " + key + " is not readable: " + e.getMessage());
         }

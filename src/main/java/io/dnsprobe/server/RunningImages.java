@@ -3,7 +3,6 @@ package io.dnsprobe.server;
 import io.dnsprobe.image.ImageInspector;
 import io.dnsprobe.image.ImageRef;
 import io.dnsprobe.image.Platform;
-import io.dnsprobe.server.ImageService;
 import io.dnsprobe.workload.Workload;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -56,7 +55,10 @@ public class RunningImages {
             return;
         }
         nodes = client.nodes().runnableInformer(0).itemStore(new StrippedStore<>(RunningImages::stripNode));
-        pods = client.pods().inAnyNamespace().runnableInformer(0).itemStore(new StrippedStore<>(RunningImages::stripPod));
+        pods = client.pods()
+                .inAnyNamespace()
+                .runnableInformer(0)
+                .itemStore(new StrippedStore<>(RunningImages::stripPod));
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -111,7 +113,12 @@ public class RunningImages {
                 seen.clear();
             }
             if (seen.add(key)) {
-                images.inspect(pinned.get(), platform, pod.getMetadata().getNamespace(), pull, ImageInspector.Priority.BACKGROUND);
+                images.inspect(
+                        pinned.get(),
+                        platform,
+                        pod.getMetadata().getNamespace(),
+                        pull,
+                        ImageInspector.Priority.BACKGROUND);
             }
         }
     }
@@ -131,17 +138,22 @@ public class RunningImages {
         if (pod.getSpec().getInitContainers() != null) {
             all.addAll(pod.getSpec().getInitContainers());
         }
-        return all.stream().filter(c -> container.equals(c.getName())).map(Container::getImage).findFirst();
+        return all.stream()
+                .filter(c -> container.equals(c.getName()))
+                .map(Container::getImage)
+                .findFirst();
     }
 
     private Platform platform(Pod pod) {
         String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         if (nodeName != null && nodes != null) {
             Node node = nodes.getStore().getByKey(nodeName);
-            Map<String, String> labels = node == null ? null : node.getMetadata().getLabels();
+            Map<String, String> labels =
+                    node == null ? null : node.getMetadata().getLabels();
             if (labels != null && labels.containsKey("kubernetes.io/arch")) {
                 try {
-                    return Platform.parse(labels.getOrDefault("kubernetes.io/os", "linux") + "/" + labels.get("kubernetes.io/arch"));
+                    return Platform.parse(
+                            labels.getOrDefault("kubernetes.io/os", "linux") + "/" + labels.get("kubernetes.io/arch"));
                 } catch (IllegalArgumentException e) {
                     // fall through to the pod's own selector
                 }
@@ -151,53 +163,82 @@ public class RunningImages {
     }
 
     private static Workload.Pull pull(Pod pod) {
-        List<String> secrets = pod.getSpec().getImagePullSecrets() == null ? List.of()
-                : pod.getSpec().getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
-        return new Workload.Pull(secrets, pod.getSpec().getServiceAccountName(),
-                pod.getSpec().getNodeSelector() == null ? Map.of() : pod.getSpec().getNodeSelector());
+        List<String> secrets = pod.getSpec().getImagePullSecrets() == null
+                ? List.of()
+                : pod.getSpec().getImagePullSecrets().stream()
+                        .map(LocalObjectReference::getName)
+                        .toList();
+        return new Workload.Pull(
+                secrets,
+                pod.getSpec().getServiceAccountName(),
+                pod.getSpec().getNodeSelector() == null
+                        ? Map.of()
+                        : pod.getSpec().getNodeSelector());
     }
 
     /** What warming reads of a Pod: names, containers' names and images, pull settings, and the statuses' images. */
     static Pod stripPod(Pod p) {
-        List<Container> containers = p.getSpec() == null ? List.of() : names(p.getSpec().getContainers());
-        PodBuilder b = new PodBuilder().withNewMetadata().withName(p.getMetadata().getName())
-                .withNamespace(p.getMetadata().getNamespace()).withResourceVersion(p.getMetadata().getResourceVersion())
-                .withUid(p.getMetadata().getUid()).endMetadata();
+        List<Container> containers =
+                p.getSpec() == null ? List.of() : names(p.getSpec().getContainers());
+        PodBuilder b = new PodBuilder()
+                .withNewMetadata()
+                .withName(p.getMetadata().getName())
+                .withNamespace(p.getMetadata().getNamespace())
+                .withResourceVersion(p.getMetadata().getResourceVersion())
+                .withUid(p.getMetadata().getUid())
+                .endMetadata();
         if (p.getSpec() != null) {
-            b.withNewSpec().withContainers(containers).withInitContainers(names(p.getSpec().getInitContainers()))
+            b.withNewSpec()
+                    .withContainers(containers)
+                    .withInitContainers(names(p.getSpec().getInitContainers()))
                     .withNodeName(p.getSpec().getNodeName())
                     .withServiceAccountName(p.getSpec().getServiceAccountName())
-                    .withImagePullSecrets(p.getSpec().getImagePullSecrets()).withNodeSelector(p.getSpec().getNodeSelector())
+                    .withImagePullSecrets(p.getSpec().getImagePullSecrets())
+                    .withNodeSelector(p.getSpec().getNodeSelector())
                     .endSpec();
         }
         if (p.getStatus() != null) {
-            b.withNewStatus().withContainerStatuses(strip(p.getStatus().getContainerStatuses()))
-                    .withInitContainerStatuses(strip(p.getStatus().getInitContainerStatuses())).endStatus();
+            b.withNewStatus()
+                    .withContainerStatuses(strip(p.getStatus().getContainerStatuses()))
+                    .withInitContainerStatuses(strip(p.getStatus().getInitContainerStatuses()))
+                    .endStatus();
         }
         return b.build();
     }
 
     private static List<Container> names(List<Container> containers) {
-        return containers == null ? List.of() : containers.stream().map(c -> new io.fabric8.kubernetes.api.model.ContainerBuilder()
-                .withName(c.getName()).withImage(c.getImage()).build()).toList();
+        return containers == null
+                ? List.of()
+                : containers.stream()
+                        .map(c -> new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                                .withName(c.getName())
+                                .withImage(c.getImage())
+                                .build())
+                        .toList();
     }
 
     private static List<ContainerStatus> strip(List<ContainerStatus> statuses) {
         if (statuses == null) {
             return null;
         }
-        return statuses.stream().map(s -> {
-            ContainerStatus c = new ContainerStatus();
-            c.setName(s.getName());
-            c.setImage(s.getImage());
-            c.setImageID(s.getImageID());
-            return c;
-        }).toList();
+        return statuses.stream()
+                .map(s -> {
+                    ContainerStatus c = new ContainerStatus();
+                    c.setName(s.getName());
+                    c.setImage(s.getImage());
+                    c.setImageID(s.getImageID());
+                    return c;
+                })
+                .toList();
     }
 
     static Node stripNode(Node n) {
-        return new NodeBuilder().withNewMetadata().withName(n.getMetadata().getName())
-                .withResourceVersion(n.getMetadata().getResourceVersion()).withLabels(n.getMetadata().getLabels()).endMetadata()
+        return new NodeBuilder()
+                .withNewMetadata()
+                .withName(n.getMetadata().getName())
+                .withResourceVersion(n.getMetadata().getResourceVersion())
+                .withLabels(n.getMetadata().getLabels())
+                .endMetadata()
                 .build();
     }
 }

@@ -5,8 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** The operator's background timers: one daemon thread each, named for thread dumps. */
 public final class Schedulers {
-    private Schedulers() {
-    }
+    private Schedulers() {}
 
     public static ScheduledExecutorService daemon(String name) {
         return Executors.newSingleThreadScheduledExecutor(r -> {

@@ -22,11 +22,10 @@ public final class ErrorText {
      * A Java class name used as a prefix, as {@code Throwable.toString()} and wrapped causes write it:
      * {@code java.io.IOException: }, {@code sun.security.provider.certpath.SunCertPathBuilderException: }.
      */
-    private static final Pattern CLASS_PREFIX = Pattern.compile(
-            "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
+    private static final Pattern CLASS_PREFIX =
+            Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
 
-    private ErrorText() {
-    }
+    private ErrorText() {}
 
     /** {@code t} as one line: the file it concerns first when there is one ({@code missing.txt: no such file}). */
     public static String of(Throwable t) {
@@ -67,7 +66,8 @@ public final class ErrorText {
         if (e instanceof StackOverflowError) {
             return "nested too deeply";
         }
-        String first = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        String first =
+                e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
         String m = withoutClassNames(first).strip();
         if (m.isEmpty()) {
             return e instanceof IOException ? "an input/output error" : "an unexpected error";
@@ -82,9 +82,13 @@ public final class ErrorText {
 
     private static Throwable unwrap(Throwable t) {
         Throwable e = t;
-        while (e.getCause() != null && e.getCause() != e && (e instanceof UncheckedIOException
-                || e.getClass().getName().startsWith("java.util.concurrent.") && e.getMessage() != null
-                && e.getMessage().startsWith(e.getCause().getClass().getName()))) {
+        while (e.getCause() != null
+                && e.getCause() != e
+                && (e instanceof UncheckedIOException
+                        || e.getClass().getName().startsWith("java.util.concurrent.")
+                                && e.getMessage() != null
+                                && e.getMessage()
+                                        .startsWith(e.getCause().getClass().getName()))) {
             e = e.getCause();
         }
         return e;

@@ -13,8 +13,7 @@ public final class Printable {
     /** What a reason may take in a status, an Event or a warning line: long enough for a URL and a cause. */
     public static final int REASON_CHARS = 400;
 
-    private Printable() {
-    }
+    private Printable() {}
 
     /** {@code s} on one line, escaped, at most {@link #REASON_CHARS} characters (plus a note of what was cut). */
     public static String line(String s) {
@@ -75,8 +74,8 @@ public final class Printable {
                 break;
         }
         boolean control = c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f;
-        boolean invisibleLayout = c == '\u2028' || c == '\u2029' || c >= '\u202a' && c <= '\u202e'
-                || c >= '\u2066' && c <= '\u2069';
+        boolean invisibleLayout =
+                c == '\u2028' || c == '\u2029' || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
         return control || invisibleLayout ? String.format("\\u%04x", (int) c) : null;
     }
 }

@@ -2,8 +2,7 @@ package io.dnsprobe.text;
 
 /** Byte counts for people: {@code 512 bytes}, {@code 48 KiB}, {@code 1 GiB}, exact below 10 KiB. */
 public final class Sizes {
-    private Sizes() {
-    }
+    private Sizes() {}
 
     public static String bytes(long n) {
         if (n < 10 << 10) {

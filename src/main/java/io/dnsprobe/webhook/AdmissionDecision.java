@@ -1,12 +1,11 @@
 package io.dnsprobe.webhook;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dnsprobe.workload.Finding;
 import io.dnsprobe.workload.UnknownVersionPolicy;
 import io.dnsprobe.workload.WarningComposer;
 import io.dnsprobe.workload.WorkloadChecker;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -46,11 +45,14 @@ public record AdmissionDecision(String uid, Outcome outcome, List<String> warnin
 
     public static AdmissionDecision of(String uid, WorkloadChecker.Result result, boolean enforce) {
         List<String> warnings = WarningComposer.compose(result.findings());
-        List<Finding> denying = result.findings().stream().filter(UnknownVersionPolicy::failsGate).toList();
+        List<Finding> denying = result.findings().stream()
+                .filter(UnknownVersionPolicy::failsGate)
+                .toList();
         if (enforce && !denying.isEmpty()) {
             Finding first = denying.get(0);
-            String message = "dnsprobe: " + first.warning() + (denying.size() > 1 ? " (and " + (denying.size() - 1)
-                    + " more)" : "") + "; this namespace enforces musl DNS compatibility (label dnsprobe.io/enforce=true)";
+            String message = "dnsprobe: " + first.warning()
+                    + (denying.size() > 1 ? " (and " + (denying.size() - 1) + " more)" : "")
+                    + "; this namespace enforces musl DNS compatibility (label dnsprobe.io/enforce=true)";
             return new AdmissionDecision(uid, Outcome.DENIED, warnings, message);
         }
         return new AdmissionDecision(uid, warnings.isEmpty() ? Outcome.CLEAN : Outcome.WARNED, warnings, null);
@@ -58,13 +60,17 @@ public record AdmissionDecision(String uid, Outcome outcome, List<String> warnin
 
     public ObjectNode toReview() {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        ObjectNode review = f.objectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+        ObjectNode review =
+                f.objectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         ObjectNode response = review.putObject("response").put("uid", uid).put("allowed", allowed());
         if (!warnings.isEmpty()) {
             warnings.forEach(response.putArray("warnings")::add);
         }
         if (denial != null) {
-            response.putObject("status").put("code", 403).put("reason", "Forbidden").put("message", denial);
+            response.putObject("status")
+                    .put("code", 403)
+                    .put("reason", "Forbidden")
+                    .put("message", denial);
         }
         return review;
     }

@@ -46,7 +46,8 @@ public class AdmissionResource {
         if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asText())
                 || !"AdmissionReview".equals(review.path("kind").asText())) {
             return badRequest("expected apiVersion admission.k8s.io/v1, kind AdmissionReview; got "
-                    + review.path("apiVersion").asText("none") + ", " + review.path("kind").asText("none"));
+                    + review.path("apiVersion").asText("none") + ", "
+                    + review.path("kind").asText("none"));
         }
         JsonNode request = review.path("request");
         if (!request.hasNonNull("uid") || request.path("uid").asText().isEmpty()) {
@@ -56,7 +57,9 @@ public class AdmissionResource {
     }
 
     private static CompletionStage<Response> badRequest(String message) {
-        return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("message", message)).build());
+        return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("message", message))
+                .build());
     }
 }

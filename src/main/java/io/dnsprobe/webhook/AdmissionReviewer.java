@@ -1,14 +1,13 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.workload.Workload;
-import io.dnsprobe.workload.WorkloadParser;
-import io.dnsprobe.workload.NameExtractor;
-import io.dnsprobe.workload.WorkloadChecker;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.image.LibcDetector;
 import io.dnsprobe.server.ClusterState;
 import io.dnsprobe.server.DnsprobeConfig;
+import io.dnsprobe.workload.NameExtractor;
+import io.dnsprobe.workload.Workload;
+import io.dnsprobe.workload.WorkloadChecker;
+import io.dnsprobe.workload.WorkloadParser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -58,18 +57,31 @@ public class AdmissionReviewer {
     void init() {
         detector = new LibcDetector(config.webhook().imageRules());
         for (AdmissionDecision.Outcome o : AdmissionDecision.Outcome.values()) {
-            outcomes.put(o, Counter.builder("dnsprobe.webhook.reviews").description("Admission reviews by outcome")
-                    .tag("outcome", o.name().toLowerCase()).register(registry));
+            outcomes.put(
+                    o,
+                    Counter.builder("dnsprobe.webhook.reviews")
+                            .description("Admission reviews by outcome")
+                            .tag("outcome", o.name().toLowerCase())
+                            .register(registry));
         }
         unknownNames = Counter.builder("dnsprobe.webhook.names.unknown")
-                .description("Names that had no verdict within the review budget, so got no warning").register(registry);
+                .description("Names that had no verdict within the review budget, so got no warning")
+                .register(registry);
     }
 
     /** Never completes exceptionally, and never later than the budget. */
     public CompletionStage<AdmissionDecision> review(JsonNode request) {
         Predicate<String> enforced = ns -> config.webhook().enforce() || cluster.enforced(ns);
-        return review(request, detector, images, cluster, verdicts, enforced, config.webhook().budget(), config.webhook().maxNames(),
-                n -> unknownNames.increment(n))
+        return review(
+                        request,
+                        detector,
+                        images,
+                        cluster,
+                        verdicts,
+                        enforced,
+                        config.webhook().budget(),
+                        config.webhook().maxNames(),
+                        n -> unknownNames.increment(n))
                 .thenApply(d -> {
                     outcomes.get(d.outcome()).increment();
                     return d;
@@ -77,9 +89,15 @@ public class AdmissionReviewer {
     }
 
     /** Unknown-name counts go to {@code unknown}; the rest is the decision. Never completes exceptionally. */
-    static CompletionStage<AdmissionDecision> review(JsonNode request, LibcDetector detector, WorkloadChecker.Images images,
+    static CompletionStage<AdmissionDecision> review(
+            JsonNode request,
+            LibcDetector detector,
+            WorkloadChecker.Images images,
             NameExtractor.ConfigMaps configMaps,
-            WorkloadChecker.Verdicts verdicts, Predicate<String> enforced, Duration budget, int maxNames,
+            WorkloadChecker.Verdicts verdicts,
+            Predicate<String> enforced,
+            Duration budget,
+            int maxNames,
             java.util.function.DoubleConsumer unknown) {
         String uid = request.path("uid").asText();
         try {
@@ -97,7 +115,8 @@ public class AdmissionReviewer {
             }
             String namespace = request.path("namespace").asText(workload.get().namespace());
             boolean enforce = enforced.test(namespace);
-            return WorkloadChecker.checkAsync(workload.get(), namespace, detector, images, configMaps, verdicts, budget, maxNames)
+            return WorkloadChecker.checkAsync(
+                            workload.get(), namespace, detector, images, configMaps, verdicts, budget, maxNames)
                     .thenApply(result -> {
                         unknown.accept(result.unknown().size());
                         return AdmissionDecision.of(uid, result, enforce);
@@ -120,13 +139,16 @@ public class AdmissionReviewer {
 
     private static AdmissionDecision failOpen(String uid, Throwable e) {
         LOG.warnf(e, "review %s failed; allowing it", uid);
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        String why = cause.getMessage() != null && !cause.getMessage().isBlank() ? cause.getMessage()
+        Throwable cause =
+                e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        String why = cause.getMessage() != null && !cause.getMessage().isBlank()
+                ? cause.getMessage()
                 : cause.getClass().getSimpleName();
         if (why.length() > 160) {
             why = why.substring(0, 157) + "...";
         }
-        return AdmissionDecision.failedOpen(uid, "dnsprobe could not check DNS names for musl images (" + why
-                + "); allowed, see the dnsprobe logs");
+        return AdmissionDecision.failedOpen(
+                uid,
+                "dnsprobe could not check DNS names for musl images (" + why + "); allowed, see the dnsprobe logs");
     }
 }

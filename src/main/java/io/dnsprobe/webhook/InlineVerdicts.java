@@ -1,14 +1,13 @@
 package io.dnsprobe.webhook;
 
-import io.dnsprobe.workload.PodDns;
-import io.dnsprobe.workload.WorkloadChecker;
-import io.dnsprobe.workload.NameVerdicts;
-
-import io.dnsprobe.server.Engine;
-import io.dnsprobe.server.PodResolvers;
+import io.dnsprobe.resolver.ResolverConfig;
 import io.dnsprobe.server.ClusterState;
 import io.dnsprobe.server.DnsprobeConfig;
-import io.dnsprobe.resolver.ResolverConfig;
+import io.dnsprobe.server.Engine;
+import io.dnsprobe.server.PodResolvers;
+import io.dnsprobe.workload.NameVerdicts;
+import io.dnsprobe.workload.PodDns;
+import io.dnsprobe.workload.WorkloadChecker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -37,6 +36,7 @@ import java.util.function.LongSupplier;
 public class InlineVerdicts implements WorkloadChecker.Verdicts {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_ENTRIES = 10_000;
+
     @Inject
     Engine engine;
 
@@ -53,16 +53,14 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
     MeterRegistry registry;
 
     /** The resolv.conf is part of the key: the same name under another search list or ndots is another probe. */
-    private record Key(String name, ResolverConfig config) {
-    }
+    private record Key(String name, ResolverConfig config) {}
 
     private TtlCache<Key, CompletableFuture<Optional<NameVerdicts>>> cache;
     private TokenBucket newProbes;
     private BiFunction<String, ResolverConfig, CompletableFuture<Optional<NameVerdicts>>> prober;
     private Runnable rateLimited;
 
-    private record PodKey(String namespace, PodDns dns) {
-    }
+    private record PodKey(String namespace, PodDns dns) {}
 
     /** A review asks for ~100 names of one pod: its resolv.conf is worked out once, not per name. */
     private final Map<PodKey, ResolverConfig> resolvConfs = new ConcurrentHashMap<>();
@@ -73,13 +71,21 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
                 .description("Names not probed inline because dnsprobe.webhook.max-lookups-per-second was reached; "
                         + "each is unknown for its review")
                 .register(registry);
-        start(System::nanoTime, config.webhook().cacheTtl(), config.webhook().maxLookupsPerSecond(),
-                (name, pod) -> NameVerdicts.probe(engine.prober(), name, pod), limited::increment);
+        start(
+                System::nanoTime,
+                config.webhook().cacheTtl(),
+                config.webhook().maxLookupsPerSecond(),
+                (name, pod) -> NameVerdicts.probe(engine.prober(), name, pod),
+                limited::increment);
     }
 
     /** Wiring without CDI, for tests: the clock, the limit and the probe are theirs. */
-    void start(LongSupplier nanoClock, Duration ttl, int maxPerSecond,
-            BiFunction<String, ResolverConfig, CompletableFuture<Optional<NameVerdicts>>> probe, Runnable onRateLimited) {
+    void start(
+            LongSupplier nanoClock,
+            Duration ttl,
+            int maxPerSecond,
+            BiFunction<String, ResolverConfig, CompletableFuture<Optional<NameVerdicts>>> probe,
+            Runnable onRateLimited) {
         cache = new TtlCache<>(MAX_ENTRIES, ttl, nanoClock);
         newProbes = new TokenBucket(maxPerSecond, maxPerSecond, nanoClock);
         prober = probe;
@@ -97,7 +103,8 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
         if (resolvConfs.size() > MAX_ENTRIES) {
             resolvConfs.clear();
         }
-        ResolverConfig pod = resolvConfs.computeIfAbsent(new PodKey(namespace, dns), k -> resolvConf(k.namespace(), k.dns()));
+        ResolverConfig pod =
+                resolvConfs.computeIfAbsent(new PodKey(namespace, dns), k -> resolvConf(k.namespace(), k.dns()));
         return probed(name, pod);
     }
 

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 public class PlainHttpGuard {
     /** Filters run in descending priority; Quarkus's body-size check sits at 2, routes at 0 and later. */
     static final int PRIORITY = 1_000;
+
     private static final String[] PLAIN_HTTP_PATHS = {"/q/health", "/q/metrics"};
 
     @Inject
@@ -38,7 +39,8 @@ public class PlainHttpGuard {
             return;
         }
         HttpServerResponse response = rc.response();
-        response.setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+        response.setStatusCode(404)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .endHandler(v -> rc.request().connection().close())
                 .end("not served over plain HTTP: use the HTTPS port\n");

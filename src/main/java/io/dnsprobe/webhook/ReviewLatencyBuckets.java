@@ -33,8 +33,12 @@ public class ReviewLatencyBuckets {
                     return config;
                 }
                 // Timer boundaries are in nanoseconds.
-                double[] nanos = DoubleStream.of(BOUNDARIES_MS).map(ms -> ms * 1_000_000).toArray();
-                return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos).build().merge(config);
+                double[] nanos =
+                        DoubleStream.of(BOUNDARIES_MS).map(ms -> ms * 1_000_000).toArray();
+                return DistributionStatisticConfig.builder()
+                        .serviceLevelObjectives(nanos)
+                        .build()
+                        .merge(config);
             }
         };
     }

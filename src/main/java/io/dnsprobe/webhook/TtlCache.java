@@ -15,8 +15,7 @@ import java.util.function.Supplier;
  * must not grow the operator's memory without bound.
  */
 final class TtlCache<K, V> {
-    private record Entry<V>(V value, long expires) {
-    }
+    private record Entry<V>(V value, long expires) {}
 
     private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
     private final int maxEntries;

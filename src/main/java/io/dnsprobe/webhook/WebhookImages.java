@@ -30,7 +30,8 @@ public class WebhookImages implements WorkloadChecker.Images {
     DnsprobeConfig config;
 
     @Override
-    public CompletionStage<Optional<ImageInspection>> inspect(String namespace, Workload workload, Workload.Container container) {
+    public CompletionStage<Optional<ImageInspection>> inspect(
+            String namespace, Workload workload, Workload.Container container) {
         if (!service.enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }

@@ -23,8 +23,12 @@ import java.util.Map;
  * @param fromEnvFrom the variables {@code envFrom} ConfigMaps define (prefix applied) that the container
  *     sees: neither a later source nor an {@code env} entry replaced them
  */
-record ContainerEnv(Map<String, String> vars, List<String> values, Map<String, String> fromEnvFrom,
-        List<String> command, List<String> args) {
+record ContainerEnv(
+        Map<String, String> vars,
+        List<String> values,
+        Map<String, String> fromEnvFrom,
+        List<String> command,
+        List<String> args) {
 
     static ContainerEnv of(Workload.Container c, String namespace, NameExtractor.ConfigMaps configMaps) {
         Map<String, String> fromEnvFrom = new LinkedHashMap<>();
@@ -32,7 +36,10 @@ record ContainerEnv(Map<String, String> vars, List<String> values, Map<String, S
             if (f.configMap() == null) {
                 continue; // a Secret's keys are unknown here
             }
-            configMaps.get(namespace, f.configMap()).orElse(Map.of()).forEach((k, v) -> fromEnvFrom.put(f.prefix() + k, v));
+            configMaps
+                    .get(namespace, f.configMap())
+                    .orElse(Map.of())
+                    .forEach((k, v) -> fromEnvFrom.put(f.prefix() + k, v));
         }
         Map<String, String> vars = new HashMap<>(fromEnvFrom);
         List<String> values = new ArrayList<>(c.env().size());
@@ -43,7 +50,10 @@ record ContainerEnv(Map<String, String> vars, List<String> values, Map<String, S
             } else if (e.value() != null) {
                 value = EnvExpansion.expand(e.value(), vars);
             } else if (e.configMap() != null && e.configMapKey() != null) {
-                value = configMaps.get(namespace, e.configMap()).map(m -> m.get(e.configMapKey())).orElse(null);
+                value = configMaps
+                        .get(namespace, e.configMap())
+                        .map(m -> m.get(e.configMapKey()))
+                        .orElse(null);
             }
             values.add(value);
             fromEnvFrom.remove(e.name());

@@ -18,7 +18,9 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
 
     /** Where the answer came from, strongest first. */
     public enum Source {
-        ANNOTATION, RULE, IMAGE,
+        ANNOTATION,
+        RULE,
+        IMAGE,
         /** The image's lower layers, known from other images; its upper layers were not read yet. */
         IMAGE_LOWER_LAYERS,
         NAME
@@ -28,9 +30,10 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
      * The order of issue 10: annotation, operator rules, the inspected image, then the name. A failed
      * inspection (registry down, bound hit) falls through to the name.
      */
-    public static ContainerLibc decide(LibcDetector detector, Workload workload, Workload.Container c,
-            Optional<ImageInspection> inspected) {
-        Optional<LibcDetector.Declared> declared = detector.declared(c.image(), workload.annotations().get(LibcDetector.ANNOTATION));
+    public static ContainerLibc decide(
+            LibcDetector detector, Workload workload, Workload.Container c, Optional<ImageInspection> inspected) {
+        Optional<LibcDetector.Declared> declared =
+                detector.declared(c.image(), workload.annotations().get(LibcDetector.ANNOTATION));
         if (declared.isPresent()) {
             Source s = declared.get().source().startsWith("annotation") ? Source.ANNOTATION : Source.RULE;
             return new ContainerLibc(declared.get().libc(), s, declared.get().source(), null, null);
@@ -46,12 +49,16 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
             if (program.resolver() == ProgramFinder.Resolver.MUSL && !libc.isMusl()) {
                 libc = Libc.MUSL_UNKNOWN_VERSION; // a musl-linked program in a glibc image: rare, but musl it is
             }
-            return new ContainerLibc(libc, s, i.where() + (i.release() == null ? "" : " (" + i.release() + ")"), program,
-                    i.digest());
+            return new ContainerLibc(
+                    libc, s, i.where() + (i.release() == null ? "" : " (" + i.release() + ")"), program, i.digest());
         }
         Libc byName = detector.fromName(c.image());
-        return new ContainerLibc(byName, Source.NAME, byName.kind() == Libc.Kind.UNKNOWN ? "image name says nothing"
-                : "image name " + c.image(), null, null);
+        return new ContainerLibc(
+                byName,
+                Source.NAME,
+                byName.kind() == Libc.Kind.UNKNOWN ? "image name says nothing" : "image name " + c.image(),
+                null,
+                null);
     }
 
     /** Whether musl's resolver answers this container's lookups: musl, and not a Go or glibc program. */
@@ -59,7 +66,8 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
         if (!libc.isMusl()) {
             return false;
         }
-        return program == null || program.resolver() == ProgramFinder.Resolver.MUSL
+        return program == null
+                || program.resolver() == ProgramFinder.Resolver.MUSL
                 || program.resolver() == ProgramFinder.Resolver.IMAGE_LIBC;
     }
 

@@ -17,8 +17,7 @@ final class EnvExpansion {
     /** Longest expanded value kept; the largest env value in the corpus fixtures is under 2,000 characters. */
     static final int MAX_CHARS = 32 * 1024;
 
-    private EnvExpansion() {
-    }
+    private EnvExpansion() {}
 
     static String expand(String input, Map<String, String> vars) {
         if (input.indexOf('$') < 0) {

@@ -11,8 +11,16 @@ import io.dnsprobe.libc.VerdictKind;
  * @param reason the model's reason, word for word what {@code dnsprobe probe} prints for the name
  * @param needsTcp the records a truncated UDP reply left out ({@code 40 A records}), or null
  */
-public record Finding(String container, String image, String libc, boolean versionKnown, String name, VerdictKind verdict,
-        MuslVersion model, String reason, String needsTcp) {
+public record Finding(
+        String container,
+        String image,
+        String libc,
+        boolean versionKnown,
+        String name,
+        VerdictKind verdict,
+        MuslVersion model,
+        String reason,
+        String needsTcp) {
 
     /** A warning's reason longer than this keeps its first clause, or is cut at a word. */
     static final int MAX_REASON = 140;

@@ -41,13 +41,15 @@ public final class ManifestReader {
     public static final int MAX_DOCUMENTS = 10_000;
     static final String HELM = "looks like an unrendered Helm template: render it with `helm template` first";
     private static final ObjectReader JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(YamlTree.MAX_DEPTH)
-                    .maxNumberLength(100).build())
-            .build()).readerFor(JsonNode.class);
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(YamlTree.MAX_DEPTH)
+                            .maxNumberLength(100)
+                            .build())
+                    .build())
+            .readerFor(JsonNode.class);
 
     /** One object and where it came from: the file (or {@code <stdin>}) and the line its document starts on. */
-    public record Manifest(String source, int line, JsonNode object) {
-    }
+    public record Manifest(String source, int line, JsonNode object) {}
 
     /** Input that was not read: the file, the line (0 when the whole file), and why. */
     public record Unreadable(String source, int line, String reason) {
@@ -65,8 +67,7 @@ public final class ManifestReader {
         }
     }
 
-    private ManifestReader() {
-    }
+    private ManifestReader() {}
 
     /** @param paths files, directories (their .yaml, .yml and .json files, recursively) or "-" for stdin */
     public static Result read(List<String> paths, InputStream stdin) {
@@ -102,7 +103,9 @@ public final class ManifestReader {
         void directory(String name, Path dir) {
             List<Path> found;
             try (Stream<Path> walk = Files.walk(dir)) {
-                found = walk.filter(f -> isManifest(f) && Files.isRegularFile(f)).limit(MAX_FILES + 1L).sorted()
+                found = walk.filter(f -> isManifest(f) && Files.isRegularFile(f))
+                        .limit(MAX_FILES + 1L)
+                        .sorted()
                         .toList();
             } catch (IOException | UncheckedIOException e) {
                 Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
@@ -124,8 +127,8 @@ public final class ManifestReader {
             try {
                 long size = Files.size(f);
                 if (size > MAX_FILE_BYTES) {
-                    unreadable(source, 0, "larger than " + (MAX_FILE_BYTES >> 20) + " MiB (" + size
-                            + " bytes): not read");
+                    unreadable(
+                            source, 0, "larger than " + (MAX_FILE_BYTES >> 20) + " MiB (" + size + " bytes): not read");
                     return;
                 }
                 try (InputStream in = Files.newInputStream(f)) {
@@ -171,8 +174,10 @@ public final class ManifestReader {
             for (int i = 0; i < pieces.size(); i++) {
                 Piece piece = pieces.get(i);
                 if (i == MAX_DOCUMENTS) {
-                    errors.add(new Unreadable(source, piece.firstLine(), "more than " + MAX_DOCUMENTS
-                            + " documents: the rest of the file not read"));
+                    errors.add(new Unreadable(
+                            source,
+                            piece.firstLine(),
+                            "more than " + MAX_DOCUMENTS + " documents: the rest of the file not read"));
                     break;
                 }
                 try {
@@ -254,14 +259,17 @@ public final class ManifestReader {
                 }
                 return out;
             } catch (IOException | RuntimeException e) {
-                JsonProcessingException j = e instanceof JsonProcessingException p ? p
+                JsonProcessingException j = e instanceof JsonProcessingException p
+                        ? p
                         : e.getCause() instanceof JsonProcessingException p ? p : null;
                 try {
                     return YamlTree.parse(text, MAX_FILE_BYTES); // a YAML flow mapping starts with { too
                 } catch (YamlTree.Unreadable yaml) {
-                    int line = j != null && j.getLocation() != null ? j.getLocation().getLineNr() : 0;
-                    throw new YamlTree.Unreadable(line, "not valid JSON: " + YamlProblems.json(
-                            j != null ? j.getOriginalMessage() : null));
+                    int line = j != null && j.getLocation() != null
+                            ? j.getLocation().getLineNr()
+                            : 0;
+                    throw new YamlTree.Unreadable(
+                            line, "not valid JSON: " + YamlProblems.json(j != null ? j.getOriginalMessage() : null));
                 }
             }
         }
@@ -292,8 +300,12 @@ public final class ManifestReader {
             return; // an empty document
         }
         if (!doc.isObject()) {
-            errors.add(new Unreadable(source, line, (doc.isArray() ? "a list" : "a single value")
-                    + ", not a Kubernetes object (kubectl needs a map with apiVersion and kind, or kind: List)"));
+            errors.add(
+                    new Unreadable(
+                            source,
+                            line,
+                            (doc.isArray() ? "a list" : "a single value")
+                                    + ", not a Kubernetes object (kubectl needs a map with apiVersion and kind, or kind: List)"));
             return;
         }
         String kind = doc.path("kind").asText("");
@@ -359,11 +371,14 @@ public final class ManifestReader {
         if (data.length >= 2 && (data[0] & 0xff) == 0xff && (data[1] & 0xff) == 0xfe) {
             return new String(data, 2, data.length - 2, StandardCharsets.UTF_16LE);
         }
-        boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb
-                && (data[2] & 0xff) == 0xbf;
+        boolean bom =
+                data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf;
         int skip = bom ? 3 : 0;
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data, skip, data.length - skip))
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(data, skip, data.length - skip))
                 .toString();
     }
 

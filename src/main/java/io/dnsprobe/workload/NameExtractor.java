@@ -30,15 +30,73 @@ import java.util.regex.Pattern;
 public final class NameExtractor {
     public static final String ANNOTATION = "dnsprobe.io/names";
     /** Env var names ending like these hold hosts (compared ignoring case, without a regex per value). */
-    private static final List<String> HOST_KEY_SUFFIXES = List.of("HOST", "HOSTNAME", "HOSTS", "ADDR", "ADDRESS",
-            "SERVER", "SERVERS", "URL", "URI", "ENDPOINT", "ENDPOINTS", "BROKER", "BROKERS", "DSN", "SERVICE");
-    private static final Set<String> NOT_TLDS = Set.of("jar", "war", "yaml", "yml", "json", "xml", "properties", "conf",
-            "cfg", "ini", "txt", "log", "sh", "py", "js", "ts", "html", "htm", "key", "pem", "crt", "cert", "csr", "so",
-            "d", "sock", "pid", "gz", "tgz", "zip", "tar", "class", "java", "env", "lock", "toml", "md", "sql", "db",
-            "jpg", "png", "svg", "css", "utf-8", "utf8");
+    private static final List<String> HOST_KEY_SUFFIXES = List.of(
+            "HOST",
+            "HOSTNAME",
+            "HOSTS",
+            "ADDR",
+            "ADDRESS",
+            "SERVER",
+            "SERVERS",
+            "URL",
+            "URI",
+            "ENDPOINT",
+            "ENDPOINTS",
+            "BROKER",
+            "BROKERS",
+            "DSN",
+            "SERVICE");
+
+    private static final Set<String> NOT_TLDS = Set.of(
+            "jar",
+            "war",
+            "yaml",
+            "yml",
+            "json",
+            "xml",
+            "properties",
+            "conf",
+            "cfg",
+            "ini",
+            "txt",
+            "log",
+            "sh",
+            "py",
+            "js",
+            "ts",
+            "html",
+            "htm",
+            "key",
+            "pem",
+            "crt",
+            "cert",
+            "csr",
+            "so",
+            "d",
+            "sock",
+            "pid",
+            "gz",
+            "tgz",
+            "zip",
+            "tar",
+            "class",
+            "java",
+            "env",
+            "lock",
+            "toml",
+            "md",
+            "sql",
+            "db",
+            "jpg",
+            "png",
+            "svg",
+            "css",
+            "utf-8",
+            "utf8");
     /** First labels of Java packages; no host name starts with them. */
-    private static final Set<String> REVERSE_DOMAIN_ROOTS = Set.of("com", "org", "net", "io", "java", "javax", "jdk",
-            "sun", "kotlin", "scala");
+    private static final Set<String> REVERSE_DOMAIN_ROOTS =
+            Set.of("com", "org", "net", "io", "java", "javax", "jdk", "sun", "kotlin", "scala");
+
     private static final Pattern SPLIT = Pattern.compile("[\\s;]+");
     private static final Pattern LIST = Pattern.compile("[\\s,;]+");
 
@@ -49,11 +107,10 @@ public final class NameExtractor {
         Optional<Map<String, String>> get(String namespace, String name);
     }
 
-    private NameExtractor() {
-    }
+    private NameExtractor() {}
 
-    public static Set<String> names(Workload.Container c, String namespace, Map<String, String> annotations,
-            ConfigMaps configMaps) {
+    public static Set<String> names(
+            Workload.Container c, String namespace, Map<String, String> annotations, ConfigMaps configMaps) {
         Set<String> out = new LinkedHashSet<>();
         ContainerEnv env = ContainerEnv.of(c, namespace, configMaps);
         for (int i = 0; i < c.env().size(); i++) {
@@ -129,15 +186,20 @@ public final class NameExtractor {
      */
     static boolean isOpaqueKey(String key) {
         String k = key.toUpperCase(Locale.ROOT);
-        return k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_")
+        return k.equals("LANG")
+                || k.equals("LANGUAGE")
+                || k.startsWith("LC_")
                 || ((k.contains("IMAGE") || k.contains("FEATURE_GATES")) && !isHostKey(key));
     }
 
     /** Flags whose values are never hosts: {@code --image=}, {@code --feature-gates=}, {@code --enable-feature=}. */
     private static boolean isOpaqueFlag(String flag) {
         String f = flag.toLowerCase(Locale.ROOT);
-        return f.startsWith("-") && (f.contains("image") || f.contains("feature-gates") || f.contains("feature_gates")
-                || f.contains("enable-feature"));
+        return f.startsWith("-")
+                && (f.contains("image")
+                        || f.contains("feature-gates")
+                        || f.contains("feature_gates")
+                        || f.contains("enable-feature"));
     }
 
     /**
@@ -186,7 +248,9 @@ public final class NameExtractor {
         if (colon >= 0) {
             String port = hostPort.substring(colon + 1);
             // "file:", "code:" ("Status code: 404"): a colon with nothing after it is no host:port.
-            if (port.isEmpty() || hostPort.indexOf(':', colon + 1) >= 0 || !port.chars().allMatch(Character::isDigit)) {
+            if (port.isEmpty()
+                    || hostPort.indexOf(':', colon + 1) >= 0
+                    || !port.chars().allMatch(Character::isDigit)) {
                 return Optional.empty();
             }
             return Optional.of(hostPort.substring(0, colon));

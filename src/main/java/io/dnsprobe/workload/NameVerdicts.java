@@ -27,8 +27,7 @@ import java.util.concurrent.CompletableFuture;
 public record NameVerdicts(String name, Map<MuslVersion, Judgement> byModel, String needsTcp, String source) {
 
     /** One model's worst verdict for the name, and why. */
-    public record Judgement(VerdictKind kind, String reason) {
-    }
+    public record Judgement(VerdictKind kind, String reason) {}
 
     public NameVerdicts {
         byModel = byModel.isEmpty() ? Map.of() : new EnumMap<>(byModel);
@@ -43,7 +42,8 @@ public record NameVerdicts(String name, Map<MuslVersion, Judgement> byModel, Str
                 continue;
             }
             for (ModelVerdict v : r.verdicts()) {
-                Optional<MuslVersion> model = v.model() == null ? Optional.empty() : v.model().musl();
+                Optional<MuslVersion> model =
+                        v.model() == null ? Optional.empty() : v.model().musl();
                 if (model.isPresent() && v.verdict() != null) {
                     worse(worst, model.get(), new Judgement(v.verdict(), v.reason()));
                 }
@@ -76,8 +76,10 @@ public record NameVerdicts(String name, Map<MuslVersion, Judgement> byModel, Str
     /** Probes {@code name} with {@code config} and judges it; empty for an invalid name or a failed probe. */
     public static CompletableFuture<Optional<NameVerdicts>> probe(Prober prober, String name, ResolverConfig config) {
         try {
-            return prober.probe(name, config).toCompletableFuture()
-                    .thenApply(p -> Optional.of(fromReports(name, p.stream().map(ProbeReport::of).toList())))
+            return prober.probe(name, config)
+                    .toCompletableFuture()
+                    .thenApply(p -> Optional.of(
+                            fromReports(name, p.stream().map(ProbeReport::of).toList())))
                     .exceptionally(t -> Optional.empty());
         } catch (InvalidNameException e) {
             return CompletableFuture.completedFuture(Optional.empty());

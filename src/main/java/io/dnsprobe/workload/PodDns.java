@@ -11,7 +11,11 @@ import java.util.Map;
  * @param policy {@code dnsPolicy}, empty when unset (the API server defaults it to ClusterFirst)
  * @param options {@code dnsConfig.options} by name, in order; a value is null for a bare option
  */
-public record PodDns(String policy, boolean hostNetwork, List<String> nameservers, List<String> searches,
+public record PodDns(
+        String policy,
+        boolean hostNetwork,
+        List<String> nameservers,
+        List<String> searches,
         Map<String, String> options) {
 
     /** What a pod spec without any DNS fields gets. */
@@ -29,7 +33,9 @@ public record PodDns(String policy, boolean hostNetwork, List<String> nameserver
      * (probed with the default search list and ndots) speaks for it.
      */
     public boolean isClusterDefault() {
-        return PodResolvConf.kind(this) == PodResolvConf.Kind.CLUSTER && nameservers.isEmpty() && searches.isEmpty()
+        return PodResolvConf.kind(this) == PodResolvConf.Kind.CLUSTER
+                && nameservers.isEmpty()
+                && searches.isEmpty()
                 && options.isEmpty();
     }
 }

@@ -28,8 +28,12 @@ record PodFields(String podName, Map<String, String> labels, Map<String, String>
         };
         JsonNode meta = template.path("metadata");
         JsonNode spec = template.path("spec");
-        String account = spec.path("serviceAccountName").asText(spec.path("serviceAccount").asText(""));
-        return new PodFields(podName, strings(meta.path("labels")), strings(meta.path("annotations")),
+        String account = spec.path("serviceAccountName")
+                .asText(spec.path("serviceAccount").asText(""));
+        return new PodFields(
+                podName,
+                strings(meta.path("labels")),
+                strings(meta.path("annotations")),
                 account.isEmpty() ? "default" : account);
     }
 

@@ -21,10 +21,13 @@ public final class PodResolvConf {
     static final int MAX_SEARCH_CHARS = 2048;
 
     /** Which base kubelet starts from. */
-    public enum Kind { CLUSTER, HOST, NONE }
-
-    private PodResolvConf() {
+    public enum Kind {
+        CLUSTER,
+        HOST,
+        NONE
     }
+
+    private PodResolvConf() {}
 
     /**
      * ClusterFirst is the cluster's resolver unless the pod uses the host network (then it falls back
@@ -49,8 +52,9 @@ public final class PodResolvConf {
         ResolverConfig base = switch (kind(dns)) {
             case CLUSTER -> cluster;
             case HOST -> host;
-            case NONE -> new ResolverConfig(List.of(), List.of(), ResolverConfig.DEFAULT_NDOTS, cluster.timeout(),
-                    cluster.attempts());
+            case NONE ->
+                new ResolverConfig(
+                        List.of(), List.of(), ResolverConfig.DEFAULT_NDOTS, cluster.timeout(), cluster.attempts());
         };
         Set<ServerAddress> servers = new LinkedHashSet<>(base.servers());
         for (String ns : dns.nameservers()) {
@@ -74,8 +78,8 @@ public final class PodResolvConf {
         if (dns.options().containsKey("ndots")) {
             ndots = ndots(dns.options().get("ndots"), ndots);
         }
-        return new ResolverConfig(chosen, withinKubeletLimits(new ArrayList<>(search)), ndots, base.timeout(),
-                base.attempts());
+        return new ResolverConfig(
+                chosen, withinKubeletLimits(new ArrayList<>(search)), ndots, base.timeout(), base.attempts());
     }
 
     /** kubelet keeps the first 32 domains, then drops domains from the end until the line fits 2048. */

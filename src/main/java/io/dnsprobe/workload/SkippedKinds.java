@@ -12,6 +12,7 @@ import java.util.TreeMap;
 public final class SkippedKinds {
     /** Kinds named in the summary; the rest are counted. */
     static final int NAMED = 12;
+
     private final Map<String, Integer> counts = new TreeMap<>();
 
     public void add(String kind) {
@@ -32,16 +33,21 @@ public final class SkippedKinds {
         if (counts.isEmpty()) {
             return "";
         }
-        StringBuilder out = new StringBuilder("skipped ").append(counts.size())
-                .append(counts.size() == 1 ? " kind" : " kinds").append(" without pods: ");
+        StringBuilder out = new StringBuilder("skipped ")
+                .append(counts.size())
+                .append(counts.size() == 1 ? " kind" : " kinds")
+                .append(" without pods: ");
         int named = 0;
         for (Map.Entry<String, Integer> e : counts.entrySet()) {
             if (named == NAMED) {
                 out.append(", and ").append(counts.size() - NAMED).append(" more");
                 break;
             }
-            out.append(named++ == 0 ? "" : ", ").append(Printable.line(e.getKey(), 80))
-                    .append(" (").append(e.getValue()).append(')');
+            out.append(named++ == 0 ? "" : ", ")
+                    .append(Printable.line(e.getKey(), 80))
+                    .append(" (")
+                    .append(e.getValue())
+                    .append(')');
         }
         return out.toString();
     }

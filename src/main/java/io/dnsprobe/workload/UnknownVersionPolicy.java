@@ -12,8 +12,7 @@ import io.dnsprobe.libc.VerdictKind;
  */
 public final class UnknownVersionPolicy {
 
-    private UnknownVersionPolicy() {
-    }
+    private UnknownVersionPolicy() {}
 
     /** Whether the finding fails a gate: check's exit 1, enforce's 403. Only a FAILS on a known musl version. */
     public static boolean failsGate(Finding f) {
@@ -25,7 +24,8 @@ public final class UnknownVersionPolicy {
      * the verdict depends on a version nobody knows. A name every model resolves is judged whatever the version.
      */
     public static boolean versionDecides(Libc libc, NameVerdicts verdicts) {
-        return libc.muslUnknownVersion() && verdicts.known()
+        return libc.muslUnknownVersion()
+                && verdicts.known()
                 && verdicts.byModel().values().stream().anyMatch(j -> j.kind() == VerdictKind.FAILS);
     }
 }

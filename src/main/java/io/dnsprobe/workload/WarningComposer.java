@@ -13,8 +13,7 @@ public final class WarningComposer {
     public static final int MAX_TOTAL = 4096;
     public static final int MAX_ONE = 256;
 
-    private WarningComposer() {
-    }
+    private WarningComposer() {}
 
     public static List<String> compose(List<Finding> findings) {
         Set<String> unique = new LinkedHashSet<>();

@@ -9,11 +9,22 @@ import java.util.Map;
  * @param annotations the workload's annotations overlaid with its pod template's (the template wins)
  * @param dns the pod's dnsPolicy, hostNetwork and dnsConfig: they decide how relative names resolve
  */
-public record Workload(String kind, String namespace, String name, Map<String, String> annotations,
-        List<Container> containers, PodDns dns, Pull pull) {
+public record Workload(
+        String kind,
+        String namespace,
+        String name,
+        Map<String, String> annotations,
+        List<Container> containers,
+        PodDns dns,
+        Pull pull) {
 
     /** A workload without pull settings: no pull secrets, the default service account, no node selector. */
-    public Workload(String kind, String namespace, String name, Map<String, String> annotations, List<Container> containers,
+    public Workload(
+            String kind,
+            String namespace,
+            String name,
+            Map<String, String> annotations,
+            List<Container> containers,
             PodDns dns) {
         this(kind, namespace, name, annotations, containers, dns, Pull.NONE);
     }
@@ -39,8 +50,14 @@ public record Workload(String kind, String namespace, String name, Map<String, S
     }
 
     /** One container or init container. */
-    public record Container(String name, String image, boolean init, List<Env> env, List<EnvFrom> envFrom,
-            List<String> command, List<String> args) {
+    public record Container(
+            String name,
+            String image,
+            boolean init,
+            List<Env> env,
+            List<EnvFrom> envFrom,
+            List<String> command,
+            List<String> args) {
 
         /** Whether this container reads the ConfigMap, by {@code envFrom} or by a key. */
         public boolean reads(String configMap) {

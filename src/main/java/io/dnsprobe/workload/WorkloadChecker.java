@@ -1,9 +1,9 @@
 package io.dnsprobe.workload;
 
-import io.dnsprobe.libc.MuslVersion;
 import io.dnsprobe.image.ImageInspection;
 import io.dnsprobe.image.Libc;
 import io.dnsprobe.image.LibcDetector;
+import io.dnsprobe.libc.MuslVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,28 +32,33 @@ public final class WorkloadChecker {
         Images NONE = (ns, w, c) -> CompletableFuture.completedFuture(Optional.empty());
 
         /** @param namespace where the workload runs: its pull secrets are there */
-        CompletionStage<Optional<ImageInspection>> inspect(String namespace, Workload workload, Workload.Container container);
+        CompletionStage<Optional<ImageInspection>> inspect(
+                String namespace, Workload workload, Workload.Container container);
     }
 
     /** One container: its libc and how that is known. */
-    public record ContainerReport(String name, String image, boolean init, ContainerLibc libc) {
-    }
+    public record ContainerReport(String name, String image, boolean init, ContainerLibc libc) {}
 
     /**
      * @param unknown names that had no verdict within the budget: no warning for them
      * @param containers every container, musl or not, with where its libc came from
      */
-    public record Result(List<Finding> findings, List<String> unknown, List<ContainerReport> containers) {
-    }
+    public record Result(List<Finding> findings, List<String> unknown, List<ContainerReport> containers) {}
 
-    private WorkloadChecker() {
-    }
+    private WorkloadChecker() {}
 
     /** Blocking form, for the CLI: every name is looked up. */
-    public static Result check(Workload workload, String namespace, LibcDetector detector, Images images,
-            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget) {
+    public static Result check(
+            Workload workload,
+            String namespace,
+            LibcDetector detector,
+            Images images,
+            NameExtractor.ConfigMaps configMaps,
+            Verdicts verdicts,
+            Duration budget) {
         return checkAsync(workload, namespace, detector, images, configMaps, verdicts, budget, Integer.MAX_VALUE)
-                .toCompletableFuture().join();
+                .toCompletableFuture()
+                .join();
     }
 
     /**
@@ -64,13 +69,26 @@ public final class WorkloadChecker {
      * @param maxNames distinct names looked up at most; the rest are unknown. Anyone who may create a
      *     Deployment can put thousands of host names in it, and each unknown one costs DNS queries.
      */
-    public static CompletionStage<Result> checkAsync(Workload workload, String namespace, LibcDetector detector, Images images,
-            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget, int maxNames) {
+    public static CompletionStage<Result> checkAsync(
+            Workload workload,
+            String namespace,
+            LibcDetector detector,
+            Images images,
+            NameExtractor.ConfigMaps configMaps,
+            Verdicts verdicts,
+            Duration budget,
+            int maxNames) {
         long deadline = System.nanoTime() + budget.toNanos();
         Map<Workload.Container, CompletableFuture<Optional<ImageInspection>>> reads = new LinkedHashMap<>();
         for (Workload.Container c : workload.containers()) {
-            boolean declared = detector.declared(c.image(), workload.annotations().get(LibcDetector.ANNOTATION)).isPresent();
-            reads.put(c, declared ? CompletableFuture.completedFuture(Optional.empty()) : read(images, namespace, workload, c));
+            boolean declared = detector.declared(
+                            c.image(), workload.annotations().get(LibcDetector.ANNOTATION))
+                    .isPresent();
+            reads.put(
+                    c,
+                    declared
+                            ? CompletableFuture.completedFuture(Optional.empty())
+                            : read(images, namespace, workload, c));
         }
         CompletableFuture<Void> allRead = CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new));
         if (!allRead.isDone()) {
@@ -80,18 +98,26 @@ public final class WorkloadChecker {
             List<ContainerReport> containers = new ArrayList<>();
             for (Map.Entry<Workload.Container, CompletableFuture<Optional<ImageInspection>>> e : reads.entrySet()) {
                 CompletableFuture<Optional<ImageInspection>> f = e.getValue();
-                Optional<ImageInspection> inspected = f.isDone() && !f.isCompletedExceptionally() ? f.join() : Optional.empty();
+                Optional<ImageInspection> inspected =
+                        f.isDone() && !f.isCompletedExceptionally() ? f.join() : Optional.empty();
                 Workload.Container c = e.getKey();
-                containers.add(new ContainerReport(c.name(), c.image(), c.init(), ContainerLibc.decide(detector, workload, c, inspected)));
+                containers.add(new ContainerReport(
+                        c.name(), c.image(), c.init(), ContainerLibc.decide(detector, workload, c, inspected)));
             }
-            return lookUp(workload, namespace, containers, configMaps, verdicts,
-                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), maxNames);
+            return lookUp(
+                    workload,
+                    namespace,
+                    containers,
+                    configMaps,
+                    verdicts,
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    maxNames);
         });
     }
 
     /** An image that cannot be read is judged by its name: never a failed review. */
-    private static CompletableFuture<Optional<ImageInspection>> read(Images images, String namespace, Workload workload,
-            Workload.Container c) {
+    private static CompletableFuture<Optional<ImageInspection>> read(
+            Images images, String namespace, Workload workload, Workload.Container c) {
         try {
             return images.inspect(namespace, workload, c).toCompletableFuture().exceptionally(e -> Optional.empty());
         } catch (RuntimeException e) {
@@ -99,8 +125,14 @@ public final class WorkloadChecker {
         }
     }
 
-    private static CompletionStage<Result> lookUp(Workload workload, String namespace, List<ContainerReport> containers,
-            NameExtractor.ConfigMaps configMaps, Verdicts verdicts, Duration budget, int maxNames) {
+    private static CompletionStage<Result> lookUp(
+            Workload workload,
+            String namespace,
+            List<ContainerReport> containers,
+            NameExtractor.ConfigMaps configMaps,
+            Verdicts verdicts,
+            Duration budget,
+            int maxNames) {
         Map<Workload.Container, Libc> musl = new LinkedHashMap<>();
         Map<Workload.Container, Set<String>> names = new LinkedHashMap<>();
         Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups = new LinkedHashMap<>();
@@ -115,7 +147,9 @@ public final class WorkloadChecker {
             names.put(c, referenced);
             for (String n : referenced) {
                 if (lookups.size() < maxNames || lookups.containsKey(n)) {
-                    lookups.computeIfAbsent(n, k -> verdicts.lookup(namespace, k, workload.dns()).toCompletableFuture());
+                    lookups.computeIfAbsent(
+                            n,
+                            k -> verdicts.lookup(namespace, k, workload.dns()).toCompletableFuture());
                 }
             }
         }
@@ -124,12 +158,16 @@ public final class WorkloadChecker {
             return CompletableFuture.completedFuture(assemble(musl, names, lookups, containers));
         }
         // What finished in time counts; the rest gets no warning.
-        return all.handle((v, e) -> (Void) null).completeOnTimeout(null, budget.toNanos(), TimeUnit.NANOSECONDS)
+        return all.handle((v, e) -> (Void) null)
+                .completeOnTimeout(null, budget.toNanos(), TimeUnit.NANOSECONDS)
                 .thenApply(v -> assemble(musl, names, lookups, containers));
     }
 
-    private static Result assemble(Map<Workload.Container, Libc> musl, Map<Workload.Container, Set<String>> names,
-            Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups, List<ContainerReport> containers) {
+    private static Result assemble(
+            Map<Workload.Container, Libc> musl,
+            Map<Workload.Container, Set<String>> names,
+            Map<String, CompletableFuture<Optional<NameVerdicts>>> lookups,
+            List<ContainerReport> containers) {
         List<Finding> findings = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (Map.Entry<Workload.Container, Libc> entry : musl.entrySet()) {
@@ -137,8 +175,8 @@ public final class WorkloadChecker {
             Libc libc = entry.getValue();
             for (String n : names.get(c)) {
                 CompletableFuture<Optional<NameVerdicts>> f = lookups.get(n);
-                Optional<NameVerdicts> v = f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join()
-                        : Optional.empty();
+                Optional<NameVerdicts> v =
+                        f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : Optional.empty();
                 if (v.isEmpty() || !v.get().known()) {
                     if (!unknown.contains(n)) {
                         unknown.add(n);
@@ -150,8 +188,16 @@ public final class WorkloadChecker {
                 if (mv == null || !mv.kind().isProblem()) {
                     continue;
                 }
-                findings.add(new Finding(c.name(), c.image(), libc.label(), !libc.muslUnknownVersion(), n, mv.kind(),
-                        model, mv.reason(), v.get().needsTcp()));
+                findings.add(new Finding(
+                        c.name(),
+                        c.image(),
+                        libc.label(),
+                        !libc.muslUnknownVersion(),
+                        n,
+                        mv.kind(),
+                        model,
+                        mv.reason(),
+                        v.get().needsTcp()));
             }
         }
         return new Result(findings, unknown, containers);

@@ -17,11 +17,18 @@ public final class WorkloadParser {
      * Kinds that hold a pod or a pod template: those the webhook checks (warnings on controller-made Pods reach
      * nobody), ReplicationControllers, and PodTemplates (which controllers and tools copy into pods).
      */
-    public static final Set<String> KINDS = Set.of("Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
-            "CronJob", "ReplicationController", "PodTemplate");
+    public static final Set<String> KINDS = Set.of(
+            "Pod",
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "Job",
+            "CronJob",
+            "ReplicationController",
+            "PodTemplate");
 
-    private WorkloadParser() {
-    }
+    private WorkloadParser() {}
 
     public static Optional<Workload> parse(JsonNode object) {
         if (object == null || !object.isObject()) {
@@ -31,7 +38,7 @@ public final class WorkloadParser {
         String templatePath = switch (kind) {
             case "Pod" -> "";
             case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController" ->
-                    "/spec/template";
+                "/spec/template";
             case "CronJob" -> "/spec/jobTemplate/spec/template";
             case "PodTemplate" -> "/template";
             default -> null;
@@ -59,11 +66,17 @@ public final class WorkloadParser {
                 pullSecrets.add(s.get("name").asText());
             }
         }
-        Workload.Pull pull = new Workload.Pull(pullSecrets, spec.path("serviceAccountName").asText(""),
-                strings(spec.path("nodeSelector")));
-        return Optional.of(new Workload(kind, object.at("/metadata/namespace").asText(""),
-                object.at("/metadata/name").asText(object.at("/metadata/generateName").asText("")), annotations, containers,
-                dns(spec), pull));
+        Workload.Pull pull = new Workload.Pull(
+                pullSecrets, spec.path("serviceAccountName").asText(""), strings(spec.path("nodeSelector")));
+        return Optional.of(new Workload(
+                kind,
+                object.at("/metadata/namespace").asText(""),
+                object.at("/metadata/name")
+                        .asText(object.at("/metadata/generateName").asText("")),
+                annotations,
+                containers,
+                dns(spec),
+                pull));
     }
 
     private static PodDns dns(JsonNode spec) {
@@ -71,11 +84,17 @@ public final class WorkloadParser {
         Map<String, String> options = new LinkedHashMap<>();
         for (JsonNode o : config.path("options")) {
             if (o.hasNonNull("name")) {
-                options.put(o.get("name").asText(), o.hasNonNull("value") ? o.get("value").asText() : null);
+                options.put(
+                        o.get("name").asText(),
+                        o.hasNonNull("value") ? o.get("value").asText() : null);
             }
         }
-        return new PodDns(spec.path("dnsPolicy").asText(""), spec.path("hostNetwork").asBoolean(false),
-                texts(config.path("nameservers")), texts(config.path("searches")), options);
+        return new PodDns(
+                spec.path("dnsPolicy").asText(""),
+                spec.path("hostNetwork").asBoolean(false),
+                texts(config.path("nameservers")),
+                texts(config.path("searches")),
+                options);
     }
 
     private static Workload.Container container(JsonNode c, boolean init, PodFields fields) {
@@ -85,25 +104,38 @@ public final class WorkloadParser {
             JsonNode ref = from.path("configMapKeyRef");
             String name = e.path("name").asText();
             if (!ref.isMissingNode()) {
-                env.add(new Workload.Env(name, null, ref.path("name").asText(null), ref.path("key").asText(null)));
+                env.add(new Workload.Env(
+                        name,
+                        null,
+                        ref.path("name").asText(null),
+                        ref.path("key").asText(null)));
             } else if (from.has("fieldRef")) {
                 String path = from.path("fieldRef").path("fieldPath").asText(null);
                 env.add(new Workload.Env(name, path == null ? null : fields.value(path), null, null, path));
             } else {
-                env.add(new Workload.Env(name, from.isMissingNode() ? e.path("value").asText(null) : null, null, null));
+                env.add(new Workload.Env(
+                        name, from.isMissingNode() ? e.path("value").asText(null) : null, null, null));
             }
         }
         List<Workload.EnvFrom> envFrom = new ArrayList<>();
         for (JsonNode f : c.path("envFrom")) {
             String prefix = f.path("prefix").asText("");
             if (f.has("configMapRef")) {
-                envFrom.add(new Workload.EnvFrom(f.path("configMapRef").path("name").asText(), null, prefix));
+                envFrom.add(
+                        new Workload.EnvFrom(f.path("configMapRef").path("name").asText(), null, prefix));
             } else if (f.has("secretRef")) {
-                envFrom.add(new Workload.EnvFrom(null, f.path("secretRef").path("name").asText(), prefix));
+                envFrom.add(new Workload.EnvFrom(
+                        null, f.path("secretRef").path("name").asText(), prefix));
             }
         }
-        return new Workload.Container(c.path("name").asText(""), c.path("image").asText(""), init, env, envFrom,
-                texts(c.path("command")), texts(c.path("args")));
+        return new Workload.Container(
+                c.path("name").asText(""),
+                c.path("image").asText(""),
+                init,
+                env,
+                envFrom,
+                texts(c.path("command")),
+                texts(c.path("args")));
     }
 
     private static List<String> texts(JsonNode array) {

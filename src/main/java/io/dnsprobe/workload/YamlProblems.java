@@ -7,8 +7,7 @@ import java.util.Locale;
  * ({@code <block end>}, {@code MappingStartEvent(...)}), no Java class names, no "[Source: ...]".
  */
 final class YamlProblems {
-    private YamlProblems() {
-    }
+    private YamlProblems() {}
 
     /** A YAML problem; {@code context} is what the parser was in ("while parsing a block mapping"), or null. */
     static String human(String problem, String context) {
@@ -41,7 +40,8 @@ final class YamlProblems {
         }
         if (lower.contains("stream end") || lower.contains("end of stream")) {
             String in = context == null ? "" : context.toLowerCase(Locale.ROOT);
-            return in.contains("quoted") ? "the document ends inside a quoted string"
+            return in.contains("quoted")
+                    ? "the document ends inside a quoted string"
                     : in.contains("flow") ? "the document ends inside a [ ] or { }" : "the document ends too early";
         }
         if (lower.startsWith("found character") && lower.contains("cannot start any token")) {
@@ -56,7 +56,9 @@ final class YamlProblems {
 
     /** A JSON problem from Jackson, without its location tail, character codes or class names. */
     static String json(String message) {
-        String m = message == null ? "not JSON" : message.lines().findFirst().orElse("").trim();
+        String m = message == null
+                ? "not JSON"
+                : message.lines().findFirst().orElse("").trim();
         int tail = m.indexOf(" (start marker at");
         if (tail >= 0) {
             m = m.substring(0, tail);

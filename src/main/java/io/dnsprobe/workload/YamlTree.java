@@ -41,6 +41,7 @@ final class YamlTree {
     static final int MAX_DEPTH = 200;
     /** SnakeYAML's default, which the reader had through Jackson before. */
     static final int MAX_COLLECTION_ALIASES = 50;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** A document that cannot be read: the line in it (1-based, 0 when unknown) and a reason for a person. */
@@ -53,8 +54,7 @@ final class YamlTree {
         }
     }
 
-    private YamlTree() {
-    }
+    private YamlTree() {}
 
     /**
      * The documents of {@code text} (usually one: the reader splits streams at {@code ---}); null for an
@@ -75,7 +75,8 @@ final class YamlTree {
                 out.add(root == null ? null : tree(root));
             }
         } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1
+            int line = e.getProblemMark() != null
+                    ? e.getProblemMark().getLine() + 1
                     : e.getContextMark() != null ? e.getContextMark().getLine() + 1 : 0;
             throw new Unreadable(line, YamlProblems.human(e.getProblem(), e.getContext()));
         } catch (YAMLException e) {
@@ -88,9 +89,12 @@ final class YamlTree {
         Measure m = new Measure();
         long size = m.size(root, 1);
         if (size - m.unique.size() > MAX_ALIAS_NODES) {
-            throw new Unreadable(line(root), "its aliases expand to " + (size - m.unique.size())
-                    + " more nodes, over the " + MAX_ALIAS_NODES + " allowed: refused (a document that grows without "
-                    + "bound, like billion laughs)");
+            throw new Unreadable(
+                    line(root),
+                    "its aliases expand to " + (size - m.unique.size())
+                            + " more nodes, over the " + MAX_ALIAS_NODES
+                            + " allowed: refused (a document that grows without "
+                            + "bound, like billion laughs)");
         }
         return build(root);
     }
@@ -99,6 +103,7 @@ final class YamlTree {
     private static final class Measure {
         /** Per node met: the nodes of its tree and its height. */
         final Map<Node, long[]> unique = new IdentityHashMap<>();
+
         final Map<Node, Boolean> open = new IdentityHashMap<>();
 
         long size(Node n, int depth) throws Unreadable {
@@ -109,8 +114,8 @@ final class YamlTree {
             long[] known = unique.get(n);
             if (known == null) {
                 if (open.containsKey(n)) {
-                    throw new Unreadable(line(n), "an alias refers to the map or list that holds it: refused "
-                            + "(it has no end)");
+                    throw new Unreadable(
+                            line(n), "an alias refers to the map or list that holds it: refused " + "(it has no end)");
                 }
                 open.put(n, Boolean.TRUE);
                 long size = 1;
@@ -125,8 +130,8 @@ final class YamlTree {
                 unique.put(n, known);
             }
             if (depth - 1 + known[1] > MAX_DEPTH) {
-                throw new Unreadable(line(n), "nested deeper than " + MAX_DEPTH
-                        + " levels (with its aliases): refused");
+                throw new Unreadable(
+                        line(n), "nested deeper than " + MAX_DEPTH + " levels (with its aliases): refused");
             }
             return known;
         }

@@ -21,15 +21,19 @@ class CrdPrinterColumnsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "dnsprobes.dnsprobe.io-v1.yml  | Names,Truncated,Musl-Fails,Max-Bytes,Last-Probe,Age | Musl-Partial,Ready,Reason",
-        "dnsreports.dnsprobe.io-v1.yml | Kind,Workload,Libc,Names,Fails,Partial,Last-Audit,Age | Summary"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "dnsprobes.dnsprobe.io-v1.yml  | Names,Truncated,Musl-Fails,Max-Bytes,Last-Probe,Age | Musl-Partial,Ready,Reason",
+                "dnsreports.dnsprobe.io-v1.yml | Kind,Workload,Libc,Names,Fails,Partial,Last-Audit,Age | Summary"
+            })
     void columnsInDeclaredOrderWithAgeLast(String file, String shown, String wide) throws IOException {
         JsonNode crd = YAML.readTree(Path.of("crds", file).toFile());
         List<String> byDefault = new ArrayList<>();
         List<String> wideOnly = new ArrayList<>();
         for (JsonNode column : crd.at("/spec/versions/0/additionalPrinterColumns")) {
-            (column.path("priority").asInt() == 0 ? byDefault : wideOnly).add(column.path("name").asText());
+            (column.path("priority").asInt() == 0 ? byDefault : wideOnly)
+                    .add(column.path("name").asText());
         }
         assertThat(String.join(",", byDefault)).isEqualTo(shown);
         assertThat(String.join(",", wideOnly)).isEqualTo(wide);
@@ -40,7 +44,9 @@ class CrdPrinterColumnsTest {
     @CsvSource({"dnsprobes.dnsprobe.io-v1.yml", "dnsreports.dnsprobe.io-v1.yml"})
     void theCategoryShadowsNoResourceName(String file) throws IOException {
         JsonNode names = YAML.readTree(Path.of("crds", file).toFile()).at("/spec/names");
-        List<String> resourceNames = new ArrayList<>(List.of(names.path("plural").asText(), names.path("singular").asText(),
+        List<String> resourceNames = new ArrayList<>(List.of(
+                names.path("plural").asText(),
+                names.path("singular").asText(),
                 names.path("kind").asText().toLowerCase()));
         names.path("shortNames").forEach(n -> resourceNames.add(n.asText()));
         assertThat(resourceNames).doesNotContain("dnsaudit");

@@ -38,14 +38,18 @@ import org.junit.jupiter.api.Test;
 class CrdSchemaTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final CelCompiler CEL = CelCompilerFactory.standardCelCompilerBuilder()
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS).addVar("self", SimpleType.DYN).build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("self", SimpleType.DYN)
+            .build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
     private static JsonNode version;
     private static JsonSchema specSchema;
 
     @BeforeAll
     static void load() throws IOException {
-        JsonNode crd = YAML.readTree(Path.of("crds", "dnsprobes.dnsprobe.io-v1.yml").toFile());
+        JsonNode crd =
+                YAML.readTree(Path.of("crds", "dnsprobes.dnsprobe.io-v1.yml").toFile());
         version = crd.at("/spec/versions/0");
         JsonNode spec = version.at("/schema/openAPIV3Schema/properties/spec");
         specSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(strip(spec.deepCopy()));
@@ -78,7 +82,9 @@ class CrdSchemaTest {
         }
         Map<String, Object> self = YAML.convertValue(withDefaults(spec), Map.class);
         for (JsonNode rule : version.at("/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations")) {
-            Object result = RUNTIME.createProgram(CEL.compile(rule.get("rule").asText()).getAst()).eval(Map.of("self", self));
+            Object result = RUNTIME.createProgram(
+                            CEL.compile(rule.get("rule").asText()).getAst())
+                    .eval(Map.of("self", self));
             if (!Boolean.TRUE.equals(result)) {
                 out.add(rule.get("message").asText());
             }
@@ -90,7 +96,7 @@ class CrdSchemaTest {
     private static JsonNode withDefaults(JsonNode spec) {
         ObjectNode copy = spec.deepCopy();
         JsonNode props = version.at("/schema/openAPIV3Schema/properties/spec/properties");
-        for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
             if (f.getValue().has("default") && !copy.has(f.getKey())) {
                 copy.set(f.getKey(), f.getValue().get("default"));
@@ -101,9 +107,15 @@ class CrdSchemaTest {
 
     @Test
     void aSensibleSpecPasses() throws Exception {
-        assertThat(problems(spec("names: [vis.company.com, postgres, kafka-headless.data, abs.example.]\n"
-                + "servers: ['10.96.0.10', '10.96.0.11:53', '[fd00::10]:53']\ninterval: 1m30s\ntimeout: 500ms\n"))).isEmpty();
-        assertThat(problems(spec("names: [db]\n"))).as("defaults 10m / 2s satisfy the rules").isEmpty();
+        assertThat(
+                        problems(
+                                spec(
+                                        "names: [vis.company.com, postgres, kafka-headless.data, abs.example.]\n"
+                                                + "servers: ['10.96.0.10', '10.96.0.11:53', '[fd00::10]:53']\ninterval: 1m30s\ntimeout: 500ms\n")))
+                .isEmpty();
+        assertThat(problems(spec("names: [db]\n")))
+                .as("defaults 10m / 2s satisfy the rules")
+                .isEmpty();
     }
 
     @Test
@@ -116,8 +128,14 @@ class CrdSchemaTest {
 
     @Test
     void invalidNamesAreRejected() throws Exception {
-        for (String bad : List.of("bad..name", "-lead.example", "trail-.example", "sp ace.example", "a/b",
-                "x".repeat(64) + ".example", "")) {
+        for (String bad : List.of(
+                "bad..name",
+                "-lead.example",
+                "trail-.example",
+                "sp ace.example",
+                "a/b",
+                "x".repeat(64) + ".example",
+                "")) {
             assertThat(problems(spec("names: ['" + bad + "']\n"))).as(bad).anyMatch(m -> m.contains("names[0]"));
         }
     }
@@ -126,8 +144,10 @@ class CrdSchemaTest {
     void anIntervalBelowThirtySecondsOrATimeoutOutOfRangeIsRejected() throws Exception {
         assertThat(problems(spec("names: [db]\ninterval: 29s\n"))).containsExactly("interval must be at least 30s");
         assertThat(problems(spec("names: [db]\ninterval: 10 minutes\n"))).anyMatch(m -> m.contains("interval"));
-        assertThat(problems(spec("names: [db]\ntimeout: 50ms\n"))).containsExactly("timeout must be between 100ms and 30s");
-        assertThat(problems(spec("names: [db]\ninterval: 30s\ntimeout: 30s\n"))).containsExactly("timeout must be shorter than interval");
+        assertThat(problems(spec("names: [db]\ntimeout: 50ms\n")))
+                .containsExactly("timeout must be between 100ms and 30s");
+        assertThat(problems(spec("names: [db]\ninterval: 30s\ntimeout: 30s\n")))
+                .containsExactly("timeout must be shorter than interval");
         assertThat(problems(spec("names: [db]\nndots: 16\n"))).anyMatch(m -> m.contains("ndots"));
         assertThat(problems(spec("names: [db]\nservers: [dns.example]\n"))).anyMatch(m -> m.contains("servers[0]"));
     }
@@ -141,9 +161,14 @@ class CrdSchemaTest {
             priority.put(c.get("name").asText(), c.get("priority").asInt());
         }
         assertThat(columns).contains("Names", "Truncated", "Musl-Fails", "Max-Bytes", "Last-Probe", "Age");
-        assertThat(priority).containsEntry("Names", 0).containsEntry("Musl-Fails", 0).containsEntry("Ready", 1);
+        assertThat(priority)
+                .containsEntry("Names", 0)
+                .containsEntry("Musl-Fails", 0)
+                .containsEntry("Ready", 1);
         assertThat(version.at("/subresources/status").isObject()).isTrue();
-        assertThat(version.at("/schema/openAPIV3Schema/properties/spec/properties/names/description").asText())
-                .as("kubectl explain reads it").contains("search list");
+        assertThat(version.at("/schema/openAPIV3Schema/properties/spec/properties/names/description")
+                        .asText())
+                .as("kubectl explain reads it")
+                .contains("search list");
     }
 }

@@ -21,22 +21,33 @@ class WireFormatTest {
 
     @Test
     void modelsVerdictsAndKeptCountsAreWrittenAsTheirWords() throws Exception {
-        NameResult r = new NameResult("vis.company.com", "10.0.0.10", "vis.company.com", 497, 673, List.of("A"),
+        NameResult r = new NameResult(
+                "vis.company.com",
+                "10.0.0.10",
+                "vis.company.com",
+                497,
+                673,
+                List.of("A"),
                 List.of(new Kept("A", 29, 40), new Kept("AAAA", 0, -1)),
-                List.of(new ModelVerdict(ModelId.MUSL_1_2_4_GIT20230717, VerdictKind.FAILS, "EAI_NODATA", "why"),
-                        new ModelVerdict(ModelId.GLIBC, VerdictKind.OK, "40 addresses", "fine")), null);
+                List.of(
+                        new ModelVerdict(ModelId.MUSL_1_2_4_GIT20230717, VerdictKind.FAILS, "EAI_NODATA", "why"),
+                        new ModelVerdict(ModelId.GLIBC, VerdictKind.OK, "40 addresses", "fine")),
+                null);
         JsonNode json = Serialization.jsonMapper().valueToTree(r);
         assertThat(json.get("kept").toString()).isEqualTo("[\"A 29/40\",\"AAAA 0/?\"]");
         assertThat(json.at("/verdicts/0/model").asText()).isEqualTo("musl-1.2.4_git20230717");
         assertThat(json.at("/verdicts/0/verdict").asText()).isEqualTo("FAILS");
         assertThat(json.at("/verdicts/1/model").asText()).isEqualTo("glibc");
-        assertThat(Serialization.jsonMapper().treeToValue(json, NameResult.class)).isEqualTo(r);
+        assertThat(Serialization.jsonMapper().treeToValue(json, NameResult.class))
+                .isEqualTo(r);
 
-        NameReport report = new NameReport("db", List.of("app"), NameReport.Verdict.UNKNOWN, MuslVersion.V1_2_4, null, null);
+        NameReport report =
+                new NameReport("db", List.of("app"), NameReport.Verdict.UNKNOWN, MuslVersion.V1_2_4, null, null);
         JsonNode reportJson = Serialization.jsonMapper().valueToTree(report);
         assertThat(reportJson.get("verdict").asText()).isEqualTo("UNKNOWN");
         assertThat(reportJson.get("model").asText()).isEqualTo("musl-1.2.4");
-        assertThat(Serialization.jsonMapper().treeToValue(reportJson, NameReport.class)).isEqualTo(report);
+        assertThat(Serialization.jsonMapper().treeToValue(reportJson, NameReport.class))
+                .isEqualTo(report);
     }
 
     @Test
@@ -49,8 +60,8 @@ class WireFormatTest {
         assertThat(r.verdicts()).extracting(ModelVerdict::model).containsExactly(null, ModelId.GLIBC);
         assertThat(r.verdicts()).extracting(ModelVerdict::verdict).containsExactly(VerdictKind.FAILS, null);
 
-        NameReport report = Serialization.jsonMapper().readValue("{\"verdict\": \"WORSE\", \"model\": \"musl-2\"}",
-                NameReport.class);
+        NameReport report = Serialization.jsonMapper()
+                .readValue("{\"verdict\": \"WORSE\", \"model\": \"musl-2\"}", NameReport.class);
         assertThat(report.verdict()).isEqualTo(NameReport.Verdict.UNKNOWN);
         assertThat(report.model()).isNull();
     }

@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  * test: arrival times depend on how soon the server's thread gets the CPU. Run by {@code .ci/bench-query-cap}.
  */
 public final class AuditQueryCapMain {
-    private AuditQueryCapMain() {
-    }
+    private AuditQueryCapMain() {}
 
     public static void main(String[] args) throws Exception {
         int names = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -30,22 +29,38 @@ public final class AuditQueryCapMain {
         try (CountingDnsServer server = new CountingDnsServer();
                 Prober engine = Prober.builder().build();
                 QueryPacer pacer = new QueryPacer(cap)) {
-            ResolverConfig pod = ResolverConfig.of(List.of(server.address())).withSearch(List.of()).withNdots(1)
-                    .withTimeout(Duration.ofSeconds(5)).withAttempts(2);
+            ResolverConfig pod = ResolverConfig.of(List.of(server.address()))
+                    .withSearch(List.of())
+                    .withNdots(1)
+                    .withTimeout(Duration.ofSeconds(5))
+                    .withAttempts(2);
             AuditVerdicts verdicts = new AuditVerdicts((ns, dns) -> pod, engine.paced(pacer), Duration.ofHours(1));
             long start = System.nanoTime();
             List<CompletableFuture<Optional<NameVerdicts>>> all = new ArrayList<>();
             for (int i = 0; i < names; i++) {
-                all.add(verdicts.lookup("team-a", "svc-" + i + ".test.example", PodDns.CLUSTER_FIRST).toCompletableFuture());
+                all.add(verdicts.lookup("team-a", "svc-" + i + ".test.example", PodDns.CLUSTER_FIRST)
+                        .toCompletableFuture());
             }
-            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10L * names / cap + 120, TimeUnit.SECONDS);
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                    .get(10L * names / cap + 120, TimeUnit.SECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long unknown = all.stream().filter(f -> !f.join().map(NameVerdicts::known).orElse(false)).count();
+            long unknown = all.stream()
+                    .filter(f -> !f.join().map(NameVerdicts::known).orElse(false))
+                    .count();
             List<Long> arrivals = server.arrivals();
             int busiest = SlotTimes.busiestSecond(arrivals);
-            System.out.printf("audit query cap %d/s: %d names in %.1f s, %d queries arrived (%d expected), busiest one-second "
-                    + "window %d (cap / 1.2 = %d), %d exchanges waited for a slot, %d names unjudged%n", cap, names, seconds,
-                    arrivals.size(), 2 * names, busiest, (int) Math.ceil(cap / 1.2), pacer.waited(), unknown);
+            System.out.printf(
+                    "audit query cap %d/s: %d names in %.1f s, %d queries arrived (%d expected), busiest one-second "
+                            + "window %d (cap / 1.2 = %d), %d exchanges waited for a slot, %d names unjudged%n",
+                    cap,
+                    names,
+                    seconds,
+                    arrivals.size(),
+                    2 * names,
+                    busiest,
+                    (int) Math.ceil(cap / 1.2),
+                    pacer.waited(),
+                    unknown);
             if (busiest > cap) {
                 System.out.println("OVER THE CAP");
                 System.exit(1);

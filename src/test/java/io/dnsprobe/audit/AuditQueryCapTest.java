@@ -48,29 +48,37 @@ class AuditQueryCapTest {
         List<Long> sentAt = new ArrayList<>();
         DnsTransport noting = new DnsTransport() {
             @Override
-            public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query,
-                    Duration timeout, int attempts) {
+            public CompletionStage<Exchange> exchange(
+                    ServerAddress server, Transport transport, byte[] query, Duration timeout, int attempts) {
                 sentAt.add(ticker.nanoTime());
                 return answersAtOnce.exchange(server, transport, query, timeout, attempts);
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        try (Prober engine = Prober.builder().transport(noting).build(); QueryPacer pacer = new QueryPacer(CAP, ticker)) {
-            ResolverConfig pod = ResolverConfig.of(List.of(Recorder.SERVER)).withSearch(List.of()).withNdots(1)
-                    .withTimeout(Duration.ofSeconds(5)).withAttempts(2);
+        try (Prober engine = Prober.builder().transport(noting).build();
+                QueryPacer pacer = new QueryPacer(CAP, ticker)) {
+            ResolverConfig pod = ResolverConfig.of(List.of(Recorder.SERVER))
+                    .withSearch(List.of())
+                    .withNdots(1)
+                    .withTimeout(Duration.ofSeconds(5))
+                    .withAttempts(2);
             AuditVerdicts verdicts = new AuditVerdicts((ns, dns) -> pod, engine.paced(pacer), Duration.ofHours(1));
             List<CompletableFuture<Optional<NameVerdicts>>> all = new ArrayList<>();
             for (int i = 0; i < NAMES; i++) {
-                all.add(verdicts.lookup("team-a", "svc-" + i + ".test.example", PodDns.CLUSTER_FIRST).toCompletableFuture());
+                all.add(verdicts.lookup("team-a", "svc-" + i + ".test.example", PodDns.CLUSTER_FIRST)
+                        .toCompletableFuture());
             }
             ticker.runAll();
 
-            assertThat(all).allMatch(f -> f.isDone() && f.join().isPresent() && f.join().get().known());
+            assertThat(all)
+                    .allMatch(f ->
+                            f.isDone() && f.join().isPresent() && f.join().get().known());
             assertThat(sentAt).hasSize(2 * NAMES); // A and AAAA per name
-            assertThat(pacer.sent()).as("the resend slots given back: every reply came at once").isEqualTo(2 * NAMES);
+            assertThat(pacer.sent())
+                    .as("the resend slots given back: every reply came at once")
+                    .isEqualTo(2 * NAMES);
             assertThat(closest(sentAt)).as("1.2 / cap apart").isGreaterThanOrEqualTo(6_000_000L);
             assertThat(busiestSecond(sentAt)).isLessThanOrEqualTo(CAP);
             assertThat(pacer.waited()).isGreaterThan(NAMES); // the cap, not the names, set the pace

@@ -65,7 +65,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class AuditTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String BIG_URL = "postgres://big.test.example:5432/app";
-    private static final String ORDERS_DIGEST = TestImages.image("acme/orders:1.4").digest();
+    private static final String ORDERS_DIGEST =
+            TestImages.image("acme/orders:1.4").digest();
 
     @Inject
     KubernetesClient client;
@@ -83,16 +84,27 @@ class AuditTest {
         @Override
         public Map<String, String> start() {
             try {
-                Zone zone = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40)
+                Zone zone = new Zone()
+                        .a("small.test.example", "192.0.2.1")
+                        .manyA("big.test.example", 40)
                         .manyA("pods.test.example", 64);
-                Map<String, String> zones = Map.of(RealDnsServer.ORIGIN, RealDnsServer.zoneFile(RealDnsServer.ORIGIN, zone.records()),
-                        "cluster.local", RealDnsServer.zoneFile("cluster.local", List.of()));
+                Map<String, String> zones = Map.of(
+                        RealDnsServer.ORIGIN,
+                        RealDnsServer.zoneFile(RealDnsServer.ORIGIN, zone.records()),
+                        "cluster.local",
+                        RealDnsServer.zoneFile("cluster.local", List.of()));
                 nsd = new RealDnsServer.Nsd(zones, null);
                 bind = new RealDnsServer.Bind(zones, null);
                 registry = DockerRegistry.builder().start();
                 ImagePusher pusher = new ImagePusher(registry);
-                for (String image : List.of("acme/orders:1.4", "acme/gateway:2.0", "debian/base:12", "base/alpine:3.14",
-                        "base/alpine:3.18", "base/alpine:3.19", "base/alpine:3.20")) {
+                for (String image : List.of(
+                        "acme/orders:1.4",
+                        "acme/gateway:2.0",
+                        "debian/base:12",
+                        "base/alpine:3.14",
+                        "base/alpine:3.18",
+                        "base/alpine:3.19",
+                        "base/alpine:3.20")) {
                     int colon = image.lastIndexOf(':');
                     pusher.push(image.substring(0, colon), image.substring(colon + 1), TestImages.image(image));
                 }
@@ -105,15 +117,24 @@ class AuditTest {
             Map<String, String> client = MockApiResource.clientProperties(api);
             client.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));
             Map<String, String> config = new HashMap<>(client);
-            config.putAll(Map.of("dnsprobe.audit.enabled", "true",
-                    "dnsprobe.audit.max-qps", "200",
-                    "dnsprobe.webhook.servers", nsd.address() + "," + bind.address(),
-                    "dnsprobe.webhook.node-search", RealDnsServer.ORIGIN,
-                    "dnsprobe.image.enabled", "true",
-                    "dnsprobe.image.insecure-registries", registry.host(),
-                    "dnsprobe.image.timeout", "60s",
+            config.putAll(Map.of(
+                    "dnsprobe.audit.enabled",
+                    "true",
+                    "dnsprobe.audit.max-qps",
+                    "200",
+                    "dnsprobe.webhook.servers",
+                    nsd.address() + "," + bind.address(),
+                    "dnsprobe.webhook.node-search",
+                    RealDnsServer.ORIGIN,
+                    "dnsprobe.image.enabled",
+                    "true",
+                    "dnsprobe.image.insecure-registries",
+                    registry.host(),
+                    "dnsprobe.image.timeout",
+                    "60s",
                     // Short, so a test can outlive a tag's cached digest; a full pass is started by the test.
-                    "dnsprobe.image.tag-ttl", "2s"));
+                    "dnsprobe.image.tag-ttl",
+                    "2s"));
             return config;
         }
 
@@ -141,39 +162,69 @@ class AuditTest {
     }
 
     private static PodTemplateSpec template(String image, Map<String, String> env) {
-        return new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", "x").endMetadata().withSpec(spec(image, env)).build();
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .addToLabels("app", "x")
+                .endMetadata()
+                .withSpec(spec(image, env))
+                .build();
     }
 
     private Deployment deployment(String ns, String name, String image, Map<String, String> env) {
-        return client.resource(new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewSpec().withNewSelector().addToMatchLabels("app", "x").endSelector().withTemplate(template(image, env)).endSpec()
-                .build()).create();
+        return client.resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewSelector()
+                        .addToMatchLabels("app", "x")
+                        .endSelector()
+                        .withTemplate(template(image, env))
+                        .endSpec()
+                        .build())
+                .create();
     }
 
     private static OwnerReference controller(HasMetadata owner) {
-        return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .build();
     }
 
     private Optional<DnsReport> report(String ns, String name) {
-        return Optional.ofNullable(client.resources(DnsReport.class).inNamespace(ns).withName(name).get());
+        return Optional.ofNullable(
+                client.resources(DnsReport.class).inNamespace(ns).withName(name).get());
     }
 
     private DnsReportStatus awaitReport(String ns, String name, java.util.function.Predicate<DnsReportStatus> until) {
         try {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> report(ns, name)
-                    .map(DnsReport::getStatus).filter(until).isPresent());
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> report(ns, name)
+                            .map(DnsReport::getStatus)
+                            .filter(until)
+                            .isPresent());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no such report " + ns + "/" + name + "; the reports are:\n"
-                    + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
-                            client.resources(DnsReport.class).inAnyNamespace().list().getItems()), e);
+            throw new AssertionError(
+                    "no such report " + ns + "/" + name + "; the reports are:\n"
+                            + io.fabric8.kubernetes.client.utils.Serialization.asYaml(client.resources(DnsReport.class)
+                                    .inAnyNamespace()
+                                    .list()
+                                    .getItems()),
+                    e);
         }
         return report(ns, name).orElseThrow().getStatus();
     }
 
     private List<Event> events(String ns, String workload, String reason) {
         return client.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> e.getInvolvedObject() != null && workload.equals(e.getInvolvedObject().getName())
+                .filter(e -> e.getInvolvedObject() != null
+                        && workload.equals(e.getInvolvedObject().getName())
                         && reason.equals(e.getReason()))
                 .toList();
     }
@@ -182,7 +233,8 @@ class AuditTest {
     @Order(1)
     void everyMuslWorkloadGetsAReportOwnedByItAndNothingElseDoes() throws Exception {
         for (String ns : List.of("team-a", "team-b", "team-c", "kube-system")) {
-            NamespaceBuilder b = new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata();
+            NamespaceBuilder b =
+                    new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata();
             if (ns.equals("team-c")) {
                 b.editMetadata().addToLabels("dnsprobe.io/audit", "disabled").endMetadata();
             }
@@ -196,40 +248,144 @@ class AuditTest {
         deployment("team-a", "gateway", image("acme/gateway:2.0"), big);
         deployment("team-a", "billing", image("debian/base:12"), big);
         deployment("team-a", "snapshot", image("base/alpine:3.19"), Map.of("PEERS", "pods.test.example"));
-        client.resource(new StatefulSetBuilder().withNewMetadata().withName("ledger").withNamespace("team-a").endMetadata()
-                .withNewSpec().withTemplate(template(image("base/alpine:3.20"), big)).endSpec().build()).create();
-        client.resource(new DaemonSetBuilder().withNewMetadata().withName("agent").withNamespace("team-a").endMetadata()
-                .withNewSpec().withTemplate(template(image("base/alpine:3.18"), Map.of("PEERS", "pods.test.example"))).endSpec()
-                .build()).create();
-        var nightly = client.resource(new CronJobBuilder().withNewMetadata().withName("nightly").withNamespace("team-a").endMetadata()
-                .withNewSpec().withSchedule("0 3 * * *").withNewJobTemplate().withNewSpec()
-                .withTemplate(template(image("base/alpine:3.14"), big)).endSpec().endJobTemplate().endSpec().build()).create();
-        client.resource(new JobBuilder().withNewMetadata().withName("nightly-29000000").withNamespace("team-a")
-                .withOwnerReferences(controller(nightly)).endMetadata()
-                .withNewSpec().withTemplate(template(image("base/alpine:3.14"), big)).endSpec().build()).create();
-        client.resource(new JobBuilder().withNewMetadata().withName("migrate").withNamespace("team-a").endMetadata()
-                .withNewSpec().withTemplate(template(image("base/alpine:3.14"), Map.of("DB", "small.test.example"))).endSpec()
-                .build()).create();
-        var legacy = client.resource(new ReplicaSetBuilder().withNewMetadata().withName("legacy").withNamespace("team-a").endMetadata()
-                .withNewSpec().withTemplate(template(image("base/alpine:3.14"), big)).endSpec().build()).create();
-        client.resource(new ReplicaSetBuilder().withNewMetadata().withName("orders-5d4f").withNamespace("team-a")
-                .withOwnerReferences(controller(orders)).endMetadata()
-                .withNewSpec().withTemplate(template(image("acme/orders:1.4"), big)).endSpec().build()).create();
-        client.resource(new PodBuilder().withNewMetadata().withName("legacy-x1").withNamespace("team-a")
-                .withOwnerReferences(controller(legacy)).endMetadata().withSpec(spec(image("base/alpine:3.14"), big)).build()).create();
+        client.resource(new StatefulSetBuilder()
+                        .withNewMetadata()
+                        .withName("ledger")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTemplate(template(image("base/alpine:3.20"), big))
+                        .endSpec()
+                        .build())
+                .create();
+        client.resource(new DaemonSetBuilder()
+                        .withNewMetadata()
+                        .withName("agent")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTemplate(template(image("base/alpine:3.18"), Map.of("PEERS", "pods.test.example")))
+                        .endSpec()
+                        .build())
+                .create();
+        var nightly = client.resource(new CronJobBuilder()
+                        .withNewMetadata()
+                        .withName("nightly")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withSchedule("0 3 * * *")
+                        .withNewJobTemplate()
+                        .withNewSpec()
+                        .withTemplate(template(image("base/alpine:3.14"), big))
+                        .endSpec()
+                        .endJobTemplate()
+                        .endSpec()
+                        .build())
+                .create();
+        client.resource(new JobBuilder()
+                        .withNewMetadata()
+                        .withName("nightly-29000000")
+                        .withNamespace("team-a")
+                        .withOwnerReferences(controller(nightly))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTemplate(template(image("base/alpine:3.14"), big))
+                        .endSpec()
+                        .build())
+                .create();
+        client.resource(new JobBuilder()
+                        .withNewMetadata()
+                        .withName("migrate")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTemplate(template(image("base/alpine:3.14"), Map.of("DB", "small.test.example")))
+                        .endSpec()
+                        .build())
+                .create();
+        var legacy = client.resource(new ReplicaSetBuilder()
+                        .withNewMetadata()
+                        .withName("legacy")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTemplate(template(image("base/alpine:3.14"), big))
+                        .endSpec()
+                        .build())
+                .create();
+        client.resource(new ReplicaSetBuilder()
+                        .withNewMetadata()
+                        .withName("orders-5d4f")
+                        .withNamespace("team-a")
+                        .withOwnerReferences(controller(orders))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTemplate(template(image("acme/orders:1.4"), big))
+                        .endSpec()
+                        .build())
+                .create();
+        client.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("legacy-x1")
+                        .withNamespace("team-a")
+                        .withOwnerReferences(controller(legacy))
+                        .endMetadata()
+                        .withSpec(spec(image("base/alpine:3.14"), big))
+                        .build())
+                .create();
         PodSpec debug = spec(image("base/alpine:3.14"), big);
-        debug.setDnsConfig(new io.fabric8.kubernetes.api.model.PodDNSConfigBuilder().addNewOption().withName("ndots").withValue("1")
-                .endOption().build());
-        client.resource(new PodBuilder().withNewMetadata().withName("debug").withNamespace("team-a").endMetadata()
-                .withSpec(debug).build()).create();
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("endpoints").withNamespace("team-a").endMetadata()
-                .addToData("DB_HOST", "small.test.example").build()).create();
-        Container fromCm = new ContainerBuilder().withName("app").withImage(image("base/alpine:3.14")).addNewEnvFrom()
-                .withNewConfigMapRef().withName("endpoints").endConfigMapRef().endEnvFrom().build();
-        client.resource(new DeploymentBuilder().withNewMetadata().withName("from-cm").withNamespace("team-a").endMetadata()
-                .withNewSpec().withNewSelector().addToMatchLabels("app", "x").endSelector().withNewTemplate().withNewMetadata()
-                .addToLabels("app", "x").endMetadata().withNewSpec().withContainers(fromCm).endSpec().endTemplate().endSpec()
-                .build()).create();
+        debug.setDnsConfig(new io.fabric8.kubernetes.api.model.PodDNSConfigBuilder()
+                .addNewOption()
+                .withName("ndots")
+                .withValue("1")
+                .endOption()
+                .build());
+        client.resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("debug")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withSpec(debug)
+                        .build())
+                .create();
+        client.resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("endpoints")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .addToData("DB_HOST", "small.test.example")
+                        .build())
+                .create();
+        Container fromCm = new ContainerBuilder()
+                .withName("app")
+                .withImage(image("base/alpine:3.14"))
+                .addNewEnvFrom()
+                .withNewConfigMapRef()
+                .withName("endpoints")
+                .endConfigMapRef()
+                .endEnvFrom()
+                .build();
+        client.resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName("from-cm")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewSelector()
+                        .addToMatchLabels("app", "x")
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .addToLabels("app", "x")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withContainers(fromCm)
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
         for (int i = 0; i < 30; i++) {
             if (i % 2 == 0) {
                 deployment("team-b", "svc-" + i, image("base/alpine:3.14"), Map.of("DB", "small.test.example"));
@@ -247,11 +403,23 @@ class AuditTest {
         assertThat(ordersReport.summary()).isEqualTo("1 of 2 names fail on musl: big.test.example");
         // Content, not counts: the model id, the model's own reason (NSD's emptied reply is the worse of the two
         // servers), and what a truncated reply left out.
-        assertThat(ordersReport.results()).extracting(r -> List.of(r.name(), r.verdict().name(), r.model() == null ? "null" : r.model().id(),
-                String.valueOf(r.reason()), String.valueOf(r.needsTcp()), String.join(",", r.containers())))
+        assertThat(ordersReport.results())
+                .extracting(r -> List.of(
+                        r.name(),
+                        r.verdict().name(),
+                        r.model() == null ? "null" : r.model().id(),
+                        String.valueOf(r.reason()),
+                        String.valueOf(r.needsTcp()),
+                        String.join(",", r.containers())))
                 .containsExactlyInAnyOrder(
-                        List.of("big.test.example", "FAILS", "musl-1.2.3", "UDP reply truncated to 0 of 40 A records; "
-                                + "musl <= 1.2.3 never retries over TCP (EAI_NONAME)", "40 A records", "app"),
+                        List.of(
+                                "big.test.example",
+                                "FAILS",
+                                "musl-1.2.3",
+                                "UDP reply truncated to 0 of 40 A records; "
+                                        + "musl <= 1.2.3 never retries over TCP (EAI_NONAME)",
+                                "40 A records",
+                                "app"),
                         List.of("small.test.example", "OK", "null", "null", "null", "app"));
         assertThat(ordersReport.containers()).singleElement().satisfies(c -> {
             assertThat(c.source()).isEqualTo("image");
@@ -271,30 +439,46 @@ class AuditTest {
 
         DnsReportStatus gateway = awaitReport("team-a", "deployment-gateway", s -> true);
         assertThat(gateway.fails()).isZero();
-        assertThat(gateway.summary()).contains("no container uses musl's resolver").contains("Go");
-        assertThat(awaitReport("team-a", "statefulset-ledger", s -> s.unknown() == 0).fails()).isZero();
+        assertThat(gateway.summary())
+                .contains("no container uses musl's resolver")
+                .contains("Go");
+        assertThat(awaitReport("team-a", "statefulset-ledger", s -> s.unknown() == 0)
+                        .fails())
+                .isZero();
         DnsReportStatus agent = awaitReport("team-a", "daemonset-agent", s -> s.unknown() == 0);
         assertThat(agent.libc()).isEqualTo("musl 1.2.4");
         assertThat(agent.results()).singleElement().satisfies(r -> {
             assertThat(r.model()).isEqualTo(MuslVersion.V1_2_4);
-            assertThat(r.reason()).isEqualTo("TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63"
-                    + " (EAI_NODATA)");
+            assertThat(r.reason())
+                    .isEqualTo("TCP reply for A holds 64 records; musl 1.2.4 rejects replies with more than 63"
+                            + " (EAI_NODATA)");
         });
         DnsReportStatus snapshot = awaitReport("team-a", "deployment-snapshot", s -> s.unknown() == 0);
         assertThat(snapshot.libc()).isEqualTo("musl 1.2.4_git20230717");
         assertThat(snapshot.results()).singleElement().satisfies(r -> {
             assertThat(r.verdict()).isEqualTo(NameReport.Verdict.FAILS);
             assertThat(r.model()).isEqualTo(MuslVersion.V1_2_4_GIT20230717);
-            assertThat(r.reason()).isEqualTo("TCP reply for A holds 64 records; musl 1.2.4_git rejects replies with more"
-                    + " than 63 (EAI_NODATA)");
+            assertThat(r.reason())
+                    .isEqualTo("TCP reply for A holds 64 records; musl 1.2.4_git rejects replies with more"
+                            + " than 63 (EAI_NODATA)");
         });
-        assertThat(awaitReport("team-a", "cronjob-nightly", s -> s.unknown() == 0).fails()).isEqualTo(1);
-        assertThat(awaitReport("team-a", "job-migrate", s -> s.unknown() == 0).summary()).isEqualTo("no name fails: 1 of 1 OK on musl");
-        assertThat(awaitReport("team-a", "replicaset-legacy", s -> s.unknown() == 0).fails()).isEqualTo(1);
-        assertThat(awaitReport("team-a", "pod-debug", s -> s.unknown() == 0).fails()).isEqualTo(1);
-        assertThat(awaitReport("team-a", "deployment-from-cm", s -> s.unknown() == 0).fails()).isZero();
+        assertThat(awaitReport("team-a", "cronjob-nightly", s -> s.unknown() == 0)
+                        .fails())
+                .isEqualTo(1);
+        assertThat(awaitReport("team-a", "job-migrate", s -> s.unknown() == 0).summary())
+                .isEqualTo("no name fails: 1 of 1 OK on musl");
+        assertThat(awaitReport("team-a", "replicaset-legacy", s -> s.unknown() == 0)
+                        .fails())
+                .isEqualTo(1);
+        assertThat(awaitReport("team-a", "pod-debug", s -> s.unknown() == 0).fails())
+                .isEqualTo(1);
+        assertThat(awaitReport("team-a", "deployment-from-cm", s -> s.unknown() == 0)
+                        .fails())
+                .isZero();
         for (int i = 0; i < 30; i += 2) {
-            assertThat(awaitReport("team-b", "deployment-svc-" + i, s -> s.unknown() == 0).fails()).isZero();
+            assertThat(awaitReport("team-b", "deployment-svc-" + i, s -> s.unknown() == 0)
+                            .fails())
+                    .isZero();
         }
 
         // Nothing for glibc, for what a controller made, for the opted-out and the excluded namespaces.
@@ -305,42 +489,76 @@ class AuditTest {
         assertThat(report("team-b", "deployment-svc-1")).isEmpty();
         assertThat(report("team-c", "deployment-opted-out")).isEmpty();
         assertThat(report("kube-system", "deployment-system")).isEmpty();
-        assertThat(client.resources(DnsReport.class).inAnyNamespace().list().getItems()).hasSize(25);
+        assertThat(client.resources(DnsReport.class).inAnyNamespace().list().getItems())
+                .hasSize(25);
 
         assertThat(events("team-a", "orders", Auditor.FAILURE)).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
-            assertThat(e.getInvolvedObject().getUid()).isEqualTo(orders.getMetadata().getUid());
-            assertThat(e.getMessage()).startsWith("1 of 2 names fail on musl: big.test.example; big.test.example on "
-                    + "musl-1.2.3: UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP");
+            assertThat(e.getInvolvedObject().getUid())
+                    .isEqualTo(orders.getMetadata().getUid());
+            assertThat(e.getMessage())
+                    .startsWith(
+                            "1 of 2 names fail on musl: big.test.example; big.test.example on "
+                                    + "musl-1.2.3: UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP");
         });
-        Files.writeString(Path.of("target", "dnsreports.txt"), KubectlTable.render(client.resources(DnsReport.class)
-                .inAnyNamespace().list().getItems(), Path.of("crds", "dnsreports.dnsprobe.io-v1.yml")));
+        Files.writeString(
+                Path.of("target", "dnsreports.txt"),
+                KubectlTable.render(
+                        client.resources(DnsReport.class)
+                                .inAnyNamespace()
+                                .list()
+                                .getItems(),
+                        Path.of("crds", "dnsreports.dnsprobe.io-v1.yml")));
     }
 
     @Test
     @Order(2)
     void aConfigMapChangeIsAuditedAtOnceWithOneEventPerChange() {
-        client.configMaps().inNamespace("team-a").withName("endpoints")
-                .edit(cm -> new ConfigMapBuilder(cm).addToData("DB_HOST", "big.test.example").build());
+        client.configMaps()
+                .inNamespace("team-a")
+                .withName("endpoints")
+                .edit(cm -> new ConfigMapBuilder(cm)
+                        .addToData("DB_HOST", "big.test.example")
+                        .build());
         DnsReportStatus failing = awaitReport("team-a", "deployment-from-cm", s -> s.fails() == 1);
         assertThat(failing.summary()).isEqualTo("1 of 1 name fails on musl: big.test.example");
-        await().atMost(WAIT).until(() -> events("team-a", "from-cm", Auditor.FAILURE).size() == 1);
+        await().atMost(WAIT)
+                .until(() -> events("team-a", "from-cm", Auditor.FAILURE).size() == 1);
 
         // A change that does not change the verdict writes no second Event.
-        client.apps().deployments().inNamespace("team-a").withName("from-cm")
-                .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editMetadata().addToAnnotations("touched", "1")
-                        .endMetadata().endTemplate().endSpec().build());
-        client.configMaps().inNamespace("team-a").withName("endpoints")
+        client.apps()
+                .deployments()
+                .inNamespace("team-a")
+                .withName("from-cm")
+                .edit(d -> new DeploymentBuilder(d)
+                        .editSpec()
+                        .editTemplate()
+                        .editMetadata()
+                        .addToAnnotations("touched", "1")
+                        .endMetadata()
+                        .endTemplate()
+                        .endSpec()
+                        .build());
+        client.configMaps()
+                .inNamespace("team-a")
+                .withName("endpoints")
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("UNRELATED", "x").build());
-        client.configMaps().inNamespace("team-a").withName("endpoints")
-                .edit(cm -> new ConfigMapBuilder(cm).addToData("DB_HOST", "small.test.example").build());
+        client.configMaps()
+                .inNamespace("team-a")
+                .withName("endpoints")
+                .edit(cm -> new ConfigMapBuilder(cm)
+                        .addToData("DB_HOST", "small.test.example")
+                        .build());
         DnsReportStatus resolved = awaitReport("team-a", "deployment-from-cm", s -> s.fails() == 0);
         // This audit's results only (a mock appending merge-patched arrays kept the earlier ones).
-        assertThat(resolved.results()).containsExactly(new NameReport("small.test.example",
-                List.of("app"), NameReport.Verdict.OK, null, null, null));
-        await().atMost(WAIT).until(() -> events("team-a", "from-cm", Auditor.RESOLVED).size() == 1);
+        assertThat(resolved.results())
+                .containsExactly(
+                        new NameReport("small.test.example", List.of("app"), NameReport.Verdict.OK, null, null, null));
+        await().atMost(WAIT)
+                .until(() -> events("team-a", "from-cm", Auditor.RESOLVED).size() == 1);
         assertThat(events("team-a", "from-cm", Auditor.FAILURE)).hasSize(1);
-        assertThat(events("team-a", "from-cm", Auditor.RESOLVED)).singleElement()
+        assertThat(events("team-a", "from-cm", Auditor.RESOLVED))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
         assertThat(events("team-a", "orders", Auditor.FAILURE)).hasSize(1);
     }
@@ -351,20 +569,37 @@ class AuditTest {
         client.apps().deployments().inNamespace("team-a").withName("gateway").delete();
         await().atMost(WAIT).until(() -> report("team-a", "deployment-gateway").isEmpty());
 
-        client.namespaces().withName("team-b").edit(n -> new NamespaceBuilder(n).editMetadata()
-                .addToLabels("dnsprobe.io/audit", "disabled").endMetadata().build());
-        await().atMost(WAIT).until(() -> client.resources(DnsReport.class).inNamespace("team-b").list().getItems().isEmpty());
+        client.namespaces()
+                .withName("team-b")
+                .edit(n -> new NamespaceBuilder(n)
+                        .editMetadata()
+                        .addToLabels("dnsprobe.io/audit", "disabled")
+                        .endMetadata()
+                        .build());
+        await().atMost(WAIT)
+                .until(() -> client.resources(DnsReport.class)
+                        .inNamespace("team-b")
+                        .list()
+                        .getItems()
+                        .isEmpty());
         assertThat(report("team-a", "deployment-orders")).isPresent();
     }
 
     @Test
     @Order(4)
     void theDigestPodsRunIsJudgedWhateverTheTagNowPointsTo() throws Exception {
-        var rs = client.apps().replicaSets().inNamespace("team-a").withName("orders-5d4f").get();
+        var rs = client.apps()
+                .replicaSets()
+                .inNamespace("team-a")
+                .withName("orders-5d4f")
+                .get();
         // A Pod of the Deployment runs orders:1.4 as it was pulled: musl.
         client.resource(ordersPod("orders-5d4f-old", rs, ORDERS_DIGEST)).create();
-        await().atMost(WAIT).until(() -> report("team-a", "deployment-orders").map(DnsReport::getStatus)
-                .filter(s -> s.containers().stream().anyMatch(c -> "pods".equals(c.digestFrom()))).isPresent());
+        await().atMost(WAIT)
+                .until(() -> report("team-a", "deployment-orders")
+                        .map(DnsReport::getStatus)
+                        .filter(s -> s.containers().stream().anyMatch(c -> "pods".equals(c.digestFrom())))
+                        .isPresent());
 
         // CI pushes orders:1.4 again, now on a Debian base; the Pod keeps running the old digest.
         String glibc = new ImagePusher(Setup.registry).push("acme/orders", "1.4", TestImages.image("debian/base:12"));
@@ -374,7 +609,8 @@ class AuditTest {
         int passes = auditor.passes();
         auditor.fullPass();
         await().atMost(WAIT).until(() -> auditor.passes() > passes);
-        DnsReportStatus kept = report("team-a", "deployment-orders").orElseThrow().getStatus();
+        DnsReportStatus kept =
+                report("team-a", "deployment-orders").orElseThrow().getStatus();
         assertThat(kept.fails()).isEqualTo(1);
         assertThat(kept.containers()).singleElement().satisfies(c -> {
             assertThat(c.digest()).isEqualTo(ORDERS_DIGEST);
@@ -384,9 +620,11 @@ class AuditTest {
 
         // A rollout: a second Pod runs the new digest; both are judged and the worst (musl) is reported.
         client.resource(ordersPod("orders-5d4f-new", rs, glibc)).create();
-        DnsReportStatus rolling = awaitReport("team-a", "deployment-orders", s -> s.containers().size() == 2);
-        assertThat(rolling.containers()).extracting(c -> c.digest() + " " + c.libc().split(" ")[0]).containsExactlyInAnyOrder(
-                ORDERS_DIGEST + " musl", glibc + " glibc");
+        DnsReportStatus rolling =
+                awaitReport("team-a", "deployment-orders", s -> s.containers().size() == 2);
+        assertThat(rolling.containers())
+                .extracting(c -> c.digest() + " " + c.libc().split(" ")[0])
+                .containsExactlyInAnyOrder(ORDERS_DIGEST + " musl", glibc + " glibc");
         assertThat(rolling.fails()).isEqualTo(1);
 
         // The old Pod goes: glibc is all that runs, the workload is no longer at risk and its report goes.
@@ -409,7 +647,8 @@ class AuditTest {
         r.getMetadata().setGeneration(null);
         r.getMetadata().setManagedFields(null);
         r.getMetadata().getOwnerReferences().forEach(o -> o.setUid("0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"));
-        String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(r).replaceFirst("^---\n", "")
+        String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(r)
+                .replaceFirst("^---\n", "")
                 .replace(Setup.registry.host(), "registry.example:5000")
                 .replace(report.getSpec().workload().uid(), "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9")
                 .replace(report.getStatus().lastAudit(), "2026-12-03T10:00:05Z");
@@ -424,17 +663,27 @@ class AuditTest {
             Files.writeString(readme, text.substring(0, start + YAML_START.length()) + yaml + text.substring(end));
         } else {
             assertThat(block)
-                    .as("docs/audit.md's -o yaml example (rewrite with -Dreadme.update=true; target/dnsreport-orders.yaml)")
+                    .as(
+                            "docs/audit.md's -o yaml example (rewrite with -Dreadme.update=true; target/dnsreport-orders.yaml)")
                     .isEqualTo(yaml);
         }
     }
 
     private static io.fabric8.kubernetes.api.model.Pod ordersPod(String name, HasMetadata rs, String digest) {
-        return new PodBuilder().withNewMetadata().withName(name).withNamespace("team-a")
-                .withOwnerReferences(controller(rs)).endMetadata()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("team-a")
+                .withOwnerReferences(controller(rs))
+                .endMetadata()
                 .withSpec(spec(image("acme/orders:1.4"), Map.of("DB_URL", BIG_URL)))
-                .withNewStatus().addNewContainerStatus().withName("app").withImage(image("acme/orders:1.4"))
-                .withImageID("docker-pullable://" + image("acme/orders") + "@" + digest).endContainerStatus().endStatus()
+                .withNewStatus()
+                .addNewContainerStatus()
+                .withName("app")
+                .withImage(image("acme/orders:1.4"))
+                .withImageID("docker-pullable://" + image("acme/orders") + "@" + digest)
+                .endContainerStatus()
+                .endStatus()
                 .build();
     }
 }

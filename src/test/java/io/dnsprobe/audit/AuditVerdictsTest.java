@@ -21,12 +21,16 @@ class AuditVerdictsTest {
     private final List<String> probed = new ArrayList<>();
 
     private AuditVerdicts verdicts() {
-        return new AuditVerdicts((ns, dns) -> ResolverConfig.of(List.of(ServerAddress.parse("127.0.0.1:53")))
-                .withSearch(List.of(ns + ".svc.cluster.local")).withNdots(dns.options().containsKey("ndots") ? 1 : 5),
+        return new AuditVerdicts(
+                (ns, dns) -> ResolverConfig.of(List.of(ServerAddress.parse("127.0.0.1:53")))
+                        .withSearch(List.of(ns + ".svc.cluster.local"))
+                        .withNdots(dns.options().containsKey("ndots") ? 1 : 5),
                 (name, config) -> {
                     probed.add(name + "@" + config.search().get(0) + "/" + config.ndots());
                     return CompletableFuture.completedFuture(Optional.<NameVerdicts>empty());
-                }, Duration.ofHours(1), now::get);
+                },
+                Duration.ofHours(1),
+                now::get);
     }
 
     @Test
@@ -55,8 +59,11 @@ class AuditVerdictsTest {
         PodDns ndots1 = new PodDns("ClusterFirst", false, List.of(), List.of(), Map.of("ndots", "1"));
         v.lookup("team-a", "db", ndots1);
         v.lookup("team-a", "db", ndots1);
-        assertThat(probed).containsExactly("db@team-a.svc.cluster.local/5", "db@team-b.svc.cluster.local/5",
-                "db@team-a.svc.cluster.local/1");
+        assertThat(probed)
+                .containsExactly(
+                        "db@team-a.svc.cluster.local/5",
+                        "db@team-b.svc.cluster.local/5",
+                        "db@team-a.svc.cluster.local/1");
     }
 
     @Test

@@ -19,8 +19,7 @@ import java.util.List;
  * reports a test produced.
  */
 final class KubectlTable {
-    private KubectlTable() {
-    }
+    private KubectlTable() {}
 
     static String render(List<? extends HasMetadata> objects, Path crdFile) throws IOException {
         JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(crdFile.toFile());
@@ -35,10 +34,13 @@ final class KubectlTable {
         columns.forEach(c -> header.add(c.path("name").asText().toUpperCase()));
         rows.add(header);
         Instant now = Instant.now();
-        objects.stream().sorted(Comparator.comparing((HasMetadata o) -> o.getMetadata().getNamespace())
-                .thenComparing(o -> o.getMetadata().getName())).forEach(o -> {
+        objects.stream()
+                .sorted(Comparator.comparing((HasMetadata o) -> o.getMetadata().getNamespace())
+                        .thenComparing(o -> o.getMetadata().getName()))
+                .forEach(o -> {
                     JsonNode tree = Serialization.jsonMapper().valueToTree(o);
-                    List<String> row = new ArrayList<>(List.of(o.getMetadata().getNamespace(), o.getMetadata().getName()));
+                    List<String> row = new ArrayList<>(List.of(
+                            o.getMetadata().getNamespace(), o.getMetadata().getName()));
                     for (JsonNode c : columns) {
                         JsonNode v = tree.at(c.path("jsonPath").asText().replace('.', '/'));
                         String text = v.isMissingNode() || v.isNull() ? "" : v.asText();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * results, nothing of the first.
  */
 class ReportWriterTest {
-    private static final AuditedWorkload SHOP = new AuditedWorkload("apps/v1", "Deployment", "shop", "orders", "uid-1", null);
+    private static final AuditedWorkload SHOP =
+            new AuditedWorkload("apps/v1", "Deployment", "shop", "orders", "uid-1", null);
     private MockApiServer api;
     private KubernetesClient client;
 
@@ -39,26 +40,72 @@ class ReportWriterTest {
     }
 
     private DnsReportStatus stored() {
-        DnsReport r = client.resources(DnsReport.class).inNamespace(SHOP.namespace()).withName(SHOP.reportName()).get();
+        DnsReport r = client.resources(DnsReport.class)
+                .inNamespace(SHOP.namespace())
+                .withName(SHOP.reportName())
+                .get();
         return r == null ? null : r.getStatus();
     }
 
     @Test
     void secondAuditReplacesContainersAndResults() {
-        DnsReportStatus first = new DnsReportStatus("2024-05-01T10:00:00Z", "musl 1.2.3", 2, 1, 0, 0,
-                "1 of 2 names fail on musl: db.shop.svc", List.of(
-                        new ContainerReport("app", "alpine:3.17", "musl 1.2.3", "image", "lib/ld-musl-x86_64.so.1",
-                                "/app: links musl", true, "sha256:" + "a".repeat(64), "pods"),
-                        new ContainerReport("metrics", "alpine:3.17", "musl 1.2.3", "image", "lib/ld-musl-x86_64.so.1",
-                                null, true, null, null)),
-                List.of(new NameReport("db.shop.svc", List.of("app", "metrics"), Verdict.FAILS, MuslVersion.UP_TO_1_2_3,
-                                "the reply needs TCP", "40 A records"),
+        DnsReportStatus first = new DnsReportStatus(
+                "2024-05-01T10:00:00Z",
+                "musl 1.2.3",
+                2,
+                1,
+                0,
+                0,
+                "1 of 2 names fail on musl: db.shop.svc",
+                List.of(
+                        new ContainerReport(
+                                "app",
+                                "alpine:3.17",
+                                "musl 1.2.3",
+                                "image",
+                                "lib/ld-musl-x86_64.so.1",
+                                "/app: links musl",
+                                true,
+                                "sha256:" + "a".repeat(64),
+                                "pods"),
+                        new ContainerReport(
+                                "metrics",
+                                "alpine:3.17",
+                                "musl 1.2.3",
+                                "image",
+                                "lib/ld-musl-x86_64.so.1",
+                                null,
+                                true,
+                                null,
+                                null)),
+                List.of(
+                        new NameReport(
+                                "db.shop.svc",
+                                List.of("app", "metrics"),
+                                Verdict.FAILS,
+                                MuslVersion.UP_TO_1_2_3,
+                                "the reply needs TCP",
+                                "40 A records"),
                         new NameReport("cache.shop.svc", List.of("metrics"), Verdict.OK, null, null, null)));
         // The next audit: the verdict changed (musl 1.2.5 retries over TCP), the metrics sidecar is gone.
-        DnsReportStatus second = new DnsReportStatus("2024-05-01T11:00:00Z", "musl 1.2.5", 1, 0, 0, 0,
-                "no name fails: 1 of 1 OK on musl", List.of(
-                        new ContainerReport("app", "alpine:3.20", "musl 1.2.5", "image", "lib/ld-musl-x86_64.so.1",
-                                null, true, null, null)),
+        DnsReportStatus second = new DnsReportStatus(
+                "2024-05-01T11:00:00Z",
+                "musl 1.2.5",
+                1,
+                0,
+                0,
+                0,
+                "no name fails: 1 of 1 OK on musl",
+                List.of(new ContainerReport(
+                        "app",
+                        "alpine:3.20",
+                        "musl 1.2.5",
+                        "image",
+                        "lib/ld-musl-x86_64.so.1",
+                        null,
+                        true,
+                        null,
+                        null)),
                 List.of(new NameReport("db.shop.svc", List.of("app"), Verdict.OK, null, null, null)));
         ReportWriter writer = new ReportWriter(client);
 
@@ -74,21 +121,41 @@ class ReportWriterTest {
 
     @Test
     void recreatedWorkloadKeepsOnlyTheNewStatus() {
-        DnsReportStatus first = new DnsReportStatus("2024-05-01T10:00:00Z", "musl 1.2.3", 1, 1, 0, 0, "1 of 1 name fails",
+        DnsReportStatus first = new DnsReportStatus(
+                "2024-05-01T10:00:00Z",
+                "musl 1.2.3",
+                1,
+                1,
+                0,
+                0,
+                "1 of 1 name fails",
                 List.of(new ContainerReport("app", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)),
-                List.of(new NameReport("db.shop.svc", List.of("app"), Verdict.FAILS, MuslVersion.UP_TO_1_2_3, "truncated", null)));
-        DnsReportStatus second = new DnsReportStatus("2024-05-01T11:00:00Z", "musl 1.2.3", 0, 0, 0, 0,
+                List.of(new NameReport(
+                        "db.shop.svc", List.of("app"), Verdict.FAILS, MuslVersion.UP_TO_1_2_3, "truncated", null)));
+        DnsReportStatus second = new DnsReportStatus(
+                "2024-05-01T11:00:00Z",
+                "musl 1.2.3",
+                0,
+                0,
+                0,
+                0,
                 "no names found in env, args or ConfigMaps",
-                List.of(new ContainerReport("web", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)), List.of());
+                List.of(new ContainerReport("web", "alpine:3.17", "musl 1.2.3", "image", "x", null, true, null, null)),
+                List.of());
         ReportWriter writer = new ReportWriter(client);
         writer.write(SHOP, first);
         // Same name, new uid: the writer updates spec and owner, then patches the status.
         AuditedWorkload recreated = new AuditedWorkload("apps/v1", "Deployment", "shop", "orders", "uid-2", null);
         writer.write(recreated, second);
 
-        DnsReport r = client.resources(DnsReport.class).inNamespace("shop").withName(recreated.reportName()).get();
+        DnsReport r = client.resources(DnsReport.class)
+                .inNamespace("shop")
+                .withName(recreated.reportName())
+                .get();
         assertThat(r.getSpec().workload().uid()).isEqualTo("uid-2");
-        assertThat(r.getMetadata().getOwnerReferences()).extracting(o -> o.getUid()).containsExactly("uid-2");
+        assertThat(r.getMetadata().getOwnerReferences())
+                .extracting(o -> o.getUid())
+                .containsExactly("uid-2");
         assertThat(r.getStatus()).isEqualTo(second);
     }
 }

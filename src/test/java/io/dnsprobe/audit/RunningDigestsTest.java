@@ -26,14 +26,19 @@ class RunningDigestsTest {
         RunningDigests r = new RunningDigests();
         r.owner("rs-1", "deploy-1");
         r.owner("job-1", "cron-1");
-        assertThat(r.pod("p1", "rs-1", app("docker-pullable://registry.example/acme/orders@" + OLD))).isTrue();
-        assertThat(r.pod("p2", "job-1", app("registry.example/acme/nightly@" + NEW))).isTrue();
-        assertThat(r.pod("bare", null, app("registry.example/acme/debug@" + NEW))).isTrue();
+        assertThat(r.pod("p1", "rs-1", app("docker-pullable://registry.example/acme/orders@" + OLD)))
+                .isTrue();
+        assertThat(r.pod("p2", "job-1", app("registry.example/acme/nightly@" + NEW)))
+                .isTrue();
+        assertThat(r.pod("bare", null, app("registry.example/acme/debug@" + NEW)))
+                .isTrue();
 
         assertThat(r.of("deploy-1")).isEqualTo(Map.of("app", Set.of(OLD)));
         assertThat(r.of("cron-1")).isEqualTo(Map.of("app", Set.of(NEW)));
         assertThat(r.of("bare")).isEqualTo(Map.of("app", Set.of(NEW)));
-        assertThat(r.of("rs-1")).as("a ReplicaSet a controller owns is not the workload").isEmpty();
+        assertThat(r.of("rs-1"))
+                .as("a ReplicaSet a controller owns is not the workload")
+                .isEmpty();
     }
 
     @Test
@@ -45,7 +50,9 @@ class RunningDigestsTest {
         r.pod("new-1", "rs-new", app("registry.example/acme/orders@" + NEW));
         assertThat(r.of("deploy")).isEqualTo(Map.of("app", Set.of(OLD, NEW)));
 
-        assertThat(r.pod("new-1", "rs-new", app("registry.example/acme/orders@" + NEW))).as("no change").isFalse();
+        assertThat(r.pod("new-1", "rs-new", app("registry.example/acme/orders@" + NEW)))
+                .as("no change")
+                .isFalse();
         assertThat(r.podGone("old-1")).isTrue();
         assertThat(r.of("deploy")).isEqualTo(Map.of("app", Set.of(NEW)));
         assertThat(r.podGone("old-1")).as("already gone").isFalse();
@@ -60,25 +67,30 @@ class RunningDigestsTest {
         ids.put("side", "registry.example/acme/x@sha256:short");
         assertThat(r.pod("p", null, ids)).isTrue();
         assertThat(r.of("p")).isEmpty();
-        assertThat(RunningDigests.digest("docker-pullable://r.example/a@" + OLD)).contains(OLD);
+        assertThat(RunningDigests.digest("docker-pullable://r.example/a@" + OLD))
+                .contains(OLD);
     }
 
     @Test
     void pinningKeepsTheSpecsRepositoryAndTagAndAddsEachRunningDigest() {
-        Workload.Container app = new Workload.Container("app", "registry.example/acme/orders:1.4", false, List.of(),
-                List.of(), List.of(), List.of());
-        Workload.Container pinned = new Workload.Container("sidecar", "registry.example/acme/proxy@" + OLD, false,
-                List.of(), List.of(), List.of(), List.of());
-        Workload.Container unseen = new Workload.Container("init", "registry.example/acme/migrate:2", true, List.of(),
-                List.of(), List.of(), List.of());
-        Workload w = new Workload("Deployment", "shop", "orders", Map.of(), List.of(unseen, app, pinned), PodDns.CLUSTER_FIRST);
+        Workload.Container app = new Workload.Container(
+                "app", "registry.example/acme/orders:1.4", false, List.of(), List.of(), List.of(), List.of());
+        Workload.Container pinned = new Workload.Container(
+                "sidecar", "registry.example/acme/proxy@" + OLD, false, List.of(), List.of(), List.of(), List.of());
+        Workload.Container unseen = new Workload.Container(
+                "init", "registry.example/acme/migrate:2", true, List.of(), List.of(), List.of(), List.of());
+        Workload w = new Workload(
+                "Deployment", "shop", "orders", Map.of(), List.of(unseen, app, pinned), PodDns.CLUSTER_FIRST);
 
         Workload judged = RunningDigests.pin(w, Map.of("app", new TreeSet<>(Set.of(NEW, OLD)), "sidecar", Set.of(NEW)));
 
-        assertThat(judged.containers()).extracting(Workload.Container::image).containsExactly(
-                "registry.example/acme/migrate:2",
-                "registry.example/acme/orders:1.4@" + OLD, "registry.example/acme/orders:1.4@" + NEW,
-                "registry.example/acme/proxy@" + OLD);
+        assertThat(judged.containers())
+                .extracting(Workload.Container::image)
+                .containsExactly(
+                        "registry.example/acme/migrate:2",
+                        "registry.example/acme/orders:1.4@" + OLD,
+                        "registry.example/acme/orders:1.4@" + NEW,
+                        "registry.example/acme/proxy@" + OLD);
         assertThat(RunningDigests.pin(w, Map.of())).isSameAs(w);
     }
 }

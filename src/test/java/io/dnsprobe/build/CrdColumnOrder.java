@@ -23,14 +23,15 @@ import java.util.regex.Pattern;
 public final class CrdColumnOrder {
     private static final Pattern NAME = Pattern.compile("^\\s+name: \"?([^\"]+)\"?$");
 
-    private CrdColumnOrder() {
-    }
+    private CrdColumnOrder() {}
 
     public static void main(String[] args) throws Exception {
         for (int i = 0; i + 1 < args.length; i += 2) {
             Path file = Path.of(args[i]);
-            List<String> order = Arrays.stream(Class.forName(args[i + 1]).getAnnotationsByType(AdditionalPrinterColumn.class))
-                    .map(AdditionalPrinterColumn::name).toList();
+            List<String> order = Arrays.stream(
+                            Class.forName(args[i + 1]).getAnnotationsByType(AdditionalPrinterColumn.class))
+                    .map(AdditionalPrinterColumn::name)
+                    .toList();
             Files.writeString(file, reorder(Files.readString(file), order));
         }
     }
@@ -39,18 +40,21 @@ public final class CrdColumnOrder {
         List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
         int header = -1;
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).trim().equals("- additionalPrinterColumns:") || lines.get(i).trim().equals("additionalPrinterColumns:")) {
+            if (lines.get(i).trim().equals("- additionalPrinterColumns:")
+                    || lines.get(i).trim().equals("additionalPrinterColumns:")) {
                 header = i;
                 break;
             }
         }
         if (header < 0) {
             if (!order.isEmpty()) {
-                throw new IOException("no additionalPrinterColumns in the generated CRD, but " + order.size() + " declared");
+                throw new IOException(
+                        "no additionalPrinterColumns in the generated CRD, but " + order.size() + " declared");
             }
             return yaml;
         }
-        String itemIndent = lines.get(header + 1).substring(0, lines.get(header + 1).indexOf('-'));
+        String itemIndent =
+                lines.get(header + 1).substring(0, lines.get(header + 1).indexOf('-'));
         List<List<String>> items = new ArrayList<>();
         int end = header + 1;
         while (end < lines.size()) {
@@ -67,7 +71,9 @@ public final class CrdColumnOrder {
         List<String> sorted = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (String wanted : order) {
-            List<String> item = items.stream().filter(it -> wanted.equals(name(it))).findFirst()
+            List<String> item = items.stream()
+                    .filter(it -> wanted.equals(name(it)))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("declared column " + wanted + " is not in the generated CRD"));
             sorted.addAll(item);
             names.add(wanted);

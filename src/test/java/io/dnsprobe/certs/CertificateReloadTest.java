@@ -51,18 +51,25 @@ class CertificateReloadTest {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("dnsprobe.webhook.tls.managed", "true",
-                    "dnsprobe.webhook.tls.dir", DIR.toString(),
-                    "dnsprobe.webhook.tls.namespace", "dnsprobe-system",
-                    "dnsprobe.webhook.tls.check-interval", "1s",
-                    "quarkus.tls.key-store.pem.0.cert", DIR.resolve("tls.crt").toString(),
-                    "quarkus.tls.key-store.pem.0.key", DIR.resolve("tls.key").toString(),
-                    "quarkus.http.test-ssl-port", "0");
+            return Map.of(
+                    "dnsprobe.webhook.tls.managed",
+                    "true",
+                    "dnsprobe.webhook.tls.dir",
+                    DIR.toString(),
+                    "dnsprobe.webhook.tls.namespace",
+                    "dnsprobe-system",
+                    "dnsprobe.webhook.tls.check-interval",
+                    "1s",
+                    "quarkus.tls.key-store.pem.0.cert",
+                    DIR.resolve("tls.crt").toString(),
+                    "quarkus.tls.key-store.pem.0.key",
+                    DIR.resolve("tls.key").toString(),
+                    "quarkus.http.test-ssl-port",
+                    "0");
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     @Inject
@@ -73,13 +80,33 @@ class CertificateReloadTest {
 
     @Test
     void theListenerServesTheIssuedCertificateAndTheCaBundleHoldsItsCa() throws Exception {
-        client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("dnsprobe-validating-webhook")
-                .endMetadata().addNewWebhook().withName("workloads.dnsprobe.io").withNewClientConfig().withNewService()
-                .withName("dnsprobe-webhook").withNamespace("dnsprobe-system").endService().endClientConfig()
-                .withAdmissionReviewVersions("v1").withSideEffects("None").endWebhook().build()).create();
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                client.secrets().inNamespace("dnsprobe-system").withName("dnsprobe-webhook-tls").get() != null);
-        Secret secret = client.secrets().inNamespace("dnsprobe-system").withName("dnsprobe-webhook-tls").get();
+        client.resource(new ValidatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("dnsprobe-validating-webhook")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("workloads.dnsprobe.io")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("dnsprobe-webhook")
+                        .withNamespace("dnsprobe-system")
+                        .endService()
+                        .endClientConfig()
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .endWebhook()
+                        .build())
+                .create();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.secrets()
+                                .inNamespace("dnsprobe-system")
+                                .withName("dnsprobe-webhook-tls")
+                                .get()
+                        != null);
+        Secret secret = client.secrets()
+                .inNamespace("dnsprobe-system")
+                .withName("dnsprobe-webhook-tls")
+                .get();
         String caPem = decode(secret.getData().get("ca.crt"));
         String certPem = decode(secret.getData().get("tls.crt"));
         X509Certificate ca = Certificates.parseCertificate(caPem);
@@ -87,12 +114,21 @@ class CertificateReloadTest {
         // A handshake that arrives while the listener swaps certificates can be dropped: Vert.x 4.5 accepts it
         // before the new SSL context is ready and fails on it (NullPointerException in TCPServerBase, seen in a
         // CI run). Such a handshake is retried here, as a client would; the one after the swap must succeed.
-        await().atMost(Duration.ofSeconds(30)).ignoreException(SSLHandshakeException.class).untilAsserted(() ->
-                assertThat(served()).isEqualTo(Certificates.parseCertificate(certPem)));
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreException(SSLHandshakeException.class)
+                .untilAsserted(() -> assertThat(served()).isEqualTo(Certificates.parseCertificate(certPem)));
         served().verify(ca.getPublicKey());
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decode(client.admissionRegistration().v1()
-                .validatingWebhookConfigurations().withName("dnsprobe-validating-webhook").get().getWebhooks().get(0)
-                .getClientConfig().getCaBundle())).isEqualTo(caPem));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(decode(client.admissionRegistration()
+                                .v1()
+                                .validatingWebhookConfigurations()
+                                .withName("dnsprobe-validating-webhook")
+                                .get()
+                                .getWebhooks()
+                                .get(0)
+                                .getClientConfig()
+                                .getCaBundle()))
+                        .isEqualTo(caPem));
     }
 
     private static String decode(String base64) {
@@ -101,7 +137,8 @@ class CertificateReloadTest {
 
     /** The certificate the HTTPS port presents right now. */
     private X509Certificate served() throws Exception {
-        try (SSLSocket socket = (SSLSocket) TrustAll.sslContext().getSocketFactory().createSocket(https.getHost(), https.getPort())) {
+        try (SSLSocket socket =
+                (SSLSocket) TrustAll.sslContext().getSocketFactory().createSocket(https.getHost(), https.getPort())) {
             socket.startHandshake();
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];
         }

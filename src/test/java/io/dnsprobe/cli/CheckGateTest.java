@@ -37,14 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * check and the webhook's enforce agreeing on a musl of unknown version.
  */
 class CheckGateTest {
-    private static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
+    private static final Zone ZONE =
+            new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
 
     /** A Pod with a container on {@code image} that refers to {@code name}, and one without names. */
     private static Path pod(Path dir, String image, String name) throws Exception {
         Path file = Files.createDirectories(dir).resolve("pod.yaml");
-        Files.writeString(file, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
-                + "  - {name: c, image: \"" + image + "\", args: [\"--host\", \"" + name + "\"]}\n"
-                + "  - {name: quiet, image: \"" + image + "-quiet\"}\n");
+        Files.writeString(
+                file,
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                        + "  - {name: c, image: \"" + image + "\", args: [\"--host\", \"" + name + "\"]}\n"
+                        + "  - {name: quiet, image: \"" + image + "-quiet\"}\n");
         return file;
     }
 
@@ -59,16 +62,26 @@ class CheckGateTest {
         Path file = pod(dir, image, "big.test.example");
         Path config = Files.writeString(dir.resolve("config.json"), "{}");
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
-            String[] args = check(file, server.address(), "--insecure-registry", "127.0.0.1:" + registry,
-                    "--registry-config", config.toString());
+            String[] args = check(
+                    file,
+                    server.address(),
+                    "--insecure-registry",
+                    "127.0.0.1:" + registry,
+                    "--registry-config",
+                    config.toString());
             Run r = run(args);
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.err().lines()).as("the container without names does not count").containsExactly(
-                    "dnsprobe: 1 image of containers with names not read (" + image + "): their libc is a guess "
+            assertThat(r.err().lines())
+                    .as("the container without names does not count")
+                    .containsExactly("dnsprobe: 1 image of containers with names not read (" + image
+                            + "): their libc is a guess "
                             + "from the name; the check is incomplete (--allow-unjudged=images accepts that)");
-            assertThat(r.out()).contains("  images: 0 read, 2 not read: cannot connect to registry 127.0.0.1:" + registry + ": connection refused");
+            assertThat(r.out())
+                    .contains("  images: 0 read, 2 not read: cannot connect to registry 127.0.0.1:" + registry
+                            + ": connection refused");
             Run allowed = run(with(args, "--allow-unjudged=images"));
-            assertThat(allowed.exit()).as("judged by its name, musl 1.2.2: the FAILS decides")
+            assertThat(allowed.exit())
+                    .as("judged by its name, musl 1.2.2: the FAILS decides")
                     .isEqualTo(ExitCodes.FAILS);
             assertThat(allowed.err()).isEmpty();
             assertThat(allowed.out()).contains("  unjudged: images (1)");
@@ -82,12 +95,15 @@ class CheckGateTest {
             String[] args = check(file, server.address(), "--no-pull");
             Run r = run(args);
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.err().strip()).isEqualTo("dnsprobe: 1 container with names has an unknown libc, so its names "
-                    + "were not asked (pod/p: c (acme/app:1)); the check is incomplete (--allow-unjudged=libc accepts "
-                    + "that)");
-            assertThat(r.out()).contains("  libc: 0 known, 2 unknown",
-                    "  names: 0 judged, 1 not asked (1 libc unknown)");
-            assertThat(server.receivedQueries()).as("nothing to ask for a libc nobody knows").isEmpty();
+            assertThat(r.err().strip())
+                    .isEqualTo("dnsprobe: 1 container with names has an unknown libc, so its names "
+                            + "were not asked (pod/p: c (acme/app:1)); the check is incomplete (--allow-unjudged=libc accepts "
+                            + "that)");
+            assertThat(r.out())
+                    .contains("  libc: 0 known, 2 unknown", "  names: 0 judged, 1 not asked (1 libc unknown)");
+            assertThat(server.receivedQueries())
+                    .as("nothing to ask for a libc nobody knows")
+                    .isEmpty();
             assertThat(run(with(args, "--allow-unjudged=libc")).exit()).isEqualTo(ExitCodes.OK);
         }
     }
@@ -97,15 +113,27 @@ class CheckGateTest {
         Path file = pod(dir, "alpine:3.20", "small.test.example");
         int silent = Ports.closedUdpPort();
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
-            String[] args = check(file, server.address(), "--server", "127.0.0.1:" + silent, "--no-pull",
-                    "--timeout", "300ms", "--attempts", "1");
+            String[] args = check(
+                    file,
+                    server.address(),
+                    "--server",
+                    "127.0.0.1:" + silent,
+                    "--no-pull",
+                    "--timeout",
+                    "300ms",
+                    "--attempts",
+                    "1");
             Run r = run(args);
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.err().strip()).isEqualTo("dnsprobe: server 127.0.0.1:" + silent + " (ICMP port unreachable "
-                    + "from 127.0.0.1:" + silent + ") never replied to any name: the verdicts rest on the other "
-                    + "servers alone (--allow-unjudged=servers accepts that)");
-            assertThat(r.out()).contains("  names: 1 judged", "  servers: " + server.address() + " replied; 127.0.0.1:"
-                    + silent + " never replied");
+            assertThat(r.err().strip())
+                    .isEqualTo("dnsprobe: server 127.0.0.1:" + silent + " (ICMP port unreachable "
+                            + "from 127.0.0.1:" + silent
+                            + ") never replied to any name: the verdicts rest on the other "
+                            + "servers alone (--allow-unjudged=servers accepts that)");
+            assertThat(r.out())
+                    .contains(
+                            "  names: 1 judged",
+                            "  servers: " + server.address() + " replied; 127.0.0.1:" + silent + " never replied");
             assertThat(run(with(args, "--allow-unjudged=servers")).exit()).isEqualTo(ExitCodes.OK);
         }
     }
@@ -127,9 +155,11 @@ class CheckGateTest {
             String[] args = check(file, server.address(), "--no-pull", "--timeout", "300ms", "--attempts", "1");
             Run r = run(args);
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.err().strip()).as("the server replied to a name: not a silent server").isEqualTo(
-                    "dnsprobe: 1 name got no verdict (no reply from the nameserver): silent.test.example; the check is "
-                            + "incomplete (--allow-unjudged=names accepts that)");
+            assertThat(r.err().strip())
+                    .as("the server replied to a name: not a silent server")
+                    .isEqualTo(
+                            "dnsprobe: 1 name got no verdict (no reply from the nameserver): silent.test.example; the check is "
+                                    + "incomplete (--allow-unjudged=names accepts that)");
             assertThat(r.out()).contains("  names: 1 judged, 1 unjudged (no reply)");
             assertThat(run(with(args, "--allow-unjudged=names")).exit()).isEqualTo(ExitCodes.OK);
         }
@@ -155,11 +185,14 @@ class CheckGateTest {
             String[] args = check(file, server.address(), "--no-pull");
             Run r = run(args);
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.err().strip()).isEqualTo("dnsprobe: 2 names resolved nowhere (NXDOMAIN for every libc on "
-                    + "every server): cartservice, redis-cart; most likely names that exist only in the cluster, asked "
-                    + "outside it: judged nothing (--allow-unjudged=nxdomain accepts that)");
-            assertThat(r.out()).contains("  names: 1 judged, 2 NXDOMAIN everywhere",
-                    "  2 names exist only in the cluster (NXDOMAIN here): judged nothing");
+            assertThat(r.err().strip())
+                    .isEqualTo("dnsprobe: 2 names resolved nowhere (NXDOMAIN for every libc on "
+                            + "every server): cartservice, redis-cart; most likely names that exist only in the cluster, asked "
+                            + "outside it: judged nothing (--allow-unjudged=nxdomain accepts that)");
+            assertThat(r.out())
+                    .contains(
+                            "  names: 1 judged, 2 NXDOMAIN everywhere",
+                            "  2 names exist only in the cluster (NXDOMAIN here): judged nothing");
             assertThat(run(with(args, "--allow-unjudged=nxdomain")).exit()).isEqualTo(ExitCodes.OK);
         }
     }
@@ -175,19 +208,26 @@ class CheckGateTest {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
             Run r = run(check(unknown, server.address(), "--no-pull"));
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.out().lines()).first().asString().startsWith(
-                    "Warning: container c (nginx:alpine, musl if Alpine < 3.18): big.test.example fails, ");
-            assertThat(r.err().strip()).isEqualTo("dnsprobe: 1 container has a musl of unknown version and a name that "
-                    + "FAILS on some version: unjudged, not a failure (pod/p: c (nginx:alpine)); the check is "
-                    + "incomplete (--allow-unjudged=libc accepts that)");
-            assertThat(run(check(unknown, server.address(), "--no-pull", "--allow-unjudged=libc")).exit())
-                    .as("accepted, it is a warning, not a FAILS").isEqualTo(ExitCodes.OK);
+            assertThat(r.out().lines())
+                    .first()
+                    .asString()
+                    .startsWith("Warning: container c (nginx:alpine, musl if Alpine < 3.18): big.test.example fails, ");
+            assertThat(r.err().strip())
+                    .isEqualTo("dnsprobe: 1 container has a musl of unknown version and a name that "
+                            + "FAILS on some version: unjudged, not a failure (pod/p: c (nginx:alpine)); the check is "
+                            + "incomplete (--allow-unjudged=libc accepts that)");
+            assertThat(run(check(unknown, server.address(), "--no-pull", "--allow-unjudged=libc"))
+                            .exit())
+                    .as("accepted, it is a warning, not a FAILS")
+                    .isEqualTo(ExitCodes.OK);
             assertThat(run(check(known, server.address(), "--no-pull")).exit()).isEqualTo(ExitCodes.FAILS);
 
             AdmissionDecision admitted = enforce(unknown, server);
             assertThat(admitted.allowed()).isTrue();
             assertThat(admitted.outcome()).isEqualTo(AdmissionDecision.Outcome.WARNED);
-            assertThat(admitted.warnings()).singleElement().asString()
+            assertThat(admitted.warnings())
+                    .singleElement()
+                    .asString()
                     .isEqualTo(r.out().lines().findFirst().orElseThrow().substring("Warning: ".length()));
             assertThat(enforce(known, server).outcome()).isEqualTo(AdmissionDecision.Outcome.DENIED);
         }
@@ -195,14 +235,21 @@ class CheckGateTest {
 
     /** The webhook's decision, enforcing, on the verdicts of the same server. */
     private static AdmissionDecision enforce(Path manifest, LoopbackDnsServer server) throws Exception {
-        JsonNode object = ManifestReader.read(List.of(manifest.toString()), InputStream.nullInputStream()).manifests()
-                .get(0).object();
+        JsonNode object = ManifestReader.read(List.of(manifest.toString()), InputStream.nullInputStream())
+                .manifests()
+                .get(0)
+                .object();
         Workload w = WorkloadParser.parse(object).orElseThrow();
         ResolverConfig config = ResolverConfig.of(List.of(server.address()));
         try (Prober prober = Prober.builder().build()) {
-            WorkloadChecker.Result result = WorkloadChecker.check(w, "default", new LibcDetector(Map.of()),
-                    WorkloadChecker.Images.NONE, (ns, n) -> Optional.empty(),
-                    (ns, name, dns) -> NameVerdicts.probe(prober, name, config), Duration.ofSeconds(30));
+            WorkloadChecker.Result result = WorkloadChecker.check(
+                    w,
+                    "default",
+                    new LibcDetector(Map.of()),
+                    WorkloadChecker.Images.NONE,
+                    (ns, n) -> Optional.empty(),
+                    (ns, name, dns) -> NameVerdicts.probe(prober, name, config),
+                    Duration.ofSeconds(30));
             return AdmissionDecision.of("u1", result, true);
         }
     }
@@ -255,16 +302,18 @@ class CheckGateTest {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY)) {
             Run r = run(check(file, server.address(), "--no-pull"));
             assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(r.out().lines().dropWhile(l -> !l.startsWith("skipped"))).containsExactly(
-                    "skipped 1 kind without pods: Service (1)",
-                    "checked 3 workloads, 6 containers: 1 warning",
-                    "  images: 0 read, 1 not needed (libc declared), 4 not read: --no-pull (busybox:1.36, alpine:3.14, "
-                            + "nginx:alpine and 1 more)",
-                    "  libc: 3 known, 1 musl of unknown version, 2 unknown",
-                    "  names: 2 judged, 1 not asked (1 libc unknown)",
-                    "  unjudged: libc (1)");
+            assertThat(r.out().lines().dropWhile(l -> !l.startsWith("skipped")))
+                    .containsExactly(
+                            "skipped 1 kind without pods: Service (1)",
+                            "checked 3 workloads, 6 containers: 1 warning",
+                            "  images: 0 read, 1 not needed (libc declared), 4 not read: --no-pull (busybox:1.36, alpine:3.14, "
+                                    + "nginx:alpine and 1 more)",
+                            "  libc: 3 known, 1 musl of unknown version, 2 unknown",
+                            "  names: 2 judged, 1 not asked (1 libc unknown)",
+                            "  unjudged: libc (1)");
             assertThat(r.out()).contains("pod/tool (" + file + "): 1 DNS warning");
-            assertThat(r.err().lines()).as("the init container has no names, small.test.example resolves on every musl")
+            assertThat(r.err().lines())
+                    .as("the init container has no names, small.test.example resolves on every musl")
                     .containsExactly("dnsprobe: 1 container with names has an unknown libc, so its names were not "
                             + "asked (cronjob/nightly: report (acme/report:2)); the check is incomplete "
                             + "(--allow-unjudged=libc accepts that)");
@@ -295,20 +344,23 @@ class CheckGateTest {
             assertThat(s.at("/libc/unknown").asInt()).isEqualTo(2);
             assertThat(s.at("/names/judged").asInt()).isEqualTo(2);
             assertThat(s.at("/names/notAskedNames/mail.test.example").asText()).isEqualTo("libc unknown");
-            assertThat(s.at("/servers/0/server").asText()).isEqualTo(server.address().toString());
+            assertThat(s.at("/servers/0/server").asText())
+                    .isEqualTo(server.address().toString());
             assertThat(s.at("/servers/0/replied").asBoolean()).isTrue();
             assertThat(s.at("/unjudged/0/kind").asText()).isEqualTo("libc");
             assertThat(s.at("/unjudged/0/allowed").asBoolean()).isTrue();
             assertThat(s.at("/unjudged/0/first/0").asText()).isEqualTo("cronjob/nightly: report (acme/report:2)");
             assertThat(json.get("unreadable")).singleElement().satisfies(u -> {
-                assertThat(u.get("file").asText()).isEqualTo(dir.resolve("b.yaml").toString());
+                assertThat(u.get("file").asText())
+                        .isEqualTo(dir.resolve("b.yaml").toString());
                 assertThat(u.get("line").asInt()).isEqualTo(4);
                 assertThat(u.get("message").asText()).isNotBlank().doesNotContain("Exception");
             });
         }
         Run nothing = run("check", "-f", dir.resolve("b.yaml").toString(), "--json");
         assertThat(nothing.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-        assertThat(ProbeJson.mapper().readTree(nothing.out()).get("unreadable")).as("also when nothing was read")
+        assertThat(ProbeJson.mapper().readTree(nothing.out()).get("unreadable"))
+                .as("also when nothing was read")
                 .hasSize(1);
     }
 }

@@ -29,7 +29,8 @@ class CheckImageReadsTest {
 
     /** One Deployment per image, {@code host/acme/appN:1}, no names to look up. */
     private static Path manifests(Path dir, String host) throws Exception {
-        String docs = IntStream.range(0, WORKLOADS).mapToObj(n -> """
+        String docs = IntStream.range(0, WORKLOADS)
+                .mapToObj(n -> """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: app%1$d}
@@ -38,15 +39,16 @@ class CheckImageReadsTest {
                     spec:
                       containers:
                         - {name: app, image: %2$s/acme/app%1$d:1}
-                """.formatted(n, host)).collect(Collectors.joining("---\n"));
+                """.formatted(n, host))
+                .collect(Collectors.joining("---\n"));
         Path file = dir.resolve("apps.yaml");
         Files.writeString(file, docs);
         return file;
     }
 
     private static Run check(Path file, String host, String... more) {
-        List<String> args = new ArrayList<>(List.of("check", "-f", file.toString(), "--server", "127.0.0.1:9",
-                "--no-search", "--insecure-registry", host));
+        List<String> args = new ArrayList<>(List.of(
+                "check", "-f", file.toString(), "--server", "127.0.0.1:9", "--no-search", "--insecure-registry", host));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }
@@ -67,9 +69,19 @@ class CheckImageReadsTest {
     @Test
     void tenImagesOnAHungRegistryCostOneRoundOfConnectionsAndAllSayWhy(@TempDir Path dir) throws Exception {
         try (SilentRegistry hung = new SilentRegistry(SilentRegistry.Mode.HANG)) {
-            Run r = check(manifests(dir, hung.host()), hung.host(), "--image-timeout", "2s", "--parallel-images", "4",
-                    "--progress", "plain", "--json");
-            assertThat(hung.connections()).as("connections to the hung registry").isBetween(1, 4);
+            Run r = check(
+                    manifests(dir, hung.host()),
+                    hung.host(),
+                    "--image-timeout",
+                    "2s",
+                    "--parallel-images",
+                    "4",
+                    "--progress",
+                    "plain",
+                    "--json");
+            assertThat(hung.connections())
+                    .as("connections to the hung registry")
+                    .isBetween(1, 4);
             List<String> notRead = imageErrors(r);
             assertThat(notRead).as(r.out()).hasSize(WORKLOADS);
             String reminder = "registry " + hung.host() + " unreachable (said above): " + hung.host()
@@ -77,7 +89,10 @@ class CheckImageReadsTest {
             assertThat(notRead.stream().filter(l -> l.contains(reminder))).hasSizeGreaterThanOrEqualTo(WORKLOADS - 4);
             assertThat(notRead.get(0)).as("the first is said in full").contains("within 2s");
             // The reads take the 2 s timeout, past the progress delay: plain lines on stderr, the last one the tally.
-            assertThat(r.err().lines().filter(l -> l.startsWith("reading images:")).reduce((a, b) -> b))
+            assertThat(r.err()
+                            .lines()
+                            .filter(l -> l.startsWith("reading images:"))
+                            .reduce((a, b) -> b))
                     .hasValue("reading images: 10 of 10 done, 10 failed");
         }
     }
@@ -105,8 +120,14 @@ class CheckImageReadsTest {
                     inFlight.decrementAndGet();
                 }
             });
-            Run r = check(manifests(dir, registry.host()), registry.host(), "--parallel-images", String.valueOf(bound),
-                    "--progress", "none", "--json");
+            Run r = check(
+                    manifests(dir, registry.host()),
+                    registry.host(),
+                    "--parallel-images",
+                    String.valueOf(bound),
+                    "--progress",
+                    "none",
+                    "--json");
             assertThat(most.get()).as("images read at once").isEqualTo(bound);
             assertThat(registry.requests()).as("every image asked for once").hasSize(WORKLOADS);
             assertThat(imageErrors(r)).hasSize(WORKLOADS).allMatch(e -> e.contains("answered 404"), "a 404");

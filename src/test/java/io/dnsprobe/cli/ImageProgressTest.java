@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ImageProgressTest {
     private final AtomicLong now = new AtomicLong(5_000_000_000L);
     private final StringWriter err = new StringWriter();
-    private final List<String> images = IntStream.rangeClosed(1, 10).mapToObj(n -> "quay.example/acme/app" + n + ":1")
+    private final List<String> images = IntStream.rangeClosed(1, 10)
+            .mapToObj(n -> "quay.example/acme/app" + n + ":1")
             .toList();
 
     private ImageProgress progress(ImageProgress.Style style) {
@@ -51,8 +52,8 @@ class ImageProgressTest {
         run(p, Duration.ofMillis(1400));
         assertThat(err.toString()).isEmpty();
         run(p, Duration.ofMillis(100));
-        assertThat(lines()).containsExactly(
-                "reading images: 0 of 10 done, waiting on quay.example/acme/app1:1 and 9 more");
+        assertThat(lines())
+                .containsExactly("reading images: 0 of 10 done, waiting on quay.example/acme/app1:1 and 9 more");
 
         // Three reads end within the next second: said once five seconds after the first line, not three times.
         p.finished(images.get(0), true);
@@ -62,8 +63,11 @@ class ImageProgressTest {
         run(p, Duration.ofMillis(4600));
         assertThat(lines()).hasSize(1);
         run(p, Duration.ofMillis(100));
-        assertThat(lines()).hasSize(2).last().isEqualTo("reading images: 3 of 10 done, 2 failed, waiting on "
-                + "quay.example/acme/app4:1 and 6 more");
+        assertThat(lines())
+                .hasSize(2)
+                .last()
+                .isEqualTo(
+                        "reading images: 3 of 10 done, 2 failed, waiting on " + "quay.example/acme/app4:1 and 6 more");
 
         // A hung registry: nothing changes; a line every 30 s says the reads still wait.
         run(p, Duration.ofSeconds(60));
@@ -81,7 +85,8 @@ class ImageProgressTest {
         run(p, Duration.ofMillis(1500));
         assertThat(err.toString()).isEqualTo("\rreading images 0/10 [....................]");
         run(p, Duration.ofSeconds(10));
-        assertThat(err.toString()).as("nothing new: not redrawn")
+        assertThat(err.toString())
+                .as("nothing new: not redrawn")
                 .isEqualTo("\rreading images 0/10 [....................]");
         p.finished(images.get(0), true);
         p.finished(images.get(1), false);
@@ -89,9 +94,11 @@ class ImageProgressTest {
         p.tick();
         images.subList(3, 10).forEach(i -> p.finished(i, true));
         p.end();
-        assertThat(err.toString()).doesNotContain("waiting on").isEqualTo("\rreading images 0/10 [....................]"
-                + "\rreading images 3/10 (2 failed) [######..............]"
-                + "\rreading images 10/10 (2 failed) [####################]\n");
+        assertThat(err.toString())
+                .doesNotContain("waiting on")
+                .isEqualTo("\rreading images 0/10 [....................]"
+                        + "\rreading images 3/10 (2 failed) [######..............]"
+                        + "\rreading images 10/10 (2 failed) [####################]\n");
         assertThat(err.toString().split("\n", -1)).as("one line, redrawn").hasSize(2);
     }
 
@@ -102,8 +109,12 @@ class ImageProgressTest {
         none.end();
         assertThat(err.toString()).isEmpty();
 
-        ImageProgress p = new ImageProgress(new PrintWriter(err), ImageProgress.Style.LINES,
-                List.of("evil.example/x:1\u001b[2J\rreading images: 10 of 10 done"), now::get, ImageProgress.DELAY);
+        ImageProgress p = new ImageProgress(
+                new PrintWriter(err),
+                ImageProgress.Style.LINES,
+                List.of("evil.example/x:1\u001b[2J\rreading images: 10 of 10 done"),
+                now::get,
+                ImageProgress.DELAY);
         run(p, Duration.ofSeconds(2));
         assertThat(lines()).hasSize(1);
         assertThat(lines().get(0)).doesNotContain("\u001b").doesNotContain("\r");

@@ -24,13 +24,15 @@ class LauncherTest {
         // A checkout with its built jar, and the launcher linked from elsewhere (onto PATH).
         Path checkout = Files.createDirectories(dir.resolve("checkout"));
         Path launcher = Files.copy(LAUNCHER, checkout.resolve("dnsprobe"));
-        Path jar = Files.createDirectories(checkout.resolve("target/quarkus-app")).resolve("quarkus-run.jar");
+        Path jar =
+                Files.createDirectories(checkout.resolve("target/quarkus-app")).resolve("quarkus-run.jar");
         Files.writeString(jar, "");
         Path bin = fakeJava(dir);
         Path link = Files.createSymbolicLink(bin.resolve("dnsprobe"), launcher);
         BoundedProcess.Result check = run(link, bin, null, "check", "-f", "a b.yaml");
         assertThat(check.exit()).isZero();
-        assertThat(check.out()).isEqualTo("-XX:TieredStopAtLevel=1|-XX:+UseSerialGC|-jar|" + jar + "|check|-f|a b.yaml|\n");
+        assertThat(check.out())
+                .isEqualTo("-XX:TieredStopAtLevel=1|-XX:+UseSerialGC|-jar|" + jar + "|check|-f|a b.yaml|\n");
         assertThat(run(link, bin, null, "serve").out()).isEqualTo("-jar|" + jar + "|serve|\n");
     }
 
@@ -38,14 +40,16 @@ class LauncherTest {
     void aMissingJarSaysHowToBuildIt(@TempDir Path dir) throws Exception {
         BoundedProcess.Result r = run(LAUNCHER, fakeJava(dir), dir.resolve("none.jar"), "demo");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.out()).isEqualTo("dnsprobe: " + dir.resolve("none.jar")
-                + " not found; build it first: ./mvnw -B -q package -DskipTests\n");
+        assertThat(r.out())
+                .isEqualTo("dnsprobe: " + dir.resolve("none.jar")
+                        + " not found; build it first: ./mvnw -B -q package -DskipTests\n");
     }
 
     /** A {@code java} that prints its arguments, separated by |. */
     private static Path fakeJava(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do printf '%s|' \"$a\"; done\necho\n");
+        Path java = Files.writeString(
+                bin.resolve("java"), "#!/bin/sh\nfor a in \"$@\"; do printf '%s|' \"$a\"; done\necho\n");
         java.toFile().setExecutable(true);
         return bin;
     }

@@ -44,13 +44,14 @@ class ProbeAgainstRealServersTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = DnsprobeCommand.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = DnsprobeCommand.execute(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -68,8 +69,17 @@ class ProbeAgainstRealServersTest {
 
     @Test
     void bindKeepsWhatFitsSoOldMuslGetsAPartialAnswer() throws Exception {
-        Run run = run("probe", "--server", bind.address().toString(), "--no-search", "--ndots", "1", "--json",
-                "big.test.example", "pods.test.example", "small.test.example");
+        Run run = run(
+                "probe",
+                "--server",
+                bind.address().toString(),
+                "--no-search",
+                "--ndots",
+                "1",
+                "--json",
+                "big.test.example",
+                "pods.test.example",
+                "small.test.example");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.FAILS);
         JsonNode json = ProbeJson.mapper().readTree(run.out());
 
@@ -87,20 +97,46 @@ class ProbeAgainstRealServersTest {
                 .allSatisfy(v -> assertThat(v.get("kind").asText()).isEqualTo("OK"));
         // The evidence is there too: BIND's truncated reply held 29 records.
         JsonNode bigEntry = json.get(0);
-        assertThat(bigEntry.at("/probe/candidates/0/a/udp/reply/answers").size()).isEqualTo(29);
-        assertThat(bigEntry.at("/probe/candidates/0/a/udp/reply/tc").asBoolean()).isTrue();
+        assertThat(bigEntry.at("/probe/candidates/0/a/udp/reply/answers").size())
+                .isEqualTo(29);
+        assertThat(bigEntry.at("/probe/candidates/0/a/udp/reply/tc").asBoolean())
+                .isTrue();
     }
 
     @Test
     void nsdKeepsNothingSoOldMuslFails() {
-        Run run = run("probe", "--server", nsd.address().toString(), "--search", "ns1.svc.test.example",
-                "--search", "test.example", "--ndots", "5", "big", "pods");
+        Run run = run(
+                "probe",
+                "--server",
+                nsd.address().toString(),
+                "--search",
+                "ns1.svc.test.example",
+                "--search",
+                "test.example",
+                "--ndots",
+                "5",
+                "big",
+                "pods");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.FAILS);
         String[] lines = run.out().split("\n");
-        assertThat(lines[0]).contains("NAME", "SERVER", "UDP", "TCP", "TC", "KEPT", "MUSL<=1.2.3", "MUSL-1.2.4", "MUSL-1.2.4_GIT", "MUSL>=1.2.5", "GLIBC");
+        assertThat(lines[0])
+                .contains(
+                        "NAME",
+                        "SERVER",
+                        "UDP",
+                        "TCP",
+                        "TC",
+                        "KEPT",
+                        "MUSL<=1.2.3",
+                        "MUSL-1.2.4",
+                        "MUSL-1.2.4_GIT",
+                        "MUSL>=1.2.5",
+                        "GLIBC");
         assertThat(lines[1]).startsWith("big ").contains("A 0/40").containsPattern("FAILS +OK +OK +OK +40 addr");
         assertThat(lines[2]).startsWith("pods ").contains("A 0/64").containsPattern("FAILS +FAILS +OK +64 addr");
-        assertThat(run.out()).contains("big @" + nsd.address() + " (answered as big.test.example)")
-                .contains("UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
+        assertThat(run.out())
+                .contains("big @" + nsd.address() + " (answered as big.test.example)")
+                .contains(
+                        "UDP reply truncated to 0 of 40 A records; musl <= 1.2.3 never retries over TCP (EAI_NONAME)");
     }
 }

@@ -21,21 +21,34 @@ class ProbeReachabilityTest {
     void oneSilentNameAmongAnsweredOnesDoesNotMakeTheServerUnreachable() throws Exception {
         try (HostileDnsServer server = new HostileDnsServer()) {
             String s = server.address().toString();
-            Run r = run("probe", "--server", s, "--timeout", TIMEOUT, "ok.test.example.", "silent.test.example.",
-                    "big.test.example.", "wrongid.test.example.");
-            assertThat(r.exit()).as("big FAILS on musl; the silent name does not turn that into 'unreachable'")
+            Run r = run(
+                    "probe",
+                    "--server",
+                    s,
+                    "--timeout",
+                    TIMEOUT,
+                    "ok.test.example.",
+                    "silent.test.example.",
+                    "big.test.example.",
+                    "wrongid.test.example.");
+            assertThat(r.exit())
+                    .as("big FAILS on musl; the silent name does not turn that into 'unreachable'")
                     .isEqualTo(ExitCodes.FAILS);
             assertThat(r.err()).doesNotContain("never replied");
-            assertThat(r.out()).contains("silent.test.example. @" + s, "  no reply at all: no reply from " + s + " in 2000ms (2 sends)");
+            assertThat(r.out())
+                    .contains(
+                            "silent.test.example. @" + s,
+                            "  no reply at all: no reply from " + s + " in 2000ms (2 sends)");
             assertThat(r.out()).doesNotContain("wrongid.test.example. @" + s + "\n  no reply at all");
 
             Run quiet = run("probe", "--server", s, "--timeout", TIMEOUT, "silent.test.example.", "ok.test.example.");
             assertThat(quiet.exit()).isEqualTo(ExitCodes.OK);
 
-            Run allSilent = run("probe", "--server", s, "--timeout", TIMEOUT, "silent.test.example.", "silent.other.example.");
+            Run allSilent =
+                    run("probe", "--server", s, "--timeout", TIMEOUT, "silent.test.example.", "silent.other.example.");
             assertThat(allSilent.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
-            assertThat(allSilent.err().strip()).isEqualTo("dnsprobe: server " + s + " never replied: no reply from " + s
-                    + " in 2000ms (2 sends)");
+            assertThat(allSilent.err().strip())
+                    .isEqualTo("dnsprobe: server " + s + " never replied: no reply from " + s + " in 2000ms (2 sends)");
         }
     }
 }

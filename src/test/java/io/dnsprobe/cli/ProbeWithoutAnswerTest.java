@@ -24,7 +24,8 @@ class ProbeWithoutAnswerTest {
 
     /** The verdict cells (after NAME SERVER UDP TCP TC KEPT) of the table's row for {@code name}. */
     private static List<String> cells(String out, String name) {
-        String row = out.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow();
+        String row =
+                out.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow();
         String[] words = row.trim().split("\\s+");
         // KEPT and TC are one word each here ("-"): no truncation in these cases.
         return Arrays.asList(words).subList(6, words.length);
@@ -36,7 +37,9 @@ class ProbeWithoutAnswerTest {
         Run table = run("probe", "--server", server, "--no-search", "--timeout", "300ms", "x.test.example");
         assertThat(table.exit()).isEqualTo(ExitCodes.USAGE_OR_PROBE_ERROR);
         assertThat(cells(table.out(), "x.test.example")).as(table.out()).containsExactly("-", "-", "-", "-", "-");
-        assertThat(table.out()).doesNotContain("OK").contains("  no reply at all: ICMP port unreachable from " + server);
+        assertThat(table.out())
+                .doesNotContain("OK")
+                .contains("  no reply at all: ICMP port unreachable from " + server);
 
         Run json = run("probe", "--server", server, "--no-search", "--timeout", "300ms", "--json", "x.test.example");
         JsonNode report = ProbeJson.mapper().readTree(json.out()).get(0).get("report");
@@ -50,16 +53,20 @@ class ProbeWithoutAnswerTest {
             String server = dns.address().toString();
             Run table = run("probe", "--server", server, "--no-search", "nowhere.test.example", "small.test.example");
             assertThat(table.exit()).as(table.err()).isEqualTo(ExitCodes.OK);
-            assertThat(cells(table.out(), "nowhere.test.example")).as(table.out())
+            assertThat(cells(table.out(), "nowhere.test.example"))
+                    .as(table.out())
                     .containsExactly("EAI_NONAME", "EAI_NONAME", "EAI_NONAME", "EAI_NONAME", "EAI_NONAME");
-            assertThat(cells(table.out(), "small.test.example")).as("a name that resolves keeps its verdicts")
+            assertThat(cells(table.out(), "small.test.example"))
+                    .as("a name that resolves keeps its verdicts")
                     .containsExactly("OK", "OK", "OK", "OK", "1", "addr");
-            assertThat(table.out()).contains("nowhere.test.example @" + server + System.lineSeparator()
-                    + "  the name does not exist (NXDOMAIN): every libc gives EAI_NONAME");
+            assertThat(table.out())
+                    .contains("nowhere.test.example @" + server + System.lineSeparator()
+                            + "  the name does not exist (NXDOMAIN): every libc gives EAI_NONAME");
 
             Run json = run("probe", "--server", server, "--no-search", "--json", "nowhere.test.example");
             JsonNode report = ProbeJson.mapper().readTree(json.out()).get(0).get("report");
-            assertThat(report.get("error").asText()).isEqualTo("the name does not exist (NXDOMAIN): every libc gives EAI_NONAME");
+            assertThat(report.get("error").asText())
+                    .isEqualTo("the name does not exist (NXDOMAIN): every libc gives EAI_NONAME");
             assertThat(report.get("verdicts").findValuesAsText("error")).containsOnly("NONAME");
         }
     }

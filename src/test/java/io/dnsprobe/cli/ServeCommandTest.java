@@ -23,7 +23,9 @@ class ServeCommandTest {
         for (String[] args : new String[][] {{"serve", "--help"}, {"serve", "-h"}, {"help", "serve"}}) {
             Run r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isZero();
-            assertThat(r.out()).startsWith("Usage: dnsprobe serve").contains("It takes no arguments")
+            assertThat(r.out())
+                    .startsWith("Usage: dnsprobe serve")
+                    .contains("It takes no arguments")
                     .contains("Operator configuration");
             assertThat(r.err()).isEmpty();
         }

@@ -38,8 +38,7 @@ class ConformanceTest {
     private static final Path OUT = Path.of("target", "conformance");
     private static final List<String> ZONES = List.of("cluster.local", RealDnsServer.ORIGIN, "");
 
-    record Real(String outcome) {
-    }
+    record Real(String outcome) {}
 
     record Row(String libc, String server, Scenario scenario, String real, String model, JsonNode entry) {
         boolean agrees() {
@@ -70,7 +69,9 @@ class ConformanceTest {
         if (!disagreements.isEmpty()) {
             printDisagreements(disagreements);
         }
-        assertThat(disagreements.size()).as("disagreements with the real libc, listed above (seed " + seed + ")").isZero();
+        assertThat(disagreements.size())
+                .as("disagreements with the real libc, listed above (seed " + seed + ")")
+                .isZero();
         assertThat(rows).hasSize(4 * scenarios.size());
     }
 
@@ -86,10 +87,20 @@ class ConformanceTest {
         Path glibc = compile("gcc", "gai-glibc");
         Path musl = compile("musl-gcc", "gai-musl", "-static");
         List<Scenario> scenarios = List.of(
-                new Scenario("L1", "3 A at the last real search domain", "longsearch",
+                new Scenario(
+                        "L1",
+                        "3 A at the last real search domain",
+                        "longsearch",
                         z -> z.manyA("longsearch." + RealDnsServer.ORIGIN, 3)),
-                new Scenario("L2", "a Service in the pod's namespace", "longsvc", z -> z.a("longsvc.ns1.svc.cluster.local", "10.96.0.7")),
-                new Scenario("L3", "an absolute name", "longabs." + RealDnsServer.ORIGIN + ".",
+                new Scenario(
+                        "L2",
+                        "a Service in the pod's namespace",
+                        "longsvc",
+                        z -> z.a("longsvc.ns1.svc.cluster.local", "10.96.0.7")),
+                new Scenario(
+                        "L3",
+                        "an absolute name",
+                        "longabs." + RealDnsServer.ORIGIN + ".",
                         z -> z.manyA("longabs." + RealDnsServer.ORIGIN, 2)));
         Map<String, String> zones = zoneFiles(scenarios);
         for (int length : List.of(SearchPath.MUSL_MAX_SEARCH_LINE, SearchPath.MUSL_MAX_SEARCH_LINE + 1)) {
@@ -99,7 +110,9 @@ class ConformanceTest {
             if (!disagreements.isEmpty()) {
                 printDisagreements(disagreements);
             }
-            assertThat(disagreements).as("search line of " + length + " characters").isEmpty();
+            assertThat(disagreements)
+                    .as("search line of " + length + " characters")
+                    .isEmpty();
             Map<String, String> real = new HashMap<>();
             rows.forEach(r -> real.put(r.libc() + " " + r.scenario().id(), r.real()));
             boolean skipped = length > SearchPath.MUSL_MAX_SEARCH_LINE;
@@ -112,9 +125,16 @@ class ConformanceTest {
         }
     }
 
-    private static List<Row> runAgainst(String server, Map<String, String> zones, List<Scenario> scenarios,
-            Path glibc, Path musl, List<String> search) throws Exception {
-        String netns = "dnsprobe-conf-" + server.toLowerCase() + "-" + ProcessHandle.current().pid();
+    private static List<Row> runAgainst(
+            String server,
+            Map<String, String> zones,
+            List<Scenario> scenarios,
+            Path glibc,
+            Path musl,
+            List<String> search)
+            throws Exception {
+        String netns = "dnsprobe-conf-" + server.toLowerCase() + "-"
+                + ProcessHandle.current().pid();
         Path etc = Path.of("/etc/netns", netns);
         run(List.of("ip", "netns", "add", netns));
         try {
@@ -123,9 +143,12 @@ class ConformanceTest {
             // Nothing here times out: every query is answered on loopback. The real resolvers time on the wall clock,
             // so the timeout is a hang guard's length (a reply later than it on a busy machine would be a disagreement
             // for the machine's speed); one attempt keeps what does time out bounded.
-            Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.1\n" + SearchPath.searchLine(search)
-                    + "\noptions ndots:" + Scenarios.NDOTS + " timeout:10 attempts:1\n");
-            try (RealDnsServer dns = server.equals("BIND") ? new RealDnsServer.Bind(zones, netns)
+            Files.writeString(
+                    etc.resolve("resolv.conf"),
+                    "nameserver 127.0.0.1\n" + SearchPath.searchLine(search) + "\noptions ndots:" + Scenarios.NDOTS
+                            + " timeout:10 attempts:1\n");
+            try (RealDnsServer dns = server.equals("BIND")
+                    ? new RealDnsServer.Bind(zones, netns)
                     : new RealDnsServer.Nsd(zones, netns)) {
                 List<String> names = scenarios.stream().map(Scenario::name).toList();
                 long t0 = System.nanoTime();
@@ -135,13 +158,15 @@ class ConformanceTest {
                 long t2 = System.nanoTime();
                 Map<String, JsonNode> probed = probe(netns, names);
                 long t3 = System.nanoTime();
-                System.out.printf("conformance: %s: glibc client %d ms, musl client %d ms, probe %d ms%n", server,
-                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+                System.out.printf(
+                        "conformance: %s: glibc client %d ms, musl client %d ms, probe %d ms%n",
+                        server, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
                 List<Row> rows = new ArrayList<>();
                 for (Scenario s : scenarios) {
                     JsonNode entry = probed.get(s.name());
                     rows.add(new Row("glibc", server, s, realGlibc.get(s.name()), modelOutcome(entry, "glibc"), entry));
-                    rows.add(new Row("musl-1.2.3", server, s, realMusl.get(s.name()), modelOutcome(entry, "musl-1.2.3"), entry));
+                    rows.add(new Row(
+                            "musl-1.2.3", server, s, realMusl.get(s.name()), modelOutcome(entry, "musl-1.2.3"), entry));
                 }
                 return rows;
             }
@@ -154,7 +179,8 @@ class ConformanceTest {
 
     /** Runs the C client in the namespace: name -> "3" (addresses) or "EAI_NONAME". */
     private static Map<String, String> realClient(String netns, Path client, List<String> names) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, client.toAbsolutePath().toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of("ip", "netns", "exec", netns, client.toAbsolutePath().toString()));
         cmd.addAll(names);
         Map<String, String> out = new HashMap<>();
         String output = run(cmd);
@@ -171,8 +197,17 @@ class ConformanceTest {
     /** Runs {@code dnsprobe probe --json} in the namespace, with the namespace's resolv.conf. */
     private static Map<String, JsonNode> probe(String netns, List<String> names) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, java, "-cp",
-                System.getProperty("java.class.path"), "io.dnsprobe.cli.Main", "probe", "--json"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.dnsprobe.cli.Main",
+                "probe",
+                "--json"));
         cmd.addAll(names);
         Map<String, JsonNode> out = new HashMap<>();
         for (JsonNode entry : ProbeJson.mapper().readTree(run(cmd, 0, 1))) {
@@ -186,7 +221,9 @@ class ConformanceTest {
         for (JsonNode v : entry.at("/report/verdicts")) {
             if (v.get("model").asText().equals(model)) {
                 JsonNode r = v.get("resolution");
-                return r.hasNonNull("error") ? "EAI_" + r.get("error").asText() : String.valueOf(r.get("addresses").size());
+                return r.hasNonNull("error")
+                        ? "EAI_" + r.get("error").asText()
+                        : String.valueOf(r.get("addresses").size());
             }
         }
         throw new IllegalStateException("no verdict for " + model);
@@ -227,17 +264,31 @@ class ConformanceTest {
 
     private static void requireTools() throws Exception {
         String uid = run(List.of("id", "-u")).trim();
-        assertThat(uid).as("the conformance suite needs root for network namespaces (CI runs as root)").isEqualTo("0");
-        Map<String, String> tools = Map.of("/usr/sbin/ip", "iproute2", "/usr/bin/gcc", "gcc", "/usr/bin/musl-gcc", "musl-tools",
-                "/usr/sbin/named", "bind9", "/usr/sbin/nsd", "nsd", "/usr/bin/dig", "bind9-dnsutils");
+        assertThat(uid)
+                .as("the conformance suite needs root for network namespaces (CI runs as root)")
+                .isEqualTo("0");
+        Map<String, String> tools = Map.of(
+                "/usr/sbin/ip",
+                "iproute2",
+                "/usr/bin/gcc",
+                "gcc",
+                "/usr/bin/musl-gcc",
+                "musl-tools",
+                "/usr/sbin/named",
+                "bind9",
+                "/usr/sbin/nsd",
+                "nsd",
+                "/usr/bin/dig",
+                "bind9-dnsutils");
         tools.forEach((path, pkg) -> assertThat(Path.of(path))
-                .as(path + " is missing: apt-get install " + pkg + " (.ci/install-deps does this)").isExecutable());
+                .as(path + " is missing: apt-get install " + pkg + " (.ci/install-deps does this)")
+                .isExecutable());
     }
 
     /** Runs a command to its end, 120 s at most (then it is killed and the test fails); stderr shows in the build log. */
     private static String run(List<String> cmd, int... okExits) throws Exception {
-        BoundedProcess.Result r = BoundedProcess.run(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT),
-                Duration.ofSeconds(120));
+        BoundedProcess.Result r = BoundedProcess.run(
+                new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT), Duration.ofSeconds(120));
         int[] ok = okExits.length == 0 ? new int[] {0} : okExits;
         for (int code : ok) {
             if (r.exit() == code) {
@@ -262,11 +313,20 @@ class ConformanceTest {
         });
         // Agreement on easy names proves little: say how often the real resolvers disagreed with each other.
         Map<String, Map<String, String>> glibcByServer = new LinkedHashMap<>();
-        rows.stream().filter(r -> r.libc().equals("glibc"))
-                .forEach(r -> glibcByServer.computeIfAbsent(r.server(), k -> new HashMap<>()).put(r.scenario().id(), r.real()));
-        glibcByServer.forEach((server, glibc) -> System.out.printf("%s: real musl 1.2.3 and real glibc differ in %d of %d scenarios%n",
-                server, rows.stream().filter(r -> r.server().equals(server) && r.libc().startsWith("musl")
-                        && !r.real().equals(glibc.get(r.scenario().id()))).count(), glibc.size()));
+        rows.stream()
+                .filter(r -> r.libc().equals("glibc"))
+                .forEach(r -> glibcByServer
+                        .computeIfAbsent(r.server(), k -> new HashMap<>())
+                        .put(r.scenario().id(), r.real()));
+        glibcByServer.forEach((server, glibc) -> System.out.printf(
+                "%s: real musl 1.2.3 and real glibc differ in %d of %d scenarios%n",
+                server,
+                rows.stream()
+                        .filter(r -> r.server().equals(server)
+                                && r.libc().startsWith("musl")
+                                && !r.real().equals(glibc.get(r.scenario().id())))
+                        .count(),
+                glibc.size()));
         System.out.println();
     }
 
@@ -274,8 +334,15 @@ class ConformanceTest {
         System.out.println("DISAGREEMENTS");
         System.out.printf("%-6s %-12s %-6s %-10s %-10s %s%n", "ID", "LIBC", "SERVER", "REAL", "MODEL", "SCENARIO");
         for (Row r : rows) {
-            System.out.printf("%-6s %-12s %-6s %-10s %-10s %s (%s)%n", r.scenario().id(), r.libc(), r.server(), r.real(),
-                    r.model(), r.scenario().kind(), r.scenario().name());
+            System.out.printf(
+                    "%-6s %-12s %-6s %-10s %-10s %s (%s)%n",
+                    r.scenario().id(),
+                    r.libc(),
+                    r.server(),
+                    r.real(),
+                    r.model(),
+                    r.scenario().kind(),
+                    r.scenario().name());
         }
         System.out.println();
         for (Row r : rows.subList(0, Math.min(3, rows.size()))) {

@@ -9,5 +9,4 @@ import java.util.function.Consumer;
  * @param name what the application passes to getaddrinfo (relative, with dots, or absolute)
  * @param records adds this scenario's records to the shared zone data
  */
-record Scenario(String id, String kind, String name, Consumer<Zone> records) {
-}
+record Scenario(String id, String kind, String name, Consumer<Zone> records) {}

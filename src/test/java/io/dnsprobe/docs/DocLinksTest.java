@@ -35,13 +35,16 @@ class DocLinksTest {
     void everyRelativeLinkAndAnchorResolves() throws IOException {
         List<Path> pages = pages();
         assertThat(pages).hasSizeGreaterThan(10);
-        assertThat(MarkdownLinks.problems(ROOT, pages)).as("links that do not resolve").isEmpty();
+        assertThat(MarkdownLinks.problems(ROOT, pages))
+                .as("links that do not resolve")
+                .isEmpty();
     }
 
     @Test
     void everyDocsPageCanBeReachedFromTheReadme() throws IOException {
         Set<Path> reached = new HashSet<>();
-        Deque<Path> next = new ArrayDeque<>(List.of(Path.of("README.md").toAbsolutePath().normalize()));
+        Deque<Path> next =
+                new ArrayDeque<>(List.of(Path.of("README.md").toAbsolutePath().normalize()));
         while (!next.isEmpty()) {
             Path page = next.pop();
             if (!reached.add(page) || !Files.isRegularFile(page)) {
@@ -54,8 +57,10 @@ class DocLinksTest {
                 }
             }
         }
-        List<Path> unreached = pages().stream().map(p -> p.toAbsolutePath().normalize())
-                .filter(p -> p.startsWith(DOCS.toAbsolutePath().normalize()) && !reached.contains(p)).toList();
+        List<Path> unreached = pages().stream()
+                .map(p -> p.toAbsolutePath().normalize())
+                .filter(p -> p.startsWith(DOCS.toAbsolutePath().normalize()) && !reached.contains(p))
+                .toList();
         assertThat(unreached).as("docs pages no link from the README leads to").isEmpty();
     }
 
@@ -78,24 +83,28 @@ class DocLinksTest {
         Files.createDirectories(dir.resolve("docs"));
         Files.writeString(dir.resolve("docs/page.md"), "# Page\n\n## Known heading\n");
         Files.writeString(dir.resolve("pic.png"), "png");
-        Files.writeString(dir.resolve("README.md"), String.join("\n",
-                "# Front",
-                "[ok](docs/page.md#known-heading) [self](#front) ![pic](pic.png) [web](https://example.com/x#y)",
-                "`[in code](nowhere.md)`",
-                "```",
-                "[in a fence](nowhere.md)",
-                "```",
-                "[gone](docs/gone.md)",
-                "[bad anchor](docs/page.md#unknown-heading)",
-                "![no picture](docs/missing.png)",
-                "[up](../outside.md)",
-                "[ref]: docs/also-gone.md",
-                ""));
-        assertThat(MarkdownLinks.problems(dir, List.of(dir.resolve("README.md")))).containsExactly(
-                "README.md:7: docs/gone.md: no such file",
-                "README.md:8: docs/page.md#unknown-heading: no heading with that anchor in docs/page.md",
-                "README.md:9: docs/missing.png: no such file",
-                "README.md:10: ../outside.md: leaves the repository",
-                "README.md:11: docs/also-gone.md: no such file");
+        Files.writeString(
+                dir.resolve("README.md"),
+                String.join(
+                        "\n",
+                        "# Front",
+                        "[ok](docs/page.md#known-heading) [self](#front) ![pic](pic.png) [web](https://example.com/x#y)",
+                        "`[in code](nowhere.md)`",
+                        "```",
+                        "[in a fence](nowhere.md)",
+                        "```",
+                        "[gone](docs/gone.md)",
+                        "[bad anchor](docs/page.md#unknown-heading)",
+                        "![no picture](docs/missing.png)",
+                        "[up](../outside.md)",
+                        "[ref]: docs/also-gone.md",
+                        ""));
+        assertThat(MarkdownLinks.problems(dir, List.of(dir.resolve("README.md"))))
+                .containsExactly(
+                        "README.md:7: docs/gone.md: no such file",
+                        "README.md:8: docs/page.md#unknown-heading: no heading with that anchor in docs/page.md",
+                        "README.md:9: docs/missing.png: no such file",
+                        "README.md:10: ../outside.md: leaves the repository",
+                        "README.md:11: docs/also-gone.md: no such file");
     }
 }

@@ -30,12 +30,10 @@ final class MarkdownLinks {
      * connector punctuation), '-' and spaces. */
     private static final Pattern NOT_IN_SLUG = Pattern.compile("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]");
 
-    private MarkdownLinks() {
-    }
+    private MarkdownLinks() {}
 
     /** A link as written: its target and the line it is on. */
-    record Link(String target, int line) {
-    }
+    record Link(String target, int line) {}
 
     /** The file's text with fenced blocks and code spans blanked out, newlines kept so offsets keep their line. */
     static String prose(String text) {
@@ -51,7 +49,8 @@ final class MarkdownLinks {
         Matcher spans = CODE_SPAN.matcher(out);
         StringBuilder blanked = new StringBuilder(out.length());
         while (spans.find()) {
-            spans.appendReplacement(blanked, Matcher.quoteReplacement(spans.group().replaceAll("[^\n]", " ")));
+            spans.appendReplacement(
+                    blanked, Matcher.quoteReplacement(spans.group().replaceAll("[^\n]", " ")));
         }
         spans.appendTail(blanked);
         return blanked.toString();
@@ -104,9 +103,14 @@ final class MarkdownLinks {
      * lowercased, punctuation other than '-' and '_' removed, each space a '-'.
      */
     static String slug(String heading) {
-        String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1").replace("`", "").replace("*", "")
+        String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1")
+                .replace("`", "")
+                .replace("*", "")
                 .replaceAll("<[^>]+>", "");
-        return NOT_IN_SLUG.matcher(text.strip().toLowerCase(Locale.ROOT)).replaceAll("").replace(' ', '-');
+        return NOT_IN_SLUG
+                .matcher(text.strip().toLowerCase(Locale.ROOT))
+                .replaceAll("")
+                .replace(' ', '-');
     }
 
     static boolean external(String target) {
@@ -132,7 +136,8 @@ final class MarkdownLinks {
                 int hash = link.target().indexOf('#');
                 String path = hash < 0 ? link.target() : link.target().substring(0, hash);
                 String anchor = hash < 0 ? null : link.target().substring(hash + 1);
-                Path target = path.isEmpty() ? from : from.getParent().resolve(path).normalize();
+                Path target =
+                        path.isEmpty() ? from : from.getParent().resolve(path).normalize();
                 if (!target.startsWith(top)) {
                     problems.add(where + "leaves the repository");
                 } else if (!Files.exists(target)) {

@@ -13,7 +13,9 @@ class ApkVersionTest {
     @Test
     void comparesAsApkDoesNotAsStrings() {
         assertThat(cmp("1.2.10", "1.2.9")).isEqualTo(1);
-        assertThat(cmp("1.2.4_git20230717-r4", "1.2.4-r2")).as("_git is after the release").isEqualTo(1);
+        assertThat(cmp("1.2.4_git20230717-r4", "1.2.4-r2"))
+                .as("_git is after the release")
+                .isEqualTo(1);
         assertThat(cmp("1.2.4_git20230717-r4", "1.2.5")).isEqualTo(-1);
         assertThat(cmp("1.2.5_rc1", "1.2.5")).as("_rc is before the release").isEqualTo(-1);
         assertThat(cmp("1.2.3-r2", "1.2.3-r10")).isEqualTo(-1);
@@ -30,7 +32,9 @@ class ApkVersionTest {
         assertThat(LibcFinder.musl("1.2.3-r2").label()).isEqualTo("musl 1.2.3");
         assertThat(LibcFinder.musl("1.2.4-r2").model()).contains(MuslVersion.V1_2_4);
         assertThat(LibcFinder.musl("1.2.4_git20230717-r4").model()).contains(MuslVersion.V1_2_4_GIT20230717);
-        assertThat(LibcFinder.musl("1.2.4_git20230501").model()).as("a snapshot before 83b858f8").contains(MuslVersion.V1_2_4);
+        assertThat(LibcFinder.musl("1.2.4_git20230501").model())
+                .as("a snapshot before 83b858f8")
+                .contains(MuslVersion.V1_2_4);
         assertThat(LibcFinder.musl("1.2.4_git20230717-r4").label()).isEqualTo("musl 1.2.4_git20230717");
         assertThat(LibcFinder.musl("1.2.5-r0").model()).contains(MuslVersion.FROM_1_2_5);
         assertThat(LibcFinder.musl("1.2.10").model()).contains(MuslVersion.FROM_1_2_5);

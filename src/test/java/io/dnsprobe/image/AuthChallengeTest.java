@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 class AuthChallengeTest {
     @Test
     void parametersInAnyOrderQuotedOrNot() {
-        AuthChallenge c = AuthChallenge.parse("Bearer service=\"registry.docker.io\",scope=\"repository:library/alpine:pull\","
-                + "realm=\"https://auth.docker.io/token\"").orElseThrow();
+        AuthChallenge c = AuthChallenge.parse(
+                        "Bearer service=\"registry.docker.io\",scope=\"repository:library/alpine:pull\","
+                                + "realm=\"https://auth.docker.io/token\"")
+                .orElseThrow();
         assertThat(c.bearer()).isTrue();
         assertThat(c.realm()).isEqualTo("https://auth.docker.io/token");
         assertThat(c.service()).isEqualTo("registry.docker.io");

@@ -52,13 +52,16 @@ class HostileRegistryTest {
     }
 
     private ImageInspector inspector(Duration timeout) {
-        return inspector(timeout, new ImageInspector.Listener() {
-        });
+        return inspector(timeout, new ImageInspector.Listener() {});
     }
 
     private ImageInspector inspector(Duration timeout, ImageInspector.Listener listener) {
-        return ImageInspector.builder(RegistryClient.builder().insecure(insecure).build()).timeout(timeout)
-                .failureTtl(Duration.ZERO).listener(listener).build();
+        return ImageInspector.builder(
+                        RegistryClient.builder().insecure(insecure).build())
+                .timeout(timeout)
+                .failureTtl(Duration.ZERO)
+                .listener(listener)
+                .build();
     }
 
     private static ImageInspection inspect(ImageInspector i, String ref, RegistryAuths auths) throws Exception {
@@ -71,7 +74,12 @@ class HostileRegistryTest {
         String auth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         StringBuilder json = new StringBuilder("{\"auths\":{");
         for (int n = 0; n < hosts.length; n++) {
-            json.append(n == 0 ? "" : ",").append('"').append(hosts[n]).append("\":{\"auth\":\"").append(auth).append("\"}");
+            json.append(n == 0 ? "" : ",")
+                    .append('"')
+                    .append(hosts[n])
+                    .append("\":{\"auth\":\"")
+                    .append(auth)
+                    .append("\"}");
         }
         return RegistryAuths.parse(json.append("}}").toString().getBytes(StandardCharsets.UTF_8), "test");
     }
@@ -83,7 +91,9 @@ class HostileRegistryTest {
     /** A reason people can read: one line, no escape sequences, no Java class or stack. */
     private static void readable(ImageInspection r) {
         assertThat(r.problem()).isNotNull();
-        assertThat(r.problem()).doesNotContainPattern("[\\x00-\\x1f\\x7f]").doesNotContain("java.", "Exception", "\tat ");
+        assertThat(r.problem())
+                .doesNotContainPattern("[\\x00-\\x1f\\x7f]")
+                .doesNotContain("java.", "Exception", "\tat ");
         assertThat(r.problem().length()).isLessThanOrEqualTo(io.dnsprobe.text.Printable.REASON_CHARS + 40);
     }
 
@@ -99,7 +109,8 @@ class HostileRegistryTest {
             if (!basic().equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ScriptedRegistry.challenge(ex, "Basic realm=\"registry\"");
             } else if (ex.getRequestURI().getPath().contains("/blobs/")) {
-                ScriptedRegistry.redirect(ex, "http://" + blobStore + ex.getRequestURI().getPath() + "?sig=1");
+                ScriptedRegistry.redirect(
+                        ex, "http://" + blobStore + ex.getRequestURI().getPath() + "?sig=1");
             } else {
                 registry.serve(ex);
             }
@@ -111,20 +122,31 @@ class HostileRegistryTest {
                 challengeFrom(ex, thirdHost);
             }
         });
-        registry.on(thirdHost, "GET", "/token", ex -> ScriptedRegistry.send(ex, 200,
-                "{\"token\":\"stolen\"}".getBytes(StandardCharsets.UTF_8)));
+        registry.on(
+                thirdHost,
+                "GET",
+                "/token",
+                ex -> ScriptedRegistry.send(ex, 200, "{\"token\":\"stolen\"}".getBytes(StandardCharsets.UTF_8)));
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
             ImageInspection r = inspect(i, registry.host() + "/acme/orders:1.4", auths(registry.host()));
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.AUTH);
-            assertThat(r.problem()).contains(blobStore).contains("redirected").contains("only ever sent to the registry");
+            assertThat(r.problem())
+                    .contains(blobStore)
+                    .contains("redirected")
+                    .contains("only ever sent to the registry");
             readable(r);
         }
-        assertThat(registry.requestsTo(thirdHost)).as("the third host is never asked, let alone with credentials").isEmpty();
-        assertThat(registry.requestsTo(blobStore)).as("the blob store got requests, none with credentials")
-                .isNotEmpty().allMatch(q -> q.authorization() == null);
+        assertThat(registry.requestsTo(thirdHost))
+                .as("the third host is never asked, let alone with credentials")
+                .isEmpty();
+        assertThat(registry.requestsTo(blobStore))
+                .as("the blob store got requests, none with credentials")
+                .isNotEmpty()
+                .allMatch(q -> q.authorization() == null);
     }
 
-    private static void challengeFrom(com.sun.net.httpserver.HttpExchange ex, String realmHost) throws java.io.IOException {
+    private static void challengeFrom(com.sun.net.httpserver.HttpExchange ex, String realmHost)
+            throws java.io.IOException {
         ScriptedRegistry.challenge(ex, "Bearer realm=\"http://" + realmHost + "/token\",service=\"evil\"");
     }
 
@@ -132,8 +154,12 @@ class HostileRegistryTest {
     void aTokenRealmOverPlainHttpGetsNoCredentialUnlessItsOwnHostIsListed() throws Exception {
         String realm = registry.otherHost(); // not listed as insecure, though the registry is
         registry.image("acme/orders", "1.4", ORDERS);
-        registry.on(registry.host(), "GET", "/v2/.*", ex -> ScriptedRegistry.challenge(ex,
-                "Bearer realm=\"http://" + realm + "/token\",service=\"registry\""));
+        registry.on(
+                registry.host(),
+                "GET",
+                "/v2/.*",
+                ex -> ScriptedRegistry.challenge(
+                        ex, "Bearer realm=\"http://" + realm + "/token\",service=\"registry\""));
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
             ImageInspection r = inspect(i, registry.host() + "/acme/orders:1.4", auths(registry.host()));
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.INVALID);
@@ -149,7 +175,8 @@ class HostileRegistryTest {
         registry.image("acme/orders", "1.4", ORDERS);
         for (String host : List.of(registry.host(), second)) {
             registry.on(host, "GET", "/v2/.*", ex -> {
-                if (("Bearer token-for-" + host.replace(":", "_")).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                if (("Bearer token-for-" + host.replace(":", "_"))
+                        .equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                     registry.serve(ex);
                 } else {
                     ScriptedRegistry.challenge(ex, "Bearer realm=\"http://" + realm + "/token\",service=\"shared\"");
@@ -162,15 +189,22 @@ class HostileRegistryTest {
             if (!basic().equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 ScriptedRegistry.error(ex, 401, "UNAUTHORIZED", "credentials needed"); // no anonymous way round
             } else {
-                ScriptedRegistry.send(ex, 200, ("{\"token\":\"token-for-" + next[0].replace(":", "_")
-                        + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
+                ScriptedRegistry.send(
+                        ex,
+                        200,
+                        ("{\"token\":\"token-for-" + next[0].replace(":", "_") + "\",\"expires_in\":300}")
+                                .getBytes(StandardCharsets.UTF_8));
             }
         });
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
-            assertThat(inspect(i, registry.host() + "/acme/orders:1.4", auths(registry.host(), second)).problem()).isNull();
+            assertThat(inspect(i, registry.host() + "/acme/orders:1.4", auths(registry.host(), second))
+                            .problem())
+                    .isNull();
             next[0] = second;
             ImageInspection r = inspect(i, second + "/acme/orders:1.4", auths(registry.host(), second));
-            assertThat(r.problem()).as("the second registry got its own token, not the first one's").isNull();
+            assertThat(r.problem())
+                    .as("the second registry got its own token, not the first one's")
+                    .isNull();
         }
         assertThat(registry.requestsTo(realm)).hasSize(2);
     }
@@ -191,8 +225,12 @@ class HostileRegistryTest {
     @Test
     void aTokenServerWhoseErrorTricklesIsCutAtTheDeadline() throws Exception {
         String realm = other();
-        registry.on(registry.host(), "GET", "/v2/.*", ex -> ScriptedRegistry.challenge(ex,
-                "Bearer realm=\"http://" + realm + "/token\",service=\"registry\""));
+        registry.on(
+                registry.host(),
+                "GET",
+                "/v2/.*",
+                ex -> ScriptedRegistry.challenge(
+                        ex, "Bearer realm=\"http://" + realm + "/token\",service=\"registry\""));
         registry.on(realm, "GET", "/token", ex -> registry.trickle(ex, 500, "{\"errors\":[]}", 200));
         try (ImageInspector i = inspector(Duration.ofSeconds(2))) {
             ImageInspection r = inspect(i, registry.host() + "/acme/orders:1.4", RegistryAuths.NONE);
@@ -217,14 +255,16 @@ class HostileRegistryTest {
         };
         try (ImageInspector i = inspector(Duration.ofSeconds(20), failing)) {
             String ref = registry.host() + "/acme/orders:1.4";
-            CompletableFuture<ImageInspection> first = i.inspect(ImageRef.parse(ref), Platform.LINUX_AMD64, RegistryAuths.NONE,
-                    ImageInspector.Priority.INTERACTIVE);
+            CompletableFuture<ImageInspection> first = i.inspect(
+                    ImageRef.parse(ref), Platform.LINUX_AMD64, RegistryAuths.NONE, ImageInspector.Priority.INTERACTIVE);
             ImageInspection r = first.get(60, TimeUnit.SECONDS);
             assertThat(r.failed()).isTrue();
             assertThat(r.problem()).contains("more memory");
             readable(r);
             ImageInspection again = inspect(i, ref, RegistryAuths.NONE);
-            assertThat(again.problem()).as("the single-flight entry was not left behind").isNull();
+            assertThat(again.problem())
+                    .as("the single-flight entry was not left behind")
+                    .isNull();
             assertThat(again.libc().label()).isEqualTo("musl 1.2.3");
         }
     }
@@ -241,12 +281,19 @@ class HostileRegistryTest {
         registry.rawImage("acme/tail", "1", Map.of(), List.of(withTail));
         // The descriptor's size covers the tail, and the image's bound is above it: only the tail rule stops it.
         long bound = 16 << 20;
-        try (ImageInspector i = ImageInspector.builder(RegistryClient.builder().insecure(insecure).build()).maxBytes(bound)
-                .timeout(Duration.ofSeconds(20)).failureTtl(Duration.ZERO).build()) {
+        try (ImageInspector i = ImageInspector.builder(
+                        RegistryClient.builder().insecure(insecure).build())
+                .maxBytes(bound)
+                .timeout(Duration.ofSeconds(20))
+                .failureTtl(Duration.ZERO)
+                .build()) {
             ImageInspection r = inspect(i, registry.host() + "/acme/tail:1", RegistryAuths.NONE);
-            assertThat(r.failed()).as("an 8 MiB tail behind a small gzip stream is refused").isTrue();
+            assertThat(r.failed())
+                    .as("an 8 MiB tail behind a small gzip stream is refused")
+                    .isTrue();
             assertThat(r.problem()).contains("after the end of its compressed stream");
-            assertThat(r.bytesRead()).as("at most 1 MiB of the tail was read (and counted)")
+            assertThat(r.bytesRead())
+                    .as("at most 1 MiB of the tail was read (and counted)")
                     .isLessThanOrEqualTo(layer.blob().length + LayerScanner.MAX_TAIL + (128 << 10));
             readable(r);
         }
@@ -262,29 +309,52 @@ class HostileRegistryTest {
     void manifestsConfigsAndIndexesOfTheWrongShapeAreClearErrors() throws Exception {
         RawTar.Built layer = RawTar.gzip(t -> t.file("etc/alpine-release", "3.16.2\n"));
         byte[] config = ("{\"os\":\"linux\",\"architecture\":\"amd64\",\"config\":{\"Env\":\"PATH=/bin\"},"
-                + "\"rootfs\":{\"diff_ids\":[\"" + layer.diffId() + "\"]}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"rootfs\":{\"diff_ids\":[\"" + layer.diffId() + "\"]}}")
+                .getBytes(StandardCharsets.UTF_8);
         registry.blob(Digests.of(config), config).blob(layer.digest(), layer.blob());
         String configDescriptor = "{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
                 + Digests.of(config) + "\",\"size\":" + config.length + "}";
         Map<String, String> manifests = Map.of(
                 "layers-object", "{\"config\":" + configDescriptor + ",\"layers\":{}}",
-                "size-string", "{\"config\":" + configDescriptor + ",\"layers\":[{\"mediaType\":"
-                        + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer.digest() + "\",\"size\":\"12\"}]}",
-                "size-huge", "{\"config\":" + configDescriptor + ",\"layers\":[{\"mediaType\":"
-                        + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer.digest() + "\",\"size\":1e30}]}",
-                "env-string", "{\"config\":" + configDescriptor + ",\"layers\":[{\"mediaType\":"
-                        + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer.digest() + "\",\"size\":"
-                        + layer.blob().length + "}]}",
+                "size-string",
+                        "{\"config\":" + configDescriptor + ",\"layers\":[{\"mediaType\":"
+                                + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer.digest()
+                                + "\",\"size\":\"12\"}]}",
+                "size-huge",
+                        "{\"config\":" + configDescriptor + ",\"layers\":[{\"mediaType\":"
+                                + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer.digest()
+                                + "\",\"size\":1e30}]}",
+                "env-string",
+                        "{\"config\":" + configDescriptor + ",\"layers\":[{\"mediaType\":"
+                                + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer.digest()
+                                + "\",\"size\":"
+                                + layer.blob().length + "}]}",
                 "long-number", "{\"config\":" + configDescriptor + ",\"layers\":[],\"x\":1" + "0".repeat(1000) + "}",
                 "deep", "{\"config\":" + configDescriptor + ",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
-        Map<String, String> expected = Map.of("layers-object", "layers is not a list", "size-string", "size is not a byte count",
-                "size-huge", "size is not a byte count", "env-string", "Env is not a list", "long-number", "longer than 64 digits",
-                "deep", "nested deeper than 32");
+        Map<String, String> expected = Map.of(
+                "layers-object",
+                "layers is not a list",
+                "size-string",
+                "size is not a byte count",
+                "size-huge",
+                "size is not a byte count",
+                "env-string",
+                "Env is not a list",
+                "long-number",
+                "longer than 64 digits",
+                "deep",
+                "nested deeper than 32");
         for (Map.Entry<String, String> m : manifests.entrySet()) {
-            registry.manifest("acme/bad", m.getKey(), "application/vnd.oci.image.manifest.v1+json",
+            registry.manifest(
+                    "acme/bad",
+                    m.getKey(),
+                    "application/vnd.oci.image.manifest.v1+json",
                     m.getValue().getBytes(StandardCharsets.UTF_8));
         }
-        registry.manifest("acme/bad", "index-string", "application/vnd.oci.image.index.v1+json",
+        registry.manifest(
+                "acme/bad",
+                "index-string",
+                "application/vnd.oci.image.index.v1+json",
                 "{\"manifests\":\"all of them\"}".getBytes(StandardCharsets.UTF_8));
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
             for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -303,10 +373,17 @@ class HostileRegistryTest {
         for (int platforms : List.of(2_000, 10_000)) {
             StringBuilder index = new StringBuilder("{\"manifests\":[");
             for (int n = 0; n < platforms; n++) {
-                index.append(n == 0 ? "" : ",").append("{\"digest\":\"sha256:").append("a".repeat(64))
-                        .append("\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arch").append(n).append("\"}}");
+                index.append(n == 0 ? "" : ",")
+                        .append("{\"digest\":\"sha256:")
+                        .append("a".repeat(64))
+                        .append("\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arch")
+                        .append(n)
+                        .append("\"}}");
             }
-            registry.manifest("acme/many", Integer.toString(platforms), "application/vnd.oci.image.index.v1+json",
+            registry.manifest(
+                    "acme/many",
+                    Integer.toString(platforms),
+                    "application/vnd.oci.image.index.v1+json",
                     index.append("]}").toString().getBytes(StandardCharsets.UTF_8));
         }
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
@@ -332,8 +409,12 @@ class HostileRegistryTest {
                 ScriptedRegistry.challenge(ex, "Bearer realm=\"http://" + realm + "/token\",service=\"registry\"");
             }
         });
-        registry.on(realm, "GET", "/token", ex -> ScriptedRegistry.send(ex, 200,
-                "{\"token\":\"t0k3n\",\"expires_in\":1e13}".getBytes(StandardCharsets.UTF_8)));
+        registry.on(
+                realm,
+                "GET",
+                "/token",
+                ex -> ScriptedRegistry.send(
+                        ex, 200, "{\"token\":\"t0k3n\",\"expires_in\":1e13}".getBytes(StandardCharsets.UTF_8)));
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
             ImageInspection r = inspect(i, registry.host() + "/acme/orders:1.4", RegistryAuths.NONE);
             assertThat(r.problem()).isNull();
@@ -341,16 +422,24 @@ class HostileRegistryTest {
         }
         assertThat(RegistryClient.lifetimeSeconds(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(1e13)))
                 .isEqualTo(RegistryClient.MAX_TOKEN_SECONDS - 10);
-        assertThat(RegistryClient.lifetimeSeconds(com.fasterxml.jackson.databind.node.TextNode.valueOf("soon"))).isEqualTo(50);
-        assertThat(RegistryClient.lifetimeSeconds(com.fasterxml.jackson.databind.node.IntNode.valueOf(-5))).isEqualTo(1);
+        assertThat(RegistryClient.lifetimeSeconds(com.fasterxml.jackson.databind.node.TextNode.valueOf("soon")))
+                .isEqualTo(50);
+        assertThat(RegistryClient.lifetimeSeconds(com.fasterxml.jackson.databind.node.IntNode.valueOf(-5)))
+                .isEqualTo(1);
     }
 
     // --- Text from the registry ---------------------------------------------------------------------------
 
     @Test
     void aRegistrysMessageCannotWriteToTheTerminal() throws Exception {
-        registry.on("GET", "/v2/acme/evil/manifests/.*", ex -> ScriptedRegistry.error(ex, 403, "DENIED",
-                "denied\\u001b[2J\\u001b[31m\\r\\ndnsprobe: acme/evil:1  glibc 2.36  (all clear)\\u0007"));
+        registry.on(
+                "GET",
+                "/v2/acme/evil/manifests/.*",
+                ex -> ScriptedRegistry.error(
+                        ex,
+                        403,
+                        "DENIED",
+                        "denied\\u001b[2J\\u001b[31m\\r\\ndnsprobe: acme/evil:1  glibc 2.36  (all clear)\\u0007"));
         try (ImageInspector i = inspector(Duration.ofSeconds(20))) {
             ImageInspection r = inspect(i, registry.host() + "/acme/evil:1", RegistryAuths.NONE);
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.AUTH);
@@ -358,13 +447,13 @@ class HostileRegistryTest {
             readable(r);
         }
         // The error itself is printable, whatever carries it on (the inspection escapes again, to be sure).
-        assertThat(new RegistryException(RegistryException.Kind.AUTH, "x\u001b[2J\ny").getMessage()).isEqualTo("x\\u001b[2J\\ny");
+        assertThat(new RegistryException(RegistryException.Kind.AUTH, "x\u001b[2J\ny").getMessage())
+                .isEqualTo("x\\u001b[2J\\ny");
     }
 
     @Test
     void whatAnImageSaysAboutItselfIsPrintable() throws Exception {
-        RawTar.Built layer = RawTar.gzip(t -> t
-                .file("lib/apk/db/installed", "P:musl\nV:1.2.3-r2\u001b[31m\n\n")
+        RawTar.Built layer = RawTar.gzip(t -> t.file("lib/apk/db/installed", "P:musl\nV:1.2.3-r2\u001b[31m\n\n")
                 .file("etc/os-release", "ID=alpine\nPRETTY_NAME=\"Alpine\u001b]0;pwned\u0007 Linux\"\n")
                 .file("etc/alpine-release", "3.16.2\u001b[2J\n"));
         registry.rawImage("acme/text", "1", Map.of(), List.of(layer));
@@ -401,8 +490,8 @@ class HostileRegistryTest {
         RegistryException r = RegistryClient.unreachable("registry", "registry.nowhere.invalid:5000", e);
         assertThat(r.kind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
         assertThat(r.getMessage()).isEqualTo("cannot resolve registry host registry.nowhere.invalid: no such host");
-        RegistryException refused = RegistryClient.unreachable("registry", "127.0.0.1:9",
-                new java.net.ConnectException("Connection refused"));
+        RegistryException refused = RegistryClient.unreachable(
+                "registry", "127.0.0.1:9", new java.net.ConnectException("Connection refused"));
         assertThat(refused.getMessage()).isEqualTo("cannot connect to registry 127.0.0.1:9: connection refused");
     }
 }

@@ -53,10 +53,14 @@ class ImageFilesTest {
     }
 
     static L alpine316() {
-        return new L().file("lib/apk/db/installed", apk("musl", "1.2.3-r2"))
+        return new L()
+                .file("lib/apk/db/installed", apk("musl", "1.2.3-r2"))
                 .file("etc/alpine-release", new FileFact.AlpineRelease("3.16.2"))
                 .file("lib/ld-musl-x86_64.so.1", new FileFact.MuslLibrary("1.2.3"))
-                .file("bin/busybox", new FileFact.Executable(FileFact.ExecKind.ELF_DYNAMIC, "/lib/ld-musl-x86_64.so.1", null, Set.of(), null))
+                .file(
+                        "bin/busybox",
+                        new FileFact.Executable(
+                                FileFact.ExecKind.ELF_DYNAMIC, "/lib/ld-musl-x86_64.so.1", null, Set.of(), null))
                 .link("bin/sh", "/bin/busybox");
     }
 
@@ -71,27 +75,33 @@ class ImageFilesTest {
 
     @Test
     void anUpperLayerThatUpgradesMuslDecides() {
-        LibcFinder.Finding f = LibcFinder.find(image(alpine316(), new L().file("lib/apk/db/installed", apk("musl", "1.2.4-r2"))));
+        LibcFinder.Finding f =
+                LibcFinder.find(image(alpine316(), new L().file("lib/apk/db/installed", apk("musl", "1.2.4-r2"))));
         assertThat(f.libc().model()).contains(MuslVersion.V1_2_4);
         assertThat(f.evidence().layer()).isEqualTo(2);
     }
 
     @Test
     void aWhiteoutOrOpaqueDirectoryHidesTheDbAndTheReleaseDecides() {
-        for (L upper : List.of(new L().whiteout("lib/apk/db/installed"), new L().whiteout("lib/apk"), new L().opaque("lib/apk/db"))) {
+        for (L upper : List.of(
+                new L().whiteout("lib/apk/db/installed"), new L().whiteout("lib/apk"), new L().opaque("lib/apk/db"))) {
             LibcFinder.Finding f = LibcFinder.find(image(alpine316(), upper));
             assertThat(f.evidence().file()).isEqualTo("etc/alpine-release");
             assertThat(f.libc().label()).isEqualTo("musl 1.2.3");
         }
-        LibcFinder.Finding onlyLoader = LibcFinder.find(image(new L().file("lib/ld-musl-x86_64.so.1", new FileFact.MuslLibrary("1.2.3"))));
+        LibcFinder.Finding onlyLoader =
+                LibcFinder.find(image(new L().file("lib/ld-musl-x86_64.so.1", new FileFact.MuslLibrary("1.2.3"))));
         assertThat(onlyLoader.evidence()).hasToString("lib/ld-musl-x86_64.so.1, layer 1/1");
         assertThat(onlyLoader.libc().model()).contains(MuslVersion.UP_TO_1_2_3);
     }
 
     @Test
     void usrmergeLinksAreFollowed() {
-        ImageFiles wolfi = image(new L().link("lib", "usr/lib").file("usr/lib/apk/db/installed", apk("glibc", "2.40-r3"))
-                .link("etc/os-release", "../usr/lib/os-release").file("usr/lib/os-release", new FileFact.OsRelease("wolfi", "20230201", "Wolfi")));
+        ImageFiles wolfi = image(new L()
+                .link("lib", "usr/lib")
+                .file("usr/lib/apk/db/installed", apk("glibc", "2.40-r3"))
+                .link("etc/os-release", "../usr/lib/os-release")
+                .file("usr/lib/os-release", new FileFact.OsRelease("wolfi", "20230201", "Wolfi")));
         assertThat(wolfi.find("lib/apk/db/installed")).isPresent();
         assertThat(wolfi.find("/etc/os-release").map(ImageFiles.Found::path)).contains("usr/lib/os-release");
         LibcFinder.Finding f = LibcFinder.find(wolfi);
@@ -102,14 +112,24 @@ class ImageFilesTest {
 
     @Test
     void glibcFromItsLibraryOrDpkgAndNothingIsStatic() {
-        assertThat(LibcFinder.find(image(new L().file("lib/x86_64-linux-gnu/libc.so.6", new FileFact.GlibcLibrary("2.36")))).libc().label())
+        assertThat(LibcFinder.find(image(
+                                new L().file("lib/x86_64-linux-gnu/libc.so.6", new FileFact.GlibcLibrary("2.36"))))
+                        .libc()
+                        .label())
                 .isEqualTo("glibc 2.36");
-        assertThat(LibcFinder.find(image(new L().file("var/lib/dpkg/status.d/libc6",
-                new FileFact.DpkgStatus(Map.of("libc6", "2.36-9+deb12u4"))))).libc().label()).isEqualTo("glibc 2.36");
+        assertThat(LibcFinder.find(image(new L()
+                                .file(
+                                        "var/lib/dpkg/status.d/libc6",
+                                        new FileFact.DpkgStatus(Map.of("libc6", "2.36-9+deb12u4")))))
+                        .libc()
+                        .label())
+                .isEqualTo("glibc 2.36");
         assertThat(LibcFinder.find(image(new L())).libc().kind()).isEqualTo(Libc.Kind.STATIC);
-        LibcFinder.Finding both = LibcFinder.find(image(alpine316(), new L().file("usr/glibc-compat/lib/libc.so.6",
-                new FileFact.GlibcLibrary("2.35"))));
-        assertThat(both.libc().isMusl()).as("musl wins: a warning too many beats a failure missed").isTrue();
+        LibcFinder.Finding both = LibcFinder.find(
+                image(alpine316(), new L().file("usr/glibc-compat/lib/libc.so.6", new FileFact.GlibcLibrary("2.35"))));
+        assertThat(both.libc().isMusl())
+                .as("musl wins: a warning too many beats a failure missed")
+                .isTrue();
         assertThat(both.notes()).anyMatch(n -> n.contains("glibc is also present"));
     }
 

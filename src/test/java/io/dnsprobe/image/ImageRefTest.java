@@ -22,19 +22,24 @@ class ImageRefTest {
 
     @Test
     void invalidReferencesSayWhy() {
-        assertThat(ImageRef.parse("acme/Orders:1.4").problems()).isEmpty(); // lower-cased on parse, as the name heuristics need
+        assertThat(ImageRef.parse("acme/Orders:1.4").problems())
+                .isEmpty(); // lower-cased on parse, as the name heuristics need
         assertThat(ImageRef.parse("acme//orders").problems()).isNotEmpty();
         assertThat(ImageRef.parse("acme/orders:bad tag").problems()).anyMatch(p -> p.contains("not a tag"));
-        assertThat(ImageRef.parse("acme/orders@sha256:123").problems()).anyMatch(p -> p.contains("not a sha256 digest"));
+        assertThat(ImageRef.parse("acme/orders@sha256:123").problems())
+                .anyMatch(p -> p.contains("not a sha256 digest"));
     }
 
     @Test
     void platforms() {
         assertThat(Platform.parse("linux/arm64")).isEqualTo(Platform.parse("linux/arm64/v8"));
-        assertThat(Platform.parse("linux/amd64").matches("linux", "amd64", null)).isTrue();
-        assertThat(Platform.parse("linux/arm64").matches("linux", "arm64", "v8")).isTrue();
+        assertThat(Platform.parse("linux/amd64").matches("linux", "amd64", null))
+                .isTrue();
+        assertThat(Platform.parse("linux/arm64").matches("linux", "arm64", "v8"))
+                .isTrue();
         assertThat(Platform.parse("linux/arm/v7").matches("linux", "arm", "v6")).isFalse();
-        assertThat(Platform.parse("linux/amd64").matches("unknown", "unknown", null)).isFalse();
+        assertThat(Platform.parse("linux/amd64").matches("unknown", "unknown", null))
+                .isFalse();
         assertThatThrownBy(() -> Platform.parse("amd64")).hasMessageContaining("not a platform like linux/amd64");
     }
 }

@@ -31,7 +31,8 @@ class LayerScannerTest {
     }
 
     private static LayerFacts scan(RawTar.Built layer, ReadBudget budget) throws Exception {
-        return LayerScanner.scan(new ByteArrayInputStream(layer.blob()), MediaTypes.Compression.GZIP, layer.diffId(), budget);
+        return LayerScanner.scan(
+                new ByteArrayInputStream(layer.blob()), MediaTypes.Compression.GZIP, layer.diffId(), budget);
     }
 
     /** Bytes this thread allocates while {@code work} runs. */
@@ -52,9 +53,13 @@ class LayerScannerTest {
         long bytes = allocated(() -> {
             RegistryException e = catchThrowableOfType(RegistryException.class, () -> scan(bomb));
             assertThat(e.kind()).isEqualTo(RegistryException.Kind.PROTOCOL);
-            assertThat(e.getMessage()).contains("GNU long name of 268435457 bytes").contains("container runtimes accept");
+            assertThat(e.getMessage())
+                    .contains("GNU long name of 268435457 bytes")
+                    .contains("container runtimes accept");
         });
-        assertThat(bytes).as("a 256 MiB name is never buffered (measured: about 0.4 MB)").isLessThan(4L << 20);
+        assertThat(bytes)
+                .as("a 256 MiB name is never buffered (measured: about 0.4 MB)")
+                .isLessThan(4L << 20);
         RawTar.Built pax = RawTar.gzip(t -> t.paxPath(256L << 20, 'p'));
         long paxBytes = allocated(() -> {
             RegistryException e = catchThrowableOfType(RegistryException.class, () -> scan(pax));
@@ -65,7 +70,8 @@ class LayerScannerTest {
 
     @Test
     void longNamesUnderThatAreStreamedAndTheEntrySkipped() throws Exception {
-        RawTar.Built layer = RawTar.gzip(t -> t.gnuLongName(900_000, 'b').paxPath(900_000, 'c')
+        RawTar.Built layer = RawTar.gzip(t -> t.gnuLongName(900_000, 'b')
+                .paxPath(900_000, 'c')
                 .file("lib/apk/db/installed", "P:musl\nV:1.2.3-r2\n\n"));
         long[] kept = new long[1];
         long bytes = allocated(() -> {
@@ -102,7 +108,9 @@ class LayerScannerTest {
         LayerFacts l = scan(links);
         assertThat(l.files()).hasSizeLessThanOrEqualTo(LayerScanner.MAX_TRACKED);
         assertThat(l.incomplete()).contains("over 50000");
-        assertThat(w.weight()).as("what one layer keeps at most (50,000 short entries)").isLessThan(16L << 20);
+        assertThat(w.weight())
+                .as("what one layer keeps at most (50,000 short entries)")
+                .isLessThan(16L << 20);
     }
 
     @Test
@@ -123,12 +131,15 @@ class LayerScannerTest {
     void namesAreCleanedAsRuntimesCleanThem() throws Exception {
         assertThat(LayerScanner.normalize("lib/apk/db/../db/installed")).isEqualTo("lib/apk/db/installed");
         assertThat(LayerScanner.normalize("./etc/./alpine-release")).isEqualTo("etc/alpine-release");
-        assertThat(LayerScanner.normalize("../../../etc/passwd")).as("never above the root").isEqualTo("etc/passwd");
+        assertThat(LayerScanner.normalize("../../../etc/passwd"))
+                .as("never above the root")
+                .isEqualTo("etc/passwd");
         assertThat(LayerScanner.normalize("/usr//lib/")).isEqualTo("usr/lib");
         assertThat(LayerScanner.normalize("usr/lib")).isEqualTo("usr/lib");
         assertThat(LayerScanner.normalize("./")).isEmpty();
         RawTar.Built layer = RawTar.gzip(t -> t.file("usr/../lib/apk/db/installed", "P:musl\nV:1.2.5-r0\n\n")
-                .file("x/../.wh.etc", "").hardLink("bin/../bin/ld", "lib/apk/db/installed"));
+                .file("x/../.wh.etc", "")
+                .hardLink("bin/../bin/ld", "lib/apk/db/installed"));
         LayerFacts f = scan(layer);
         assertThat(f.files()).containsKeys("lib/apk/db/installed", "bin/ld");
         assertThat(f.whiteouts()).containsExactly("etc");
@@ -137,10 +148,11 @@ class LayerScannerTest {
     @Test
     void bytesAfterTheEndOfTheArchiveAreBounded() throws Exception {
         // GNU tar pads archives to 10 KiB records: a little after the end is normal.
-        RawTar.Built padded = RawTar.gzip(t -> t.file("etc/alpine-release", "3.16.2\n").raw(new byte[10240]));
+        RawTar.Built padded =
+                RawTar.gzip(t -> t.file("etc/alpine-release", "3.16.2\n").raw(new byte[10240]));
         assertThat(scan(padded).files()).containsKey("etc/alpine-release");
-        RawTar.Built tail = RawTar.gzip(t -> t.file("etc/alpine-release", "3.16.2\n").raw(new byte[1024])
-                .raw(new byte[2 << 20]));
+        RawTar.Built tail = RawTar.gzip(t ->
+                t.file("etc/alpine-release", "3.16.2\n").raw(new byte[1024]).raw(new byte[2 << 20]));
         RegistryException e = catchThrowableOfType(RegistryException.class, () -> scan(tail));
         assertThat(e.kind()).isEqualTo(RegistryException.Kind.LIMIT);
         assertThat(e.getMessage()).contains("after the end of its tar archive");
@@ -155,8 +167,10 @@ class LayerScannerTest {
             out.write(junk);
         }
         String diffId = Digests.of(junk);
-        RegistryException e = catchThrowableOfType(RegistryException.class, () -> LayerScanner.scan(
-                new ByteArrayInputStream(gz.toByteArray()), MediaTypes.Compression.GZIP, diffId, budget()));
+        RegistryException e = catchThrowableOfType(
+                RegistryException.class,
+                () -> LayerScanner.scan(
+                        new ByteArrayInputStream(gz.toByteArray()), MediaTypes.Compression.GZIP, diffId, budget()));
         assertThat(e.kind()).isEqualTo(RegistryException.Kind.PROTOCOL);
         assertThat(e.getMessage()).contains("no tar header at byte 0").doesNotContain("Exception");
     }

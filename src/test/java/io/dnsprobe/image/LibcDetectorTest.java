@@ -8,7 +8,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LibcDetectorTest {
-    private final LibcDetector detector = new LibcDetector(Map.of("registry.corp/base/*", "glibc", "*/distroless-*", "static"));
+    private final LibcDetector detector =
+            new LibcDetector(Map.of("registry.corp/base/*", "glibc", "*/distroless-*", "static"));
 
     private Libc detect(String image) {
         return detector.detect(image, null);
@@ -31,7 +32,8 @@ class LibcDetectorTest {
     @Test
     void alpineVariantsOfOtherImagesAreMusl() {
         assertThat(detect("node:20-alpine3.16").label()).isEqualTo("musl 1.2.3");
-        assertThat(detect("registry.example.com:5000/team/app:1.4-alpine3.18").model()).contains(MuslVersion.V1_2_4);
+        assertThat(detect("registry.example.com:5000/team/app:1.4-alpine3.18").model())
+                .contains(MuslVersion.V1_2_4);
         assertThat(detect("python:3.12-alpine").muslUnknownVersion()).isTrue();
         assertThat(detect("python:3.12-alpine").label()).isEqualTo("musl if Alpine < 3.18");
         assertThat(detect("alpine").muslUnknownVersion()).isTrue();
@@ -42,7 +44,9 @@ class LibcDetectorTest {
     void otherImagesAreNotMusl() {
         assertThat(detect("eclipse-temurin:17-jre").isMusl()).isFalse();
         assertThat(detect("nginx:1.27").kind()).isEqualTo(Libc.Kind.UNKNOWN);
-        assertThat(detect("myalpineapp:1.0").isMusl()).as("'alpine' inside another word").isFalse();
+        assertThat(detect("myalpineapp:1.0").isMusl())
+                .as("'alpine' inside another word")
+                .isFalse();
     }
 
     @Test
@@ -50,12 +54,16 @@ class LibcDetectorTest {
         assertThat(detector.detect("eclipse-temurin:17", "musl-1.2.3").model()).contains(MuslVersion.UP_TO_1_2_3);
         assertThat(detector.detect("alpine:3.14", "glibc").isMusl()).isFalse();
         assertThat(detector.detect("alpine:3.14", "musl").muslUnknownVersion()).isTrue();
-        assertThat(detector.detect("alpine:3.14", "nonsense").label()).as("unknown value falls through").isEqualTo("musl 1.2.2");
+        assertThat(detector.detect("alpine:3.14", "nonsense").label())
+                .as("unknown value falls through")
+                .isEqualTo("musl 1.2.2");
         assertThat(detect("registry.corp/base/alpine:3.14").kind()).isEqualTo(Libc.Kind.GLIBC);
         assertThat(detect("gcr.io/distroless-static:nonroot").kind()).isEqualTo(Libc.Kind.STATIC);
-        assertThat(LibcDetector.fromValue("musl-1.2.5").flatMap(Libc::model)).isEqualTo(Optional.of(MuslVersion.FROM_1_2_5));
+        assertThat(LibcDetector.fromValue("musl-1.2.5").flatMap(Libc::model))
+                .isEqualTo(Optional.of(MuslVersion.FROM_1_2_5));
         assertThat(LibcDetector.fromValue("musl-1.2.4_git20230717").flatMap(Libc::model))
-                .as("the snapshot's model id, as an annotation writes it").contains(MuslVersion.V1_2_4_GIT20230717);
+                .as("the snapshot's model id, as an annotation writes it")
+                .contains(MuslVersion.V1_2_4_GIT20230717);
         assertThat(LibcDetector.fromValue("musl-1.2.4").flatMap(Libc::model)).contains(MuslVersion.V1_2_4);
         assertThat(LibcDetector.fromValue("musl-1.2.4_gitnonsense")).isEmpty();
     }

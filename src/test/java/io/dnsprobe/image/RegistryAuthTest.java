@@ -22,7 +22,9 @@ class RegistryAuthTest {
 
     private static RegistryAuths auths(String host, String user, String password) throws Exception {
         String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        return RegistryAuths.parse(("{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}").getBytes(StandardCharsets.UTF_8), "test");
+        return RegistryAuths.parse(
+                ("{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}").getBytes(StandardCharsets.UTF_8),
+                "test");
     }
 
     private static ImageInspection inspect(ImageInspector i, String ref, RegistryAuths auths) throws Exception {
@@ -42,11 +44,14 @@ class RegistryAuthTest {
 
     @Test
     void basicAuthWithAColonInThePasswordAndWrongCredentialsCostTwoRequests() throws Exception {
-        try (DockerRegistry r = DockerRegistry.builder().htpasswd(USER, PASSWORD).start()) {
+        try (DockerRegistry r =
+                DockerRegistry.builder().htpasswd(USER, PASSWORD).start()) {
             pushOrders(r, new ImagePusher(r));
             String ref = r.host() + "/acme/orders:1.4";
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host())).build();
-            try (ImageInspector i = ImageInspector.builder(client).failureTtl(Duration.ZERO).build()) {
+            RegistryClient client =
+                    RegistryClient.builder().insecure(Set.of(r.host())).build();
+            try (ImageInspector i =
+                    ImageInspector.builder(client).failureTtl(Duration.ZERO).build()) {
                 ImageInspection ok = inspect(i, ref, auths(r.host(), USER, PASSWORD));
                 assertThat(ok.problem()).isNull();
                 assertThat(ok.libc().label()).isEqualTo("musl 1.2.3");
@@ -58,7 +63,9 @@ class RegistryAuthTest {
                 int before = client.requestsTo(r.host());
                 ImageInspection wrong = inspect(i, r.host() + "/acme/orders:1.5", auths(r.host(), USER, "nope"));
                 assertThat(wrong.problemKind()).isEqualTo(RegistryException.Kind.AUTH);
-                assertThat(wrong.problem()).contains("refused the credentials of user robot").doesNotContain("nope");
+                assertThat(wrong.problem())
+                        .contains("refused the credentials of user robot")
+                        .doesNotContain("nope");
                 // The wrong credential, then anonymous: each one challenge and one retry, no storm.
                 assertThat(client.requestsTo(r.host()) - before).isLessThanOrEqualTo(4);
             }
@@ -67,24 +74,41 @@ class RegistryAuthTest {
 
     @Test
     void bearerTokensAreReusedAndNeverSharedAcrossCredentials() throws Exception {
-        try (TokenServer tokens = TokenServer.builder().user(USER, PASSWORD).user("other", "secret").anonymousPull(false).start();
-             DockerRegistry r = DockerRegistry.builder().tokenAuth(tokens).start()) {
+        try (TokenServer tokens = TokenServer.builder()
+                        .user(USER, PASSWORD)
+                        .user("other", "secret")
+                        .anonymousPull(false)
+                        .start();
+                DockerRegistry r = DockerRegistry.builder().tokenAuth(tokens).start()) {
             pushOrders(r, new ImagePusher(r, USER, PASSWORD));
             tokens.resetCounts();
             // The token server speaks plain HTTP too: credentials go to it only because it is listed.
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host(), tokenHost(tokens))).build();
-            try (ImageInspector i = ImageInspector.builder(client).failureTtl(Duration.ZERO).build()) {
-                assertThat(inspect(i, r.host() + "/acme/orders:1.4", auths(r.host(), USER, PASSWORD)).problem()).isNull();
+            RegistryClient client = RegistryClient.builder()
+                    .insecure(Set.of(r.host(), tokenHost(tokens)))
+                    .build();
+            try (ImageInspector i =
+                    ImageInspector.builder(client).failureTtl(Duration.ZERO).build()) {
+                assertThat(inspect(i, r.host() + "/acme/orders:1.4", auths(r.host(), USER, PASSWORD))
+                                .problem())
+                        .isNull();
                 assertThat(tokens.requests(USER)).isEqualTo(1);
-                assertThat(inspect(i, r.host() + "/acme/orders:1.5", auths(r.host(), USER, PASSWORD)).problem()).isNull();
-                assertThat(tokens.requests(USER)).as("one token for the repository, reused").isEqualTo(1);
+                assertThat(inspect(i, r.host() + "/acme/orders:1.5", auths(r.host(), USER, PASSWORD))
+                                .problem())
+                        .isNull();
+                assertThat(tokens.requests(USER))
+                        .as("one token for the repository, reused")
+                        .isEqualTo(1);
 
                 ImageInspection other = inspect(i, r.host() + "/acme/orders:1.6", auths(r.host(), "other", "secret"));
                 assertThat(other.problem()).isNull();
-                assertThat(tokens.requests("other")).as("another credential gets its own token").isEqualTo(1);
+                assertThat(tokens.requests("other"))
+                        .as("another credential gets its own token")
+                        .isEqualTo(1);
 
                 ImageInspection anonymous = inspect(i, r.host() + "/acme/orders:1.4", RegistryAuths.NONE);
-                assertThat(anonymous.failed()).as("a cached result is not a token: digest known, result cached").isFalse();
+                assertThat(anonymous.failed())
+                        .as("a cached result is not a token: digest known, result cached")
+                        .isFalse();
 
                 ImageInspection wrong = inspect(i, r.host() + "/acme/missing:1", auths(r.host(), USER, "nope"));
                 assertThat(wrong.problemKind()).isEqualTo(RegistryException.Kind.AUTH);
@@ -95,12 +119,20 @@ class RegistryAuthTest {
 
     @Test
     void anonymousTokensWorkWhereTheRegistryAllowsThem() throws Exception {
-        try (TokenServer tokens = TokenServer.builder().user(USER, PASSWORD).anonymousPull(true).start();
-             DockerRegistry r = DockerRegistry.builder().tokenAuth(tokens).start()) {
+        try (TokenServer tokens = TokenServer.builder()
+                        .user(USER, PASSWORD)
+                        .anonymousPull(true)
+                        .start();
+                DockerRegistry r = DockerRegistry.builder().tokenAuth(tokens).start()) {
             pushOrders(r, new ImagePusher(r, USER, PASSWORD));
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(r.host(), tokenHost(tokens))).build();
+            RegistryClient client = RegistryClient.builder()
+                    .insecure(Set.of(r.host(), tokenHost(tokens)))
+                    .build();
             try (ImageInspector i = ImageInspector.builder(client).build()) {
-                assertThat(inspect(i, r.host() + "/acme/orders:1.4", RegistryAuths.NONE).libc().label()).isEqualTo("musl 1.2.3");
+                assertThat(inspect(i, r.host() + "/acme/orders:1.4", RegistryAuths.NONE)
+                                .libc()
+                                .label())
+                        .isEqualTo("musl 1.2.3");
                 assertThat(tokens.requests(TokenServer.ANONYMOUS)).isEqualTo(1);
             }
         }
@@ -108,15 +140,19 @@ class RegistryAuthTest {
 
     @Test
     void aPrivateCaIsTrustedOnlyWhenGiven() throws Exception {
-        try (TestCa ca = TestCa.create(); DockerRegistry r = DockerRegistry.builder().tls(ca).start()) {
+        try (TestCa ca = TestCa.create();
+                DockerRegistry r = DockerRegistry.builder().tls(ca).start()) {
             pushOrders(r, new ImagePusher(r));
             String ref = r.host() + "/acme/orders:1.4";
-            try (ImageInspector untrusted = ImageInspector.builder(RegistryClient.builder().build()).build()) {
+            try (ImageInspector untrusted =
+                    ImageInspector.builder(RegistryClient.builder().build()).build()) {
                 ImageInspection refused = inspect(untrusted, ref, RegistryAuths.NONE);
                 assertThat(refused.problemKind()).isEqualTo(RegistryException.Kind.TLS);
                 assertThat(refused.problem()).contains("private CA");
             }
-            RegistryClient trusting = RegistryClient.builder().sslContext(TrustedCertificates.withExtraCas(List.of(ca.caPem()))).build();
+            RegistryClient trusting = RegistryClient.builder()
+                    .sslContext(TrustedCertificates.withExtraCas(List.of(ca.caPem())))
+                    .build();
             try (ImageInspector i = ImageInspector.builder(trusting).build()) {
                 assertThat(inspect(i, ref, RegistryAuths.NONE).libc().label()).isEqualTo("musl 1.2.3");
             }
@@ -125,22 +161,31 @@ class RegistryAuthTest {
 
     @Test
     void aRedirectToAnotherHostCarriesNoCredentials() throws Exception {
-        try (DockerRegistry r = DockerRegistry.builder().htpasswd(USER, PASSWORD).start();
-             HostileRegistry front = new HostileRegistry(r)) {
+        try (DockerRegistry r =
+                        DockerRegistry.builder().htpasswd(USER, PASSWORD).start();
+                HostileRegistry front = new HostileRegistry(r)) {
             pushOrders(r, new ImagePusher(r));
             front.redirectBlobs();
-            try (ImageInspector strict = ImageInspector.builder(RegistryClient.builder().insecure(Set.of(front.host())).build())
+            try (ImageInspector strict = ImageInspector.builder(RegistryClient.builder()
+                            .insecure(Set.of(front.host()))
+                            .build())
                     .build()) {
-                ImageInspection refused = inspect(strict, front.host() + "/acme/orders:1.4", auths(front.host(), USER, PASSWORD));
-                assertThat(refused.problemKind()).as("a redirect to plain HTTP on a host not listed as insecure")
+                ImageInspection refused =
+                        inspect(strict, front.host() + "/acme/orders:1.4", auths(front.host(), USER, PASSWORD));
+                assertThat(refused.problemKind())
+                        .as("a redirect to plain HTTP on a host not listed as insecure")
                         .isEqualTo(RegistryException.Kind.INVALID);
                 assertThat(refused.problem()).contains("redirected to http://" + front.redirectHost());
             }
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(front.host(), front.redirectHost())).build();
+            RegistryClient client = RegistryClient.builder()
+                    .insecure(Set.of(front.host(), front.redirectHost()))
+                    .build();
             try (ImageInspector i = ImageInspector.builder(client).build()) {
                 ImageInspection ok = inspect(i, front.host() + "/acme/orders:1.4", auths(front.host(), USER, PASSWORD));
                 assertThat(ok.problem()).isNull();
-                assertThat(front.redirectRequests()).as("blobs came from the other host").isGreaterThan(0);
+                assertThat(front.redirectRequests())
+                        .as("blobs came from the other host")
+                        .isGreaterThan(0);
                 assertThat(front.redirectSawAuthorization()).isFalse();
             }
         }
@@ -148,19 +193,25 @@ class RegistryAuthTest {
 
     @Test
     void aRegistryThatFailsIsNotAskedAgainByEveryCaller() throws Exception {
-        try (DockerRegistry r = DockerRegistry.plain(); HostileRegistry front = new HostileRegistry(r)) {
+        try (DockerRegistry r = DockerRegistry.plain();
+                HostileRegistry front = new HostileRegistry(r)) {
             pushOrders(r, new ImagePusher(r));
             front.failAll(503);
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(front.host())).build();
+            RegistryClient client =
+                    RegistryClient.builder().insecure(Set.of(front.host())).build();
             try (ImageInspector i = ImageInspector.builder(client).build()) {
                 ImageInspection failed = inspect(i, front.host() + "/acme/orders:1.4", RegistryAuths.NONE);
                 assertThat(failed.problemKind()).isEqualTo(RegistryException.Kind.SERVER_ERROR);
                 assertThat(failed.problem()).contains("503");
                 int asked = front.requests();
                 for (int n = 0; n < 20; n++) {
-                    assertThat(inspect(i, front.host() + "/acme/orders:1.4", RegistryAuths.NONE).failed()).isTrue();
+                    assertThat(inspect(i, front.host() + "/acme/orders:1.4", RegistryAuths.NONE)
+                                    .failed())
+                            .isTrue();
                 }
-                assertThat(front.requests()).as("the failure is remembered for a minute").isEqualTo(asked);
+                assertThat(front.requests())
+                        .as("the failure is remembered for a minute")
+                        .isEqualTo(asked);
             }
         }
     }

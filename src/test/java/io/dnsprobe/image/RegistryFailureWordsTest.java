@@ -39,10 +39,15 @@ class RegistryFailureWordsTest {
     private static final String JAVA_NAME = "\\b(java|javax|sun|com|io|org)\\.[a-z]+\\.[A-Za-z.]+|Exception\\b";
 
     private static ImageInspection inspect(RegistryClient client, String ref) throws Exception {
-        try (ImageInspector i = ImageInspector.builder(client).timeout(Duration.ofSeconds(20)).build()) {
+        try (ImageInspector i =
+                ImageInspector.builder(client).timeout(Duration.ofSeconds(20)).build()) {
             // A hang guard, not a bound under test.
-            return i.inspect(ImageRef.parse(ref), Platform.LINUX_AMD64, RegistryAuths.NONE,
-                    ImageInspector.Priority.INTERACTIVE).get(60, TimeUnit.SECONDS);
+            return i.inspect(
+                            ImageRef.parse(ref),
+                            Platform.LINUX_AMD64,
+                            RegistryAuths.NONE,
+                            ImageInspector.Priority.INTERACTIVE)
+                    .get(60, TimeUnit.SECONDS);
         }
     }
 
@@ -57,7 +62,9 @@ class RegistryFailureWordsTest {
         assertThat(r.kind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
         assertThat(r.getMessage()).isEqualTo("cannot resolve registry host quay.example: no such host");
 
-        RegistryException temporary = RegistryClient.unreachable("host", "auth.example:5001",
+        RegistryException temporary = RegistryClient.unreachable(
+                "host",
+                "auth.example:5001",
                 new IOException(new UnknownHostException("auth.example: Temporary failure in name resolution")));
         assertThat(temporary.getMessage())
                 .isEqualTo("cannot resolve host auth.example: the DNS server did not answer (temporary failure)");
@@ -66,22 +73,26 @@ class RegistryFailureWordsTest {
     @Test
     void aClosedPortIsARefusedConnection() throws Exception {
         String host = "127.0.0.1:" + Ports.freeTcpPort();
-        ImageInspection r = inspect(RegistryClient.builder().insecure(Set.of(host)).build(), host + "/acme/x:1");
+        ImageInspection r =
+                inspect(RegistryClient.builder().insecure(Set.of(host)).build(), host + "/acme/x:1");
         assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
         assertThat(r.problem()).isEqualTo("cannot connect to registry " + host + ": connection refused");
 
-        RegistryException said = RegistryClient.unreachable("registry", "10.0.0.1:443",
-                new ConnectException("No route to host"));
+        RegistryException said =
+                RegistryClient.unreachable("registry", "10.0.0.1:443", new ConnectException("No route to host"));
         assertThat(said.getMessage()).isEqualTo("cannot connect to registry 10.0.0.1:443: no route to host");
     }
 
     @Test
     void aCertificateNoCaSignedIsNotTrusted() throws Exception {
-        try (TestCa ca = TestCa.create(); TlsServer server = TlsServer.start(ca.serverContext())) {
+        try (TestCa ca = TestCa.create();
+                TlsServer server = TlsServer.start(ca.serverContext())) {
             ImageInspection r = inspect(RegistryClient.builder().build(), server.host() + "/acme/x:1");
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.TLS);
-            assertThat(r.problem()).isEqualTo("TLS with registry " + server.host() + " failed: its certificate is not "
-                    + "trusted (signed by no CA this machine trusts); if it uses a private CA, add the CA certificate");
+            assertThat(r.problem())
+                    .isEqualTo(
+                            "TLS with registry " + server.host() + " failed: its certificate is not "
+                                    + "trusted (signed by no CA this machine trusts); if it uses a private CA, add the CA certificate");
         }
     }
 
@@ -90,15 +101,19 @@ class RegistryFailureWordsTest {
         KeyPair keys = TestCa.ecKeyPair();
         X509Certificate other = TestCa.selfSigned(keys, "registry.example");
         Path pem = dir.resolve("other.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder().encodeToString(other.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                pem,
+                "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(other.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
         try (TlsServer server = TlsServer.start(TestCa.serverContext(keys.getPrivate(), other))) {
             RegistryClient trusting = RegistryClient.builder()
-                    .sslContext(TrustedCertificates.withExtraCas(List.of(pem))).build();
+                    .sslContext(TrustedCertificates.withExtraCas(List.of(pem)))
+                    .build();
             ImageInspection r = inspect(trusting, server.host() + "/acme/x:1");
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.TLS);
-            assertThat(r.problem()).isEqualTo("TLS with registry " + server.host()
-                    + " failed: its certificate is not for 127.0.0.1 (hostname mismatch)");
+            assertThat(r.problem())
+                    .isEqualTo("TLS with registry " + server.host()
+                            + " failed: its certificate is not for 127.0.0.1 (hostname mismatch)");
         }
     }
 
@@ -107,8 +122,9 @@ class RegistryFailureWordsTest {
         try (PlainServer server = PlainServer.start()) {
             ImageInspection r = inspect(RegistryClient.builder().build(), server.host() + "/acme/x:1");
             assertThat(r.problemKind()).isEqualTo(RegistryException.Kind.TLS);
-            assertThat(r.problem()).isEqualTo("TLS with registry " + server.host() + " failed: it answers in plain "
-                    + "HTTP, not TLS; if it serves plain HTTP, list it as an insecure registry");
+            assertThat(r.problem())
+                    .isEqualTo("TLS with registry " + server.host() + " failed: it answers in plain "
+                            + "HTTP, not TLS; if it serves plain HTTP, list it as an insecure registry");
         }
     }
 
@@ -133,8 +149,9 @@ class RegistryFailureWordsTest {
 
     @Test
     void anInternalErrorOfTheReaderNamesNoClass() {
-        assertThat(ImageInspector.describe(new ClassCastException("class java.lang.String cannot be cast to class "
-                + "java.lang.Integer"))).isEqualTo("an internal error stopped the read (no detail)");
+        assertThat(ImageInspector.describe(new ClassCastException(
+                        "class java.lang.String cannot be cast to class " + "java.lang.Integer")))
+                .isEqualTo("an internal error stopped the read (no detail)");
         assertThat(ImageInspector.describe(new IllegalStateException("java.util.zip.ZipException: invalid block type")))
                 .isEqualTo("an internal error stopped the read (invalid block type)");
         assertThat(ImageInspector.describe(new OutOfMemoryError()))
@@ -144,8 +161,8 @@ class RegistryFailureWordsTest {
     /** Accepts TLS connections on 127.0.0.1 and runs the handshake; whatever the client does next fails. */
     private static final class TlsServer extends Acceptor {
         static TlsServer start(SSLContext context) throws IOException {
-            return new TlsServer(context.getServerSocketFactory()
-                    .createServerSocket(0, 10, InetAddress.getByName("127.0.0.1")));
+            return new TlsServer(
+                    context.getServerSocketFactory().createServerSocket(0, 10, InetAddress.getByName("127.0.0.1")));
         }
 
         private TlsServer(ServerSocket socket) {
@@ -184,16 +201,18 @@ class RegistryFailureWordsTest {
 
         Acceptor(ServerSocket socket, Consumer<Socket> serve) {
             this.socket = socket;
-            Thread t = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        s.setSoTimeout(5000);
-                        serve.accept(s);
-                    } catch (IOException e) {
-                        // closed, or one connection failed: the next one is served
-                    }
-                }
-            }, "test-registry-acceptor");
+            Thread t = new Thread(
+                    () -> {
+                        while (!socket.isClosed()) {
+                            try (Socket s = socket.accept()) {
+                                s.setSoTimeout(5000);
+                                serve.accept(s);
+                            } catch (IOException e) {
+                                // closed, or one connection failed: the next one is served
+                            }
+                        }
+                    },
+                    "test-registry-acceptor");
             t.setDaemon(true);
             t.start();
         }

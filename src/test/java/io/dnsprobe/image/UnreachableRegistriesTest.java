@@ -29,8 +29,11 @@ class UnreachableRegistriesTest {
     private static List<ImageInspection> inspectAll(ImageInspector i, String host) throws Exception {
         List<CompletableFuture<ImageInspection>> running = new ArrayList<>();
         for (int n = 0; n < IMAGES; n++) {
-            running.add(i.inspect(ImageRef.parse(host + "/acme/app" + n + ":1"), Platform.LINUX_AMD64,
-                    RegistryAuths.NONE, ImageInspector.Priority.INTERACTIVE));
+            running.add(i.inspect(
+                    ImageRef.parse(host + "/acme/app" + n + ":1"),
+                    Platform.LINUX_AMD64,
+                    RegistryAuths.NONE,
+                    ImageInspector.Priority.INTERACTIVE));
         }
         List<ImageInspection> done = new ArrayList<>();
         for (CompletableFuture<ImageInspection> f : running) {
@@ -42,25 +45,35 @@ class UnreachableRegistriesTest {
     @Test
     void aHungRegistryIsAskedByTheFirstReadsOnlyAndTheRestFailAtOnceWithItsReason() throws Exception {
         try (SilentRegistry hung = new SilentRegistry(SilentRegistry.Mode.HANG);
-                ImageInspector i = ImageInspector.builder(RegistryClient.builder().insecure(Set.of(hung.host()))
-                        .unreachable(UnreachableRegistries.forTheRun()).build())
-                        .timeout(Duration.ofSeconds(2)).concurrency(AT_ONCE).build()) {
+                ImageInspector i = ImageInspector.builder(RegistryClient.builder()
+                                .insecure(Set.of(hung.host()))
+                                .unreachable(UnreachableRegistries.forTheRun())
+                                .build())
+                        .timeout(Duration.ofSeconds(2))
+                        .concurrency(AT_ONCE)
+                        .build()) {
             List<ImageInspection> results = inspectAll(i, hung.host());
             assertThat(results).allMatch(ImageInspection::failed);
-            assertThat(hung.connections()).as("connections to the hung registry").isBetween(1, AT_ONCE);
-            long reminded = results.stream().filter(r -> r.problem().startsWith("registry " + hung.host()
-                    + " unreachable (said above): ")).count();
+            assertThat(hung.connections())
+                    .as("connections to the hung registry")
+                    .isBetween(1, AT_ONCE);
+            long reminded = results.stream()
+                    .filter(r -> r.problem().startsWith("registry " + hung.host() + " unreachable (said above): "))
+                    .count();
             assertThat(reminded).as("images failed from the memory").isGreaterThanOrEqualTo(IMAGES - AT_ONCE);
-            assertThat(results).allSatisfy(r -> assertThat(r.problem()).contains(hung.host() + " sent no answer to GET "
-                    + "/v2/acme/app"));
+            assertThat(results)
+                    .allSatisfy(r ->
+                            assertThat(r.problem()).contains(hung.host() + " sent no answer to GET " + "/v2/acme/app"));
         }
     }
 
     @Test
     void aRefusingRegistryIsAskedOnceWhenReadsComeOneAtATime() throws Exception {
         String closed = "127.0.0.1:" + Ports.freeTcpPort();
-        RegistryClient client = RegistryClient.builder().insecure(Set.of(closed))
-                .unreachable(UnreachableRegistries.forTheRun()).build();
+        RegistryClient client = RegistryClient.builder()
+                .insecure(Set.of(closed))
+                .unreachable(UnreachableRegistries.forTheRun())
+                .build();
         try (ImageInspector i = ImageInspector.builder(client).concurrency(1).build()) {
             List<ImageInspection> results = inspectAll(i, closed);
             assertThat(client.requestsTo(closed)).isEqualTo(1);
@@ -76,8 +89,10 @@ class UnreachableRegistriesTest {
     @Test
     void anAnswerOfAnyStatusIsNoReasonToForgetTheRegistry() throws Exception {
         try (ScriptedRegistry registry = new ScriptedRegistry()) {
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(registry.host()))
-                    .unreachable(UnreachableRegistries.forTheRun()).build();
+            RegistryClient client = RegistryClient.builder()
+                    .insecure(Set.of(registry.host()))
+                    .unreachable(UnreachableRegistries.forTheRun())
+                    .build();
             registry.image("acme/orders", "1.4", TestImages.image("acme/orders:1.4"));
             try (ImageInspector i = ImageInspector.builder(client).build()) {
                 assertThat(inspectAll(i, registry.host()))
@@ -102,9 +117,13 @@ class UnreachableRegistriesTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(registry.host()))
-                    .unreachable(UnreachableRegistries.forTheRun()).build();
-            try (ImageInspector i = ImageInspector.builder(client).timeout(Duration.ofSeconds(2)).build()) {
+            RegistryClient client = RegistryClient.builder()
+                    .insecure(Set.of(registry.host()))
+                    .unreachable(UnreachableRegistries.forTheRun())
+                    .build();
+            try (ImageInspector i = ImageInspector.builder(client)
+                    .timeout(Duration.ofSeconds(2))
+                    .build()) {
                 ImageInspection slow = inspect(i, ImageRef.parse(registry.host() + "/acme/slow:1"));
                 assertThat(slow.problemKind()).isEqualTo(RegistryException.Kind.TIMEOUT);
                 assertThat(slow.problem()).contains(registry.host() + " sent no answer to GET /v2/acme/slow/blobs/");
@@ -122,9 +141,12 @@ class UnreachableRegistriesTest {
         try (ScriptedRegistry real = new ScriptedRegistry();
                 SilentRegistry front = new SilentRegistry(SilentRegistry.Mode.CLOSE)) {
             real.image("acme/orders", "1.4", TestImages.image("acme/orders:1.4"));
-            RegistryClient client = RegistryClient.builder().insecure(Set.of(front.host()))
-                    .unreachable(UnreachableRegistries.forAWhile(Duration.ofSeconds(30), now::get)).build();
-            try (ImageInspector i = ImageInspector.builder(client).clock(now::get).build()) {
+            RegistryClient client = RegistryClient.builder()
+                    .insecure(Set.of(front.host()))
+                    .unreachable(UnreachableRegistries.forAWhile(Duration.ofSeconds(30), now::get))
+                    .build();
+            try (ImageInspector i =
+                    ImageInspector.builder(client).clock(now::get).build()) {
                 ImageRef orders = ImageRef.parse(front.host() + "/acme/orders:1.4");
                 ImageInspection first = inspect(i, orders);
                 assertThat(first.problemKind()).isEqualTo(RegistryException.Kind.UNREACHABLE);
@@ -133,14 +155,17 @@ class UnreachableRegistriesTest {
                 front.forwardTo(real.host());
                 now.addAndGet(Duration.ofSeconds(29).toNanos());
                 ImageInspection within = inspect(i, ImageRef.parse(front.host() + "/acme/other:1"));
-                assertThat(within.problem()).startsWith("registry " + front.host() + " unreachable (tried 29s ago; "
-                        + "not asked again for 30s): the connection to registry " + front.host() + " failed");
+                assertThat(within.problem())
+                        .startsWith("registry " + front.host() + " unreachable (tried 29s ago; "
+                                + "not asked again for 30s): the connection to registry " + front.host() + " failed");
                 assertThat(inspect(i, orders).problem()).startsWith("registry " + front.host() + " unreachable");
                 assertThat(front.connections()).as("not asked within the 30 s").isEqualTo(asked);
 
                 now.addAndGet(Duration.ofSeconds(1).toNanos());
                 ImageInspection after = inspect(i, orders);
-                assertThat(after.problem()).as("asked again after 30 s: it is back").isNull();
+                assertThat(after.problem())
+                        .as("asked again after 30 s: it is back")
+                        .isNull();
                 assertThat(after.libc().label()).isEqualTo("musl 1.2.3");
                 assertThat(front.connections()).isGreaterThan(asked);
             }

@@ -33,10 +33,15 @@ class AlpineSnapshotRowsTest {
     void modelsMatchTheObservedRow(String title, Zone zone, String musl124, String snapshot, String musl125) {
         for (Truncation truncation : Truncation.values()) {
             NameProbe probe = Recorder.probe(zone, truncation, "row");
-            assertThat(outcome(MuslVersion.V1_2_4, probe)).as("musl 1.2.4, " + truncation).isEqualTo(musl124);
-            assertThat(outcome(MuslVersion.V1_2_4_GIT20230717, probe)).as("musl 1.2.4_git20230717, " + truncation)
+            assertThat(outcome(MuslVersion.V1_2_4, probe))
+                    .as("musl 1.2.4, " + truncation)
+                    .isEqualTo(musl124);
+            assertThat(outcome(MuslVersion.V1_2_4_GIT20230717, probe))
+                    .as("musl 1.2.4_git20230717, " + truncation)
                     .isEqualTo(snapshot);
-            assertThat(outcome(MuslVersion.FROM_1_2_5, probe)).as("musl 1.2.5, " + truncation).isEqualTo(musl125);
+            assertThat(outcome(MuslVersion.FROM_1_2_5, probe))
+                    .as("musl 1.2.5, " + truncation)
+                    .isEqualTo(musl125);
         }
     }
 
@@ -51,11 +56,14 @@ class AlpineSnapshotRowsTest {
     @Test
     void musl124SaysThePointerIsWhatItRejects() {
         NameProbe probe = Recorder.probe(pointerPast513(), Truncation.PARTIAL, "row");
-        Verdict v = LibcModels.judge(probe).stream().filter(x -> x.model() == ModelId.MUSL_1_2_4).findFirst()
+        Verdict v = LibcModels.judge(probe).stream()
+                .filter(x -> x.model() == ModelId.MUSL_1_2_4)
+                .findFirst()
                 .orElseThrow();
         assertThat(v.kind()).isEqualTo(VerdictKind.FAILS);
-        assertThat(v.reason()).isEqualTo("TCP reply for A names a record by a pointer to byte 528; musl 1.2.4 rejects"
-                + " pointers past byte 510 (EAI_NODATA)");
+        assertThat(v.reason())
+                .isEqualTo("TCP reply for A names a record by a pointer to byte 528; musl 1.2.4 rejects"
+                        + " pointers past byte 510 (EAI_NODATA)");
     }
 
     private static Zone many(int count) {
@@ -67,7 +75,11 @@ class AlpineSnapshotRowsTest {
     }
 
     private static int tcpSize(Zone zone) {
-        return Recorder.probe(zone, Truncation.PARTIAL, "row").candidate("row.test.example").orElseThrow().a().tcp()
+        return Recorder.probe(zone, Truncation.PARTIAL, "row")
+                .candidate("row.test.example")
+                .orElseThrow()
+                .a()
+                .tcp()
                 .size();
     }
 

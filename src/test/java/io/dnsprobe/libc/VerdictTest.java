@@ -68,7 +68,8 @@ class VerdictTest {
     void aNameNoLibcResolvesIsNotAMuslProblem() {
         Map<String, Verdict> v = judge(Truncation.EMPTY, "missing");
         assertThat(v.values()).allSatisfy(verdict -> assertThat(verdict.kind()).isEqualTo(VerdictKind.OK));
-        assertThat(v.get("musl-1.2.3").reason()).isEqualTo("does not resolve with glibc either (EAI_NONAME for missing)");
+        assertThat(v.get("musl-1.2.3").reason())
+                .isEqualTo("does not resolve with glibc either (EAI_NONAME for missing)");
         assertThat(v.get("glibc").resolution().error()).isEqualTo(EaiError.NONAME);
     }
 
@@ -77,8 +78,9 @@ class VerdictTest {
         Map<String, Verdict> v = judge(Truncation.PARTIAL, "nodata");
         assertThat(v.get("glibc").resolution().addresses()).containsExactly("192.0.2.7");
         assertThat(v.get("musl-1.2.4").kind()).isEqualTo(VerdictKind.FAILS);
-        assertThat(v.get("musl-1.2.4").reason()).isEqualTo(
-                "EAI_NODATA for nodata.ns1.svc.cluster.local ends musl 1.2.4's search; glibc goes on to nodata.test.example");
+        assertThat(v.get("musl-1.2.4").reason())
+                .isEqualTo(
+                        "EAI_NODATA for nodata.ns1.svc.cluster.local ends musl 1.2.4's search; glibc goes on to nodata.test.example");
         assertThat(v.get("musl-1.2.3").resolution().error()).isEqualTo(EaiError.NONAME);
     }
 
@@ -86,7 +88,11 @@ class VerdictTest {
     void trailingDotAsksOnlyTheNameItself() {
         NameProbe probe = Recorder.probe(ZONE, Truncation.PARTIAL, "small.test.example.");
         assertThat(probe.candidates()).extracting(c -> c.name()).containsExactly("small.test.example");
-        assertThat(byModel(LibcModels.judge(probe)).get("musl-1.2.3").resolution().addresses()).hasSize(1);
+        assertThat(byModel(LibcModels.judge(probe))
+                        .get("musl-1.2.3")
+                        .resolution()
+                        .addresses())
+                .hasSize(1);
     }
 
     @Test
@@ -100,25 +106,26 @@ class VerdictTest {
 
     @Test
     void servfailIsAgainForBothAndRefusedIsIgnoredByMuslButFinalForGlibc() {
-        NameProbe servfail = Recorder.probe(new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.SERVFAIL), "small.test.example.",
-                List.of(), 1);
+        NameProbe servfail = Recorder.probe(
+                new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.SERVFAIL), "small.test.example.", List.of(), 1);
         Map<String, Verdict> s = byModel(LibcModels.judge(servfail));
         assertThat(s.get("glibc").resolution().error()).isEqualTo(EaiError.AGAIN);
         assertThat(s.get("musl-1.2.3").resolution().error()).isEqualTo(EaiError.AGAIN);
         assertThat(s.get("musl-1.2.3").kind()).isEqualTo(VerdictKind.OK);
 
-        NameProbe refused = Recorder.probe(new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.REFUSED), "small.test.example.",
-                List.of(), 1);
+        NameProbe refused = Recorder.probe(
+                new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.REFUSED), "small.test.example.", List.of(), 1);
         Map<String, Verdict> r = byModel(LibcModels.judge(refused));
         assertThat(r.get("glibc").resolution().error()).isEqualTo(EaiError.FAIL);
         assertThat(r.get("musl-1.2.4").resolution().error()).isEqualTo(EaiError.AGAIN);
-        assertThat(r.get("musl-1.2.4").resolution().losses()).anyMatch(l -> l.contains("REFUSED") && l.contains("waits"));
+        assertThat(r.get("musl-1.2.4").resolution().losses())
+                .anyMatch(l -> l.contains("REFUSED") && l.contains("waits"));
     }
 
     @Test
     void aMalformedReplyWithOurIdIsAcceptedByMuslAndDroppedByGlibc() {
-        NameProbe garbage = Recorder.probe(new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.GARBAGE), "small.test.example.",
-                List.of(), 1);
+        NameProbe garbage = Recorder.probe(
+                new ZoneResponder(ZONE, Truncation.PARTIAL, Fault.GARBAGE), "small.test.example.", List.of(), 1);
         Map<String, Verdict> g = byModel(LibcModels.judge(garbage));
         assertThat(g.get("glibc").resolution().error()).isEqualTo(EaiError.AGAIN);
         // 9 bytes, rcode NOERROR, unparseable: musl keeps it and finds no address.
@@ -139,16 +146,18 @@ class VerdictTest {
         assertThat(fits.get("musl-1.2.3").kind()).isEqualTo(VerdictKind.OK);
         assertThat(fits.get("musl-1.2.5").resolution().candidate()).isEqualTo("small.test.example");
 
-        Map<String, Verdict> tooLong = byModel(LibcModels.judge(Recorder.probe(responder, "small", searchLineOf(255), 5)));
+        Map<String, Verdict> tooLong =
+                byModel(LibcModels.judge(Recorder.probe(responder, "small", searchLineOf(255), 5)));
         assertThat(tooLong.get("glibc").resolution().candidate()).isEqualTo("small.test.example");
         for (String musl : List.of("musl-1.2.3", "musl-1.2.4", "musl-1.2.5")) {
             assertThat(tooLong.get(musl).kind()).as(musl).isEqualTo(VerdictKind.FAILS);
-            assertThat(tooLong.get(musl).reason()).as(musl)
+            assertThat(tooLong.get(musl).reason())
+                    .as(musl)
                     .isEqualTo("musl skips the 255-char search line, over its 254 (EAI_NONAME)");
         }
         // A name with ndots dots never used the search list: nothing changes for it.
-        Map<String, Verdict> dotted = byModel(LibcModels.judge(
-                Recorder.probe(responder, "deep.a.b.c.d.e.test.example", searchLineOf(255), 5)));
+        Map<String, Verdict> dotted = byModel(
+                LibcModels.judge(Recorder.probe(responder, "deep.a.b.c.d.e.test.example", searchLineOf(255), 5)));
         assertThat(dotted.get("musl-1.2.3").kind()).isEqualTo(VerdictKind.OK);
     }
 }

@@ -38,11 +38,20 @@ import org.jfree.data.time.TimeSeriesCollection;
 public final class DashboardPng {
     private static final int COLUMN = 60;
     private static final int ROW = 34;
-    private static final Color[] PALETTE = {new Color(0x73bf69), new Color(0xf2cc0c), new Color(0x5794f2), new Color(0xff780a),
-        new Color(0xf2495c), new Color(0xb877d9), new Color(0x37872d), new Color(0x8ab8ff), new Color(0xc4162a), new Color(0x96d98d)};
+    private static final Color[] PALETTE = {
+        new Color(0x73bf69),
+        new Color(0xf2cc0c),
+        new Color(0x5794f2),
+        new Color(0xff780a),
+        new Color(0xf2495c),
+        new Color(0xb877d9),
+        new Color(0x37872d),
+        new Color(0x8ab8ff),
+        new Color(0xc4162a),
+        new Color(0x96d98d)
+    };
 
-    private DashboardPng() {
-    }
+    private DashboardPng() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -60,7 +69,10 @@ public final class DashboardPng {
     static void write(List<DashboardQueries.Panel> panels, Instant start, Instant end, Path out) throws IOException {
         int rows = 0;
         for (DashboardQueries.Panel p : panels) {
-            rows = Math.max(rows, p.json().at("/gridPos/y").asInt() + p.json().at("/gridPos/h").asInt());
+            rows = Math.max(
+                    rows,
+                    p.json().at("/gridPos/y").asInt()
+                            + p.json().at("/gridPos/h").asInt());
         }
         int top = 40;
         BufferedImage image = new BufferedImage(24 * COLUMN, top + rows * ROW, BufferedImage.TYPE_INT_RGB);
@@ -71,12 +83,18 @@ public final class DashboardPng {
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.DARK_GRAY);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString("dnsprobe   " + start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " to "
-                + end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "   namespace: All", 12, 27);
+        g.drawString(
+                "dnsprobe   " + start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " to "
+                        + end.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "   namespace: All",
+                12,
+                27);
         for (DashboardQueries.Panel p : panels) {
             JsonNode grid = p.json().path("gridPos");
-            Rectangle2D.Double area = new Rectangle2D.Double(grid.path("x").asInt() * COLUMN + 4, top + grid.path("y").asInt() * ROW + 4,
-                    grid.path("w").asInt() * COLUMN - 8, grid.path("h").asInt() * ROW - 8);
+            Rectangle2D.Double area = new Rectangle2D.Double(
+                    grid.path("x").asInt() * COLUMN + 4,
+                    top + grid.path("y").asInt() * ROW + 4,
+                    grid.path("w").asInt() * COLUMN - 8,
+                    grid.path("h").asInt() * ROW - 8);
             g.setColor(Color.WHITE);
             g.fill(area);
             g.setColor(new Color(0xd8d9da));
@@ -100,7 +118,8 @@ public final class DashboardPng {
 
     private static void stat(Graphics2D g, DashboardQueries.Panel p, Rectangle2D area) {
         title(g, p.title(), area);
-        Double value = p.results().get(0).isEmpty() ? null : p.results().get(0).get(0).last();
+        Double value =
+                p.results().get(0).isEmpty() ? null : p.results().get(0).get(0).last();
         String text = value == null ? "No data" : String.valueOf(Math.round(value));
         g.setColor(value == null ? Color.GRAY : thresholdColor(p.json(), value));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 40));
@@ -140,19 +159,23 @@ public final class DashboardPng {
         }
     }
 
-    private static void timeseries(Graphics2D g, DashboardQueries.Panel p, Rectangle2D area, Instant start, Instant end) {
+    private static void timeseries(
+            Graphics2D g, DashboardQueries.Panel p, Rectangle2D area, Instant start, Instant end) {
         TimeSeriesCollection data = new TimeSeriesCollection();
         for (List<DashboardQueries.Series> result : p.results()) {
             for (DashboardQueries.Series s : result) {
                 TimeSeries line = new TimeSeries(s.legend().isBlank() ? "value" : s.legend());
                 for (int i = 0; i < s.times().size(); i++) {
-                    line.addOrUpdate(new Millisecond(java.util.Date.from(s.times().get(i))), s.values().get(i));
+                    line.addOrUpdate(
+                            new Millisecond(java.util.Date.from(s.times().get(i))),
+                            s.values().get(i));
                 }
                 data.addSeries(line);
             }
         }
         String unit = p.json().at("/fieldConfig/defaults/unit").asText("");
-        JFreeChart chart = ChartFactory.createTimeSeriesChart(p.title(), null, unitLabel(unit), data, true, false, false);
+        JFreeChart chart =
+                ChartFactory.createTimeSeriesChart(p.title(), null, unitLabel(unit), data, true, false, false);
         chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         chart.getTitle().setHorizontalAlignment(org.jfree.chart.ui.HorizontalAlignment.LEFT);
         chart.setBackgroundPaint(Color.WHITE);
@@ -162,18 +185,28 @@ public final class DashboardPng {
         plot.setDomainGridlinePaint(new Color(0xe0e0e0));
         plot.setRangeGridlinePaint(new Color(0xe0e0e0));
         ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
-        plot.getDomainAxis().setRange(java.util.Date.from(start).getTime(), java.util.Date.from(end).getTime());
+        plot.getDomainAxis()
+                .setRange(
+                        java.util.Date.from(start).getTime(),
+                        java.util.Date.from(end).getTime());
         for (int i = 0; i < data.getSeriesCount(); i++) {
             plot.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
             plot.getRenderer().setSeriesStroke(i, new BasicStroke(2f));
         }
-        if (p.json().at("/fieldConfig/defaults/custom/thresholdsStyle/mode").asText().equals("line")) {
+        if (p.json()
+                .at("/fieldConfig/defaults/custom/thresholdsStyle/mode")
+                .asText()
+                .equals("line")) {
             double highest = 0;
             for (JsonNode step : p.json().at("/fieldConfig/defaults/thresholds/steps")) {
                 if (!step.path("value").isNull()) {
-                    ValueMarker marker = new ValueMarker(step.path("value").asDouble(), color(step.path("color").asText()),
-                            new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-                    marker.setLabel(step.path("value").asText() + (unit.equals("decbytes") ? " B" : unit.equals("s") ? " s" : ""));
+                    ValueMarker marker = new ValueMarker(
+                            step.path("value").asDouble(),
+                            color(step.path("color").asText()),
+                            new BasicStroke(
+                                    1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+                    marker.setLabel(step.path("value").asText()
+                            + (unit.equals("decbytes") ? " B" : unit.equals("s") ? " s" : ""));
                     marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
                     marker.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
                     plot.addRangeMarker(marker);
@@ -214,6 +247,7 @@ public final class DashboardPng {
     }
 
     private static Color color(String name) {
-        return Map.of("green", PALETTE[6], "orange", PALETTE[3], "red", PALETTE[8]).getOrDefault(name, Color.GRAY);
+        return Map.of("green", PALETTE[6], "orange", PALETTE[3], "red", PALETTE[8])
+                .getOrDefault(name, Color.GRAY);
     }
 }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 final class DashboardQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One returned series: its legend (the target's legendFormat filled in) and its points, NaN dropped. */
     record Series(String legend, Map<String, String> labels, List<Instant> times, List<Double> values) {
@@ -35,8 +36,7 @@ final class DashboardQueries {
         }
     }
 
-    record Target(String expr, String legendFormat) {
-    }
+    record Target(String expr, String legendFormat) {}
 
     record Panel(String title, String type, JsonNode json, List<Target> targets, List<List<Series>> results) {
         boolean hasData() {
@@ -57,13 +57,15 @@ final class DashboardQueries {
         return expr.replace("$__rate_interval", rateInterval).replace("$namespace", ".*");
     }
 
-    List<Panel> run(JsonNode dashboard, Instant start, Instant end, Duration step) throws IOException, InterruptedException {
+    List<Panel> run(JsonNode dashboard, Instant start, Instant end, Duration step)
+            throws IOException, InterruptedException {
         List<Panel> panels = new ArrayList<>();
         for (JsonNode p : dashboard.path("panels")) {
             List<Target> targets = new ArrayList<>();
             List<List<Series>> results = new ArrayList<>();
             for (JsonNode t : p.path("targets")) {
-                Target target = new Target(t.path("expr").asText(), t.path("legendFormat").asText(""));
+                Target target = new Target(
+                        t.path("expr").asText(), t.path("legendFormat").asText(""));
                 targets.add(target);
                 results.add(range(target, start, end, step));
             }
@@ -72,20 +74,27 @@ final class DashboardQueries {
         return panels;
     }
 
-    List<Series> range(Target target, Instant start, Instant end, Duration step) throws IOException, InterruptedException {
-        String query = "query=" + URLEncoder.encode(substitute(target.expr()), StandardCharsets.UTF_8)
-                + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds();
+    List<Series> range(Target target, Instant start, Instant end, Duration step)
+            throws IOException, InterruptedException {
+        String query = "query=" + URLEncoder.encode(substitute(target.expr()), StandardCharsets.UTF_8) + "&start="
+                + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds();
         HttpRequest request = HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query_range"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(query)).timeout(Duration.ofSeconds(30)).build();
-        JsonNode body = JSON.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+                .POST(HttpRequest.BodyPublishers.ofString(query))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        JsonNode body = JSON.readTree(
+                HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
         if (!body.path("status").asText().equals("success")) {
-            throw new IOException("Prometheus refused " + target.expr() + ": " + body.path("error").asText());
+            throw new IOException("Prometheus refused " + target.expr() + ": "
+                    + body.path("error").asText());
         }
         List<Series> series = new ArrayList<>();
         for (JsonNode r : body.at("/data/result")) {
             Map<String, String> labels = new LinkedHashMap<>();
-            r.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            r.path("metric")
+                    .fields()
+                    .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             List<Instant> times = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             for (JsonNode v : r.path("values")) {

@@ -21,7 +21,8 @@ class GrafanaDashboardTest {
         JsonNode map = MonitoringFiles.only(MonitoringFiles.kustomize("config/grafana"), "ConfigMap");
         assertThat(map.at("/metadata/name").asText()).as("no hash suffix").isEqualTo("dnsprobe-dashboard");
         assertThat(map.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
-        JsonNode inMap = MonitoringFiles.JSON.readTree(map.at("/data/dnsprobe-dashboard.json").asText());
+        JsonNode inMap = MonitoringFiles.JSON.readTree(
+                map.at("/data/dnsprobe-dashboard.json").asText());
         assertThat(inMap).isEqualTo(MonitoringFiles.dashboard());
     }
 
@@ -44,8 +45,12 @@ class GrafanaDashboardTest {
             assertThat(ds.path("uid").asText()).isEqualTo("${datasource}");
         });
         for (JsonNode panel : dashboard.path("panels")) {
-            assertThat(panel.path("datasource")).as(panel.path("title").asText()).isNotEmpty();
-            assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty()
+            assertThat(panel.path("datasource"))
+                    .as(panel.path("title").asText())
+                    .isNotEmpty();
+            assertThat(panel.path("targets"))
+                    .as(panel.path("title").asText())
+                    .isNotEmpty()
                     .allSatisfy(t -> assertThat(t.path("expr").asText()).isNotBlank());
         }
     }
@@ -58,10 +63,18 @@ class GrafanaDashboardTest {
         for (JsonNode p : panels) {
             assertThat(ids.add(p.path("id").asInt())).as("id " + p.path("id")).isTrue();
             JsonNode g = p.path("gridPos");
-            assertThat(g.path("x").asInt() + g.path("w").asInt()).as(p.path("title").asText()).isLessThanOrEqualTo(24);
-            for (int x = g.path("x").asInt(); x < g.path("x").asInt() + g.path("w").asInt(); x++) {
-                for (int y = g.path("y").asInt(); y < g.path("y").asInt() + g.path("h").asInt(); y++) {
-                    assertThat(cells.add(x + "," + y)).as(p.path("title").asText() + " overlaps at " + x + "," + y).isTrue();
+            assertThat(g.path("x").asInt() + g.path("w").asInt())
+                    .as(p.path("title").asText())
+                    .isLessThanOrEqualTo(24);
+            for (int x = g.path("x").asInt();
+                    x < g.path("x").asInt() + g.path("w").asInt();
+                    x++) {
+                for (int y = g.path("y").asInt();
+                        y < g.path("y").asInt() + g.path("h").asInt();
+                        y++) {
+                    assertThat(cells.add(x + "," + y))
+                            .as(p.path("title").asText() + " overlaps at " + x + "," + y)
+                            .isTrue();
                 }
             }
         }
@@ -70,11 +83,14 @@ class GrafanaDashboardTest {
     @Test
     void replySizesAreDrawnAgainstThe512ByteLineAndTruncationPerServer() throws Exception {
         JsonNode sizes = panel("Largest reply per name against the 512-byte UDP limit");
-        assertThat(sizes.at("/fieldConfig/defaults/custom/thresholdsStyle/mode").asText()).isEqualTo("line");
-        assertThat(sizes.at("/fieldConfig/defaults/thresholds/steps").findValuesAsText("value")).contains("512");
+        assertThat(sizes.at("/fieldConfig/defaults/custom/thresholdsStyle/mode").asText())
+                .isEqualTo("line");
+        assertThat(sizes.at("/fieldConfig/defaults/thresholds/steps").findValuesAsText("value"))
+                .contains("512");
         assertThat(sizes.at("/targets/0/expr").asText()).contains("dnsprobe_reply_bytes");
         JsonNode truncation = panel("Truncated UDP replies per server");
-        assertThat(PromQl.groupingLabels(truncation.at("/targets/0/expr").asText())).containsExactly("server");
+        assertThat(PromQl.groupingLabels(truncation.at("/targets/0/expr").asText()))
+                .containsExactly("server");
     }
 
     private static JsonNode panel(String title) throws Exception {

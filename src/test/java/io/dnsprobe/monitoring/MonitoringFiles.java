@@ -24,13 +24,15 @@ final class MonitoringFiles {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path DASHBOARD = Path.of("config/grafana/dnsprobe-dashboard.json");
 
-    private MonitoringFiles() {
-    }
+    private MonitoringFiles() {}
 
     static List<JsonNode> kustomize(String dir) throws IOException, InterruptedException {
         Path kubectl = Path.of("/usr/bin/kubectl");
-        assertThat(kubectl).as("kubectl renders config/ (it is on these machines)").isExecutable();
-        BoundedProcess.Result r = BoundedProcess.run(List.of(kubectl.toString(), "kustomize", dir), Duration.ofSeconds(60));
+        assertThat(kubectl)
+                .as("kubectl renders config/ (it is on these machines)")
+                .isExecutable();
+        BoundedProcess.Result r =
+                BoundedProcess.run(List.of(kubectl.toString(), "kustomize", dir), Duration.ofSeconds(60));
         assertThat(r.exit()).as(r.out()).isZero();
         List<JsonNode> objects = new ArrayList<>();
         try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(r.out())) {
@@ -42,7 +44,9 @@ final class MonitoringFiles {
     }
 
     static JsonNode only(List<JsonNode> objects, String kind) {
-        List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+        List<JsonNode> found = objects.stream()
+                .filter(o -> o.path("kind").asText().equals(kind))
+                .toList();
         assertThat(found).as(kind).hasSize(1);
         return found.get(0);
     }
@@ -55,11 +59,12 @@ final class MonitoringFiles {
     /** Every alerting rule of every group. */
     static List<JsonNode> alerts(JsonNode groups) {
         List<JsonNode> alerts = new ArrayList<>();
-        groups.path("groups").forEach(g -> g.path("rules").forEach(r -> {
-            if (r.has("alert")) {
-                alerts.add(r);
-            }
-        }));
+        groups.path("groups")
+                .forEach(g -> g.path("rules").forEach(r -> {
+                    if (r.has("alert")) {
+                        alerts.add(r);
+                    }
+                }));
         return alerts;
     }
 
@@ -79,7 +84,9 @@ final class MonitoringFiles {
         List<String[]> queries = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
-                queries.add(new String[] {panel.path("title").asText(), target.path("expr").asText()});
+                queries.add(new String[] {
+                    panel.path("title").asText(), target.path("expr").asText()
+                });
             }
         }
         return queries;

@@ -95,12 +95,19 @@ class MonitoringTest {
             }
             // Inline probes of the webhook go to NSD, never to this machine's resolver.
             // The audit runs too (its alerts and panels), on the same servers and registry, with a higher query cap.
-            return Map.of("dnsprobe.webhook.servers", nsd.address().toString(),
-                    "dnsprobe.image.enabled", "true",
-                    "dnsprobe.image.insecure-registries", registry.host(),
-                    "dnsprobe.image.failure-ttl", "0s",
-                    "dnsprobe.audit.enabled", "true",
-                    "dnsprobe.audit.max-qps", "200");
+            return Map.of(
+                    "dnsprobe.webhook.servers",
+                    nsd.address().toString(),
+                    "dnsprobe.image.enabled",
+                    "true",
+                    "dnsprobe.image.insecure-registries",
+                    registry.host(),
+                    "dnsprobe.image.failure-ttl",
+                    "0s",
+                    "dnsprobe.audit.enabled",
+                    "true",
+                    "dnsprobe.audit.max-qps",
+                    "200");
         }
 
         @Override
@@ -135,7 +142,8 @@ class MonitoringTest {
         String nsd = Servers.nsd.address().toString();
         String bind = Servers.bind.address().toString();
         // NSD empties a truncated reply: 40 A records are nothing at all to musl <= 1.2.3.
-        assertThat(failing).contains(List.of("big", nsd, "musl-1.2.3"), List.of("pods", bind, "musl-1.2.4"))
+        assertThat(failing)
+                .contains(List.of("big", nsd, "musl-1.2.3"), List.of("pods", bind, "musl-1.2.4"))
                 .doesNotContain(List.of("big", bind, "musl-1.2.3"));
         assertThat(partial).contains(List.of("big", bind, "musl-1.2.3"));
 
@@ -144,21 +152,33 @@ class MonitoringTest {
         Set<List<String>> alerted = new HashSet<>();
         for (JsonNode a : fails) {
             JsonNode l = a.path("labels");
-            assertThat(l.path("namespace").asText()).as("the DnsProbe's namespace, not the operator pod's").isEqualTo(NAMESPACE);
+            assertThat(l.path("namespace").asText())
+                    .as("the DnsProbe's namespace, not the operator pod's")
+                    .isEqualTo(NAMESPACE);
             assertThat(l.path("dnsprobe").asText()).isEqualTo("deps");
             assertThat(l.path("severity").asText()).isEqualTo("warning");
-            alerted.add(List.of(l.path("name").asText(), l.path("server").asText(), l.path("model").asText()));
+            alerted.add(List.of(
+                    l.path("name").asText(),
+                    l.path("server").asText(),
+                    l.path("model").asText()));
         }
         assertThat(alerted).isEqualTo(failing);
-        JsonNode big = fails.stream().filter(a -> a.at("/labels/name").asText().equals("big")).findFirst().orElseThrow();
+        JsonNode big = fails.stream()
+                .filter(a -> a.at("/labels/name").asText().equals("big"))
+                .findFirst()
+                .orElseThrow();
         assertThat(big.at("/annotations/description").asText())
-                .startsWith("DnsProbe shop/deps: big asked of " + nsd + " fails on musl-1.2.3 where glibc resolves it.");
+                .startsWith(
+                        "DnsProbe shop/deps: big asked of " + nsd + " fails on musl-1.2.3 where glibc resolves it.");
         assertThat(big.at("/annotations/runbook_url").asText()).endsWith("docs/runbooks/DnsprobeMuslFails.md");
 
         Set<List<String>> partialAlerts = new HashSet<>();
         for (JsonNode a : awaitFiring("DnsprobeMuslPartial", partial.size())) {
             JsonNode l = a.path("labels");
-            partialAlerts.add(List.of(l.path("name").asText(), l.path("server").asText(), l.path("model").asText()));
+            partialAlerts.add(List.of(
+                    l.path("name").asText(),
+                    l.path("server").asText(),
+                    l.path("model").asText()));
         }
         assertThat(partialAlerts).isEqualTo(partial);
     }
@@ -167,7 +187,8 @@ class MonitoringTest {
     @Order(2)
     void everyMetricTheRulesAndTheDashboardQueryIsExportedWithItsLabels() throws Exception {
         probeAndReview();
-        Exposition exposition = Exposition.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        Exposition exposition = Exposition.parse(
+                given().get("/q/metrics").then().statusCode(200).extract().asString());
         List<String[]> queries = new ArrayList<>();
         for (JsonNode a : MonitoringFiles.alerts(MonitoringFiles.ruleGroups())) {
             queries.add(new String[] {a.path("alert").asText(), a.path("expr").asText()});
@@ -183,7 +204,9 @@ class MonitoringTest {
             for (PromQl.Selector s : found) {
                 selectors++;
                 List<Exposition.Sample> samples = exposition.named(s.metric());
-                assertThat(samples).as(where + ": " + s.metric() + " is exported").isNotEmpty();
+                assertThat(samples)
+                        .as(where + ": " + s.metric() + " is exported")
+                        .isNotEmpty();
                 assertThat(samples).as(where + ": a series of " + s).anyMatch(x -> s.matches(x.name(), x.labels()));
                 samples.forEach(x -> labels.addAll(x.labels().keySet()));
             }
@@ -192,7 +215,8 @@ class MonitoringTest {
         assertThat(selectors).isGreaterThanOrEqualTo(queries.size());
         // Every image read went to the test's registry: none tried to reach one on the internet.
         assertThat(exposition.named("dnsprobe_image_registry_errors_total"))
-                .filteredOn(x -> x.labels().get("class").equals("unreachable")).singleElement()
+                .filteredOn(x -> x.labels().get("class").equals("unreachable"))
+                .singleElement()
                 .satisfies(x -> assertThat(x.value()).isZero());
     }
 
@@ -210,15 +234,20 @@ class MonitoringTest {
         // Every query returns data at some point of the run (a panel drawing nothing would be a wrong query).
         // Rates and increases need events while Prometheus watches: per poll a review, and an image read that
         // fails (failures are not kept in this test: failure-ttl 0s).
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            review(Servers.registry.host() + "/acme/orders:1.4", "big.test.example", "CREATE", "musl-1.2.3");
-            review(Servers.registry.host() + "/acme/missing:1", "small.test.example", "CREATE", null);
-            for (DashboardQueries.Panel p : queries.run(dashboard, STARTED, Instant.now(), Duration.ofSeconds(1))) {
-                for (int i = 0; i < p.targets().size(); i++) {
-                    assertThat(p.results().get(i)).as(p.title() + ": " + p.targets().get(i).expr()).isNotEmpty();
-                }
-            }
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    review(Servers.registry.host() + "/acme/orders:1.4", "big.test.example", "CREATE", "musl-1.2.3");
+                    review(Servers.registry.host() + "/acme/missing:1", "small.test.example", "CREATE", null);
+                    for (DashboardQueries.Panel p :
+                            queries.run(dashboard, STARTED, Instant.now(), Duration.ofSeconds(1))) {
+                        for (int i = 0; i < p.targets().size(); i++) {
+                            assertThat(p.results().get(i))
+                                    .as(p.title() + ": " + p.targets().get(i).expr())
+                                    .isNotEmpty();
+                        }
+                    }
+                });
         if (png != null) {
             Instant end = Instant.now();
             DashboardPng.write(queries.run(dashboard, STARTED, end, Duration.ofSeconds(2)), STARTED, end, Path.of(png));
@@ -227,37 +256,83 @@ class MonitoringTest {
 
     /** The DnsProbes and reviews every test needs, made once; the status of shop/deps once probed. */
     private DnsProbeStatus probeAndReview() {
-        if (client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get() == null) {
-            create("deps", DnsProbeSpec.of(List.of("small", "big", "pods"))
-                    .withServers(List.of(Servers.bind.address().toString(), Servers.nsd.address().toString())));
+        if (client.resources(DnsProbe.class)
+                        .inNamespace(NAMESPACE)
+                        .withName("deps")
+                        .get()
+                == null) {
+            create(
+                    "deps",
+                    DnsProbeSpec.of(List.of("small", "big", "pods"))
+                            .withServers(List.of(
+                                    Servers.bind.address().toString(),
+                                    Servers.nsd.address().toString())));
             // A server that answers nothing: the unreachable count the rules and the dashboard use.
-            create("down", DnsProbeSpec.of(List.of("small")).withServers(List.of("127.0.0.1:" + Ports.closedUdpPort())));
+            create(
+                    "down",
+                    DnsProbeSpec.of(List.of("small")).withServers(List.of("127.0.0.1:" + Ports.closedUdpPort())));
             reviews();
             // A running workload the audit finds failing: the Deployment the warned review was about.
-            client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("orders")
-                    .withNamespace(NAMESPACE).endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "orders")
-                    .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "orders").endMetadata().withNewSpec()
-                    .addNewContainer().withName("app").withImage(Servers.registry.host() + "/acme/orders:1.4").addNewEnv()
-                    .withName("DB_URL").withValue("jdbc:postgresql://big.test.example:5432/orders").endEnv().endContainer()
-                    .endSpec().endTemplate().endSpec().build()).create();
+            client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                            .withNewMetadata()
+                            .withName("orders")
+                            .withNamespace(NAMESPACE)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withNewSelector()
+                            .addToMatchLabels("app", "orders")
+                            .endSelector()
+                            .withNewTemplate()
+                            .withNewMetadata()
+                            .addToLabels("app", "orders")
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName("app")
+                            .withImage(Servers.registry.host() + "/acme/orders:1.4")
+                            .addNewEnv()
+                            .withName("DB_URL")
+                            .withValue("jdbc:postgresql://big.test.example:5432/orders")
+                            .endEnv()
+                            .endContainer()
+                            .endSpec()
+                            .endTemplate()
+                            .endSpec()
+                            .build())
+                    .create();
         }
         // The audit's gauge is refreshed every 5 s: wait for the workload to be counted as failing.
-        java.util.regex.Pattern failing = java.util.regex.Pattern.compile("dnsprobe_audit_workloads\\{libc=\"musl 1\\.2\\.3[^\"]*\",verdict=\"fails\",?} 1\\.0");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> failing.matcher(given().get("/q/metrics")
-                .then().extract().asString()).find());
+        java.util.regex.Pattern failing = java.util.regex.Pattern.compile(
+                "dnsprobe_audit_workloads\\{libc=\"musl 1\\.2\\.3[^\"]*\",verdict=\"fails\",?} 1\\.0");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> failing.matcher(
+                                given().get("/q/metrics").then().extract().asString())
+                        .find());
         DnsProbeStatus[] last = new DnsProbeStatus[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            DnsProbe p = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("deps").get();
-            DnsProbe down = client.resources(DnsProbe.class).inNamespace(NAMESPACE).withName("down").get();
-            last[0] = p.getStatus();
-            return last[0] != null && last[0].observedGeneration() == 1 && down.getStatus() != null;
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    DnsProbe p = client.resources(DnsProbe.class)
+                            .inNamespace(NAMESPACE)
+                            .withName("deps")
+                            .get();
+                    DnsProbe down = client.resources(DnsProbe.class)
+                            .inNamespace(NAMESPACE)
+                            .withName("down")
+                            .get();
+                    last[0] = p.getStatus();
+                    return last[0] != null && last[0].observedGeneration() == 1 && down.getStatus() != null;
+                });
         return last[0];
     }
 
     /** BIND and NSD answer every name, and "down" ends at its ICMP error: 20 s, so that no reply is ever late. */
     private void create(String name, DnsProbeSpec spec) {
-        client.resource(new DnsProbe(NAMESPACE, name, spec.withSearch(List.of("test.example"), 5).withTiming("10m", "20s")))
+        client.resource(new DnsProbe(
+                        NAMESPACE,
+                        name,
+                        spec.withSearch(List.of("test.example"), 5).withTiming("10m", "20s")))
                 .create();
     }
 
@@ -268,28 +343,50 @@ class MonitoringTest {
      */
     private static void reviews() {
         String registry = Servers.registry.host();
-        review(registry + "/acme/orders:1.4", "big.test.example", "CREATE", "musl-1.2.3"); // warned: the name fails on musl
-        review(registry + "/acme/orders:1.4", "small.test.example", "CREATE", null);       // clean; read: musl
-        review(registry + "/acme/orders:1.4", "small.test.example", "DELETE", null);       // skipped
-        review(registry + "/debian/base:12", "small.test.example", "CREATE", null);        // read: glibc
-        review(registry + "/acme/missing:1", "small.test.example", "CREATE", null);        // read: not_found, failed
+        review(
+                registry + "/acme/orders:1.4",
+                "big.test.example",
+                "CREATE",
+                "musl-1.2.3"); // warned: the name fails on musl
+        review(registry + "/acme/orders:1.4", "small.test.example", "CREATE", null); // clean; read: musl
+        review(registry + "/acme/orders:1.4", "small.test.example", "DELETE", null); // skipped
+        review(registry + "/debian/base:12", "small.test.example", "CREATE", null); // read: glibc
+        review(registry + "/acme/missing:1", "small.test.example", "CREATE", null); // read: not_found, failed
     }
 
     private static void review(String image, String host, String operation, String libc) {
-        ObjectNode d = MonitoringFiles.JSON.createObjectNode().put("apiVersion", "apps/v1").put("kind", "Deployment");
+        ObjectNode d = MonitoringFiles.JSON
+                .createObjectNode()
+                .put("apiVersion", "apps/v1")
+                .put("kind", "Deployment");
         ObjectNode metadata = d.putObject("metadata").put("name", "orders").put("namespace", NAMESPACE);
         if (libc != null) {
             metadata.putObject("annotations").put("dnsprobe.io/libc", libc);
         }
-        ObjectNode c = d.putObject("spec").putObject("template").putObject("spec").putArray("containers").addObject()
-                .put("name", "app").put("image", image);
+        ObjectNode c = d.putObject("spec")
+                .putObject("template")
+                .putObject("spec")
+                .putArray("containers")
+                .addObject()
+                .put("name", "app")
+                .put("image", image);
         c.putArray("env").addObject().put("name", "DB_URL").put("value", "jdbc:postgresql://" + host + ":5432/orders");
-        ObjectNode r = MonitoringFiles.JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
-        ObjectNode req = r.putObject("request").put("uid", UUID.randomUUID().toString()).put("namespace", NAMESPACE)
+        ObjectNode r = MonitoringFiles.JSON
+                .createObjectNode()
+                .put("apiVersion", "admission.k8s.io/v1")
+                .put("kind", "AdmissionReview");
+        ObjectNode req = r.putObject("request")
+                .put("uid", UUID.randomUUID().toString())
+                .put("namespace", NAMESPACE)
                 .put("operation", operation);
         req.putObject("kind").put("group", "apps").put("version", "v1").put("kind", "Deployment");
         req.set("object", d);
-        given().contentType(ContentType.JSON).body(r.toString()).when().post("/validate").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(r.toString())
+                .when()
+                .post("/validate")
+                .then()
+                .statusCode(200);
     }
 
     /** Started once per class: scrapes this app's /q/metrics as the ServiceMonitor would, rules with a short `for`. */
@@ -312,8 +409,12 @@ class MonitoringTest {
                       - targets: ['127.0.0.1:%d']
                         # What Kubernetes service discovery attaches to the target of a ServiceMonitor.
                         labels: {namespace: %s, pod: dnsprobe-operator-0, service: dnsprobe-webhook, endpoint: %s}
-                """.formatted(endpoint.path("path").asText(), endpoint.path("honorLabels").asBoolean(false), app.getPort(),
-                monitor.at("/metadata/namespace").asText(), endpoint.path("port").asText());
+                """.formatted(
+                        endpoint.path("path").asText(),
+                        endpoint.path("honorLabels").asBoolean(false),
+                        app.getPort(),
+                        monitor.at("/metadata/namespace").asText(),
+                        endpoint.path("port").asText());
         prometheus = new PrometheusServer(config, MonitoringFiles.rulesWithFor(MonitoringFiles.ruleGroups(), "1s"));
     }
 
@@ -321,7 +422,8 @@ class MonitoringTest {
         JsonNode body = MonitoringFiles.JSON.readTree(prometheus.get("/api/v1/alerts"));
         List<JsonNode> found = new ArrayList<>();
         for (JsonNode a : body.at("/data/alerts")) {
-            if (a.at("/labels/alertname").asText().equals(alert) && a.path("state").asText().equals("firing")) {
+            if (a.at("/labels/alertname").asText().equals(alert)
+                    && a.path("state").asText().equals("firing")) {
                 found.add(a);
             }
         }
@@ -332,13 +434,17 @@ class MonitoringTest {
     private static List<JsonNode> awaitFiring(String alert, int count) {
         List<List<JsonNode>> last = new ArrayList<>(List.of(List.of()));
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                last.set(0, firing(alert));
-                return last.get(0).size() >= count;
-            });
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        last.set(0, firing(alert));
+                        return last.get(0).size() >= count;
+                    });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(alert + ": " + last.get(0).size() + " of " + count + " firing; alerts: "
-                    + safe(() -> prometheus.get("/api/v1/alerts")) + "\nPrometheus log:\n" + prometheus.log(), e);
+            throw new AssertionError(
+                    alert + ": " + last.get(0).size() + " of " + count + " firing; alerts: "
+                            + safe(() -> prometheus.get("/api/v1/alerts")) + "\nPrometheus log:\n" + prometheus.log(),
+                    e);
         }
         return last.get(0);
     }
@@ -371,8 +477,12 @@ class MonitoringTest {
                 review(Servers.registry.host() + "/acme/orders:" + tag, "small.test.example", "CREATE", null);
             }
             if (!added && Instant.now().isAfter(half)) {
-                create("headless", DnsProbeSpec.of(List.of("big", "pods"))
-                        .withServers(List.of(Servers.bind.address().toString(), Servers.nsd.address().toString())));
+                create(
+                        "headless",
+                        DnsProbeSpec.of(List.of("big", "pods"))
+                                .withServers(List.of(
+                                        Servers.bind.address().toString(),
+                                        Servers.nsd.address().toString())));
                 added = true;
             }
             Thread.sleep(i++ % 10 == 0 ? 2000 : 500);

@@ -16,9 +16,12 @@ import java.util.regex.Pattern;
  */
 final class PromQl {
     private static final String METRIC_PREFIXES = "(?:dnsprobe_|http_server_)";
-    private static final Pattern METRIC = Pattern.compile("(?<![\\w:$])(" + METRIC_PREFIXES + "[a-zA-Z0-9_:]*)\\s*(\\{([^}]*)\\})?");
-    private static final Pattern ANY_SELECTOR = Pattern.compile("(?<![\\w:$])([a-zA-Z_:][a-zA-Z0-9_:]*)?\\s*\\{([^}]*)\\}");
-    private static final Pattern LABEL_MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern METRIC =
+            Pattern.compile("(?<![\\w:$])(" + METRIC_PREFIXES + "[a-zA-Z0-9_:]*)\\s*(\\{([^}]*)\\})?");
+    private static final Pattern ANY_SELECTOR =
+            Pattern.compile("(?<![\\w:$])([a-zA-Z_:][a-zA-Z0-9_:]*)?\\s*\\{([^}]*)\\}");
+    private static final Pattern LABEL_MATCHER =
+            Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
 
     record LabelMatcher(String label, String op, String value) {
@@ -45,12 +48,14 @@ final class PromQl {
 
         @Override
         public String toString() {
-            return metric + matchers.stream().map(m -> m.label() + m.op() + "\"" + m.value() + "\"").toList();
+            return metric
+                    + matchers.stream()
+                            .map(m -> m.label() + m.op() + "\"" + m.value() + "\"")
+                            .toList();
         }
     }
 
-    private PromQl() {
-    }
+    private PromQl() {}
 
     static List<Selector> selectors(String expr) {
         List<Selector> found = new ArrayList<>();

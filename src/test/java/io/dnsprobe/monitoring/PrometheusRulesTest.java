@@ -43,26 +43,32 @@ class PrometheusRulesTest {
         groups = MonitoringFiles.ruleGroups();
         Files.createDirectories(WORK);
         Files.writeString(WORK.resolve("dnsprobe-alerts.rules.yaml"), MonitoringFiles.YAML.writeValueAsString(groups));
-        Files.copy(UNIT_TESTS, WORK.resolve(UNIT_TESTS.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                UNIT_TESTS, WORK.resolve(UNIT_TESTS.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static BoundedProcess.Result promtool(String... args) throws Exception {
-        assertThat(PROMTOOL).as("promtool is installed by .ci/install-deps (Debian package prometheus)").isExecutable();
+        assertThat(PROMTOOL)
+                .as("promtool is installed by .ci/install-deps (Debian package prometheus)")
+                .isExecutable();
         List<String> cmd = new ArrayList<>(List.of(PROMTOOL.toString()));
         cmd.addAll(List.of(args));
-        return BoundedProcess.run(new ProcessBuilder(cmd).directory(WORK.toFile()).redirectErrorStream(true), Duration.ofSeconds(60));
+        return BoundedProcess.run(
+                new ProcessBuilder(cmd).directory(WORK.toFile()).redirectErrorStream(true), Duration.ofSeconds(60));
     }
 
     @Test
     void promtoolAcceptsTheRules() throws Exception {
         BoundedProcess.Result r = promtool("check", "rules", "dnsprobe-alerts.rules.yaml");
         assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("SUCCESS: " + MonitoringFiles.alerts(groups).size() + " rules found");
+        assertThat(r.out())
+                .contains("SUCCESS: " + MonitoringFiles.alerts(groups).size() + " rules found");
     }
 
     @Test
     void promtoolUnitTestsPass() throws Exception {
-        BoundedProcess.Result r = promtool("test", "rules", UNIT_TESTS.getFileName().toString());
+        BoundedProcess.Result r =
+                promtool("test", "rules", UNIT_TESTS.getFileName().toString());
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("SUCCESS");
     }
@@ -74,10 +80,13 @@ class PrometheusRulesTest {
         Set<String> quiet = new HashSet<>();
         for (JsonNode test : tests.path("tests")) {
             for (JsonNode c : test.path("alert_rule_test")) {
-                (c.path("exp_alerts").isEmpty() ? quiet : fires).add(c.path("alertname").asText());
+                (c.path("exp_alerts").isEmpty() ? quiet : fires)
+                        .add(c.path("alertname").asText());
             }
         }
-        Set<String> alerts = MonitoringFiles.alerts(groups).stream().map(a -> a.path("alert").asText()).collect(Collectors.toSet());
+        Set<String> alerts = MonitoringFiles.alerts(groups).stream()
+                .map(a -> a.path("alert").asText())
+                .collect(Collectors.toSet());
         assertThat(alerts).hasSizeGreaterThanOrEqualTo(8);
         assertThat(fires).as("alerts with a firing case").containsAll(alerts);
         assertThat(quiet).as("alerts with a quiet case").containsAll(alerts);
@@ -94,12 +103,17 @@ class PrometheusRulesTest {
             String expr = a.path("expr").asText();
             Set<String> outputLabels = PromQl.groupingLabels(expr);
             if (outputLabels.contains("dnsprobe")) {
-                assertThat(description).as(name + " names its DnsProbe").contains("{{ $labels.namespace }}/{{ $labels.dnsprobe }}");
+                assertThat(description)
+                        .as(name + " names its DnsProbe")
+                        .contains("{{ $labels.namespace }}/{{ $labels.dnsprobe }}");
             }
             // A label the expression aggregates away renders as an empty string: every one used must survive.
-            Matcher used = Pattern.compile("\\$labels\\.([a-zA-Z_]+)").matcher(a.path("annotations").toString());
+            Matcher used = Pattern.compile("\\$labels\\.([a-zA-Z_]+)")
+                    .matcher(a.path("annotations").toString());
             while (used.find()) {
-                assertThat(outputLabels).as(name + " uses $labels." + used.group(1)).contains(used.group(1));
+                assertThat(outputLabels)
+                        .as(name + " uses $labels." + used.group(1))
+                        .contains(used.group(1));
             }
         }
     }
@@ -115,12 +129,15 @@ class PrometheusRulesTest {
             assertThat(page).as("runbook of " + name).isRegularFile();
             List<String> lines = Files.readAllLines(page);
             assertThat(lines.get(0)).as(page + " starts with its alert").isEqualTo("# " + name);
-            assertThat(lines.stream().filter(RUNBOOK_SECTIONS::contains).toList()).as(page + " sections, in order")
+            assertThat(lines.stream().filter(RUNBOOK_SECTIONS::contains).toList())
+                    .as(page + " sections, in order")
                     .isEqualTo(RUNBOOK_SECTIONS);
         }
         try (Stream<Path> pages = Files.list(RUNBOOKS)) {
-            Set<String> named = pages.map(p -> p.getFileName().toString()).filter(f -> !f.equals("README.md"))
-                    .map(f -> f.replaceFirst("\\.md$", "")).collect(Collectors.toSet());
+            Set<String> named = pages.map(p -> p.getFileName().toString())
+                    .filter(f -> !f.equals("README.md"))
+                    .map(f -> f.replaceFirst("\\.md$", ""))
+                    .collect(Collectors.toSet());
             assertThat(named).as("runbook pages of alerts that exist").isEqualTo(alerts);
         }
     }
@@ -131,21 +148,28 @@ class PrometheusRulesTest {
         List<JsonNode> install = MonitoringFiles.kustomize("config/default");
         JsonNode monitor = MonitoringFiles.only(monitoring, "ServiceMonitor");
         String namespace = monitor.at("/metadata/namespace").asText();
-        assertThat(MonitoringFiles.only(monitoring, "PrometheusRule").at("/metadata/namespace").asText()).isEqualTo(namespace);
+        assertThat(MonitoringFiles.only(monitoring, "PrometheusRule")
+                        .at("/metadata/namespace")
+                        .asText())
+                .isEqualTo(namespace);
 
         // It selects exactly the operator's Service, in its own namespace.
         JsonNode selector = monitor.at("/spec/selector/matchLabels");
-        List<JsonNode> selected = install.stream().filter(o -> o.path("kind").asText().equals("Service"))
+        List<JsonNode> selected = install.stream()
+                .filter(o -> o.path("kind").asText().equals("Service"))
                 .filter(s -> s.at("/metadata/namespace").asText().equals(namespace))
                 .filter(s -> {
                     List<String> misses = new ArrayList<>();
                     selector.fields().forEachRemaining(e -> {
-                        if (!s.at("/metadata/labels/" + e.getKey().replace("/", "~1")).asText().equals(e.getValue().asText())) {
+                        if (!s.at("/metadata/labels/" + e.getKey().replace("/", "~1"))
+                                .asText()
+                                .equals(e.getValue().asText())) {
                             misses.add(e.getKey());
                         }
                     });
                     return misses.isEmpty();
-                }).toList();
+                })
+                .toList();
         assertThat(selected).as("Services the ServiceMonitor selects").hasSize(1);
         JsonNode service = selected.get(0);
 
@@ -153,7 +177,9 @@ class PrometheusRulesTest {
         JsonNode endpoint = monitor.at("/spec/endpoints/0");
         assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
         assertThat(endpoint.path("scheme").asText("http")).isEqualTo("http");
-        assertThat(endpoint.path("honorLabels").asBoolean()).as("keeps the DnsProbe's namespace label").isTrue();
+        assertThat(endpoint.path("honorLabels").asBoolean())
+                .as("keeps the DnsProbe's namespace label")
+                .isTrue();
         JsonNode port = null;
         for (JsonNode p : service.at("/spec/ports")) {
             if (p.path("name").asText().equals(endpoint.path("port").asText())) {
@@ -168,12 +194,15 @@ class PrometheusRulesTest {
                 containerPort = p;
             }
         }
-        assertThat(containerPort).as("container port " + port.path("targetPort")).isNotNull();
+        assertThat(containerPort)
+                .as("container port " + port.path("targetPort"))
+                .isNotNull();
         Properties app = new Properties();
         try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
             app.load(in);
         }
-        assertThat(containerPort.path("containerPort").asText()).as("the plain HTTP port serving /q/metrics")
+        assertThat(containerPort.path("containerPort").asText())
+                .as("the plain HTTP port serving /q/metrics")
                 .isEqualTo(app.getProperty("quarkus.http.port"));
     }
 }

@@ -30,6 +30,7 @@ class RunbookFactsTest {
     private static final String NAME = "web.shop.svc.cluster.local.";
     /** Every query here is answered: a hang guard's length, so that no reply is late or resent on a busy machine. */
     private static final Duration ANSWERED = Duration.ofSeconds(30);
+
     private static Prober prober;
 
     @BeforeAll
@@ -44,9 +45,14 @@ class RunbookFactsTest {
 
     /** Model id to "VERDICT result", e.g. "PARTIAL 29 addr". */
     private static Map<String, String> verdicts(int pods, Truncation truncation) throws Exception {
-        try (LoopbackDnsServer server = LoopbackDnsServer.start(new Zone().manyA(NAME.substring(0, NAME.length() - 1), pods), truncation)) {
-            ResolverConfig config = ResolverConfig.of(List.of(server.address())).withTimeout(ANSWERED).withAttempts(2);
-            NameProbe probe = prober.probe(NAME, server.address(), config).toCompletableFuture().join();
+        try (LoopbackDnsServer server =
+                LoopbackDnsServer.start(new Zone().manyA(NAME.substring(0, NAME.length() - 1), pods), truncation)) {
+            ResolverConfig config = ResolverConfig.of(List.of(server.address()))
+                    .withTimeout(ANSWERED)
+                    .withAttempts(2);
+            NameProbe probe = prober.probe(NAME, server.address(), config)
+                    .toCompletableFuture()
+                    .join();
             Map<String, String> out = new LinkedHashMap<>();
             for (Verdict v : LibcModels.judge(probe)) {
                 out.put(v.model().id(), v.kind() + " " + v.resolution().summary());
@@ -58,19 +64,38 @@ class RunbookFactsTest {
     @Test
     void aHeadlessServiceOf60Pods() throws Exception {
         // CoreDNS answers a headless Service from its own data: as many records as fit in 512 bytes.
-        assertThat(verdicts(60, Truncation.PARTIAL)).isEqualTo(Map.of(
-                "musl-1.2.3", "PARTIAL 29 addr", "musl-1.2.4", "PARTIAL 45 addr",
-                "musl-1.2.4_git20230717", "OK 48 addr", "musl-1.2.5", "OK 48 addr", "glibc", "OK 60 addr"));
+        assertThat(verdicts(60, Truncation.PARTIAL))
+                .isEqualTo(Map.of(
+                        "musl-1.2.3",
+                        "PARTIAL 29 addr",
+                        "musl-1.2.4",
+                        "PARTIAL 45 addr",
+                        "musl-1.2.4_git20230717",
+                        "OK 48 addr",
+                        "musl-1.2.5",
+                        "OK 48 addr",
+                        "glibc",
+                        "OK 60 addr"));
         // The same answer emptied on truncation (CoreDNS forward, NSD, Unbound).
-        assertThat(verdicts(60, Truncation.EMPTY)).isEqualTo(Map.of(
-                "musl-1.2.3", "FAILS EAI_NONAME", "musl-1.2.4", "PARTIAL 45 addr",
-                "musl-1.2.4_git20230717", "OK 48 addr", "musl-1.2.5", "OK 48 addr", "glibc", "OK 60 addr"));
+        assertThat(verdicts(60, Truncation.EMPTY))
+                .isEqualTo(Map.of(
+                        "musl-1.2.3",
+                        "FAILS EAI_NONAME",
+                        "musl-1.2.4",
+                        "PARTIAL 45 addr",
+                        "musl-1.2.4_git20230717",
+                        "OK 48 addr",
+                        "musl-1.2.5",
+                        "OK 48 addr",
+                        "glibc",
+                        "OK 60 addr"));
     }
 
     @Test
     void theRunbookQuotesTheseFigures() throws Exception {
         // Line breaks fall anywhere in a paragraph: compare with whitespace collapsed.
-        String page = Files.readString(Path.of("docs/runbooks/DnsprobeMuslFails.md")).replaceAll("\\s+", " ");
+        String page =
+                Files.readString(Path.of("docs/runbooks/DnsprobeMuslFails.md")).replaceAll("\\s+", " ");
         assertThat(page)
                 .contains("(`RunbookFactsTest`): glibc gets 60 addresses; musl <= 1.2.3 29 (PARTIAL); musl 1.2.4 45,")
                 .contains("musl >= 1.2.5 48 (OK:")
@@ -83,11 +108,15 @@ class RunbookFactsTest {
     void theEdgesOfEachModel() throws Exception {
         // 29 records of this name fit in 512 bytes, 30 do not.
         assertThat(verdicts(29, Truncation.EMPTY)).containsEntry("musl-1.2.3", "OK 29 addr");
-        assertThat(verdicts(30, Truncation.PARTIAL)).containsEntry("musl-1.2.3", "PARTIAL 29 addr").containsEntry("musl-1.2.4", "OK 30 addr");
+        assertThat(verdicts(30, Truncation.PARTIAL))
+                .containsEntry("musl-1.2.3", "PARTIAL 29 addr")
+                .containsEntry("musl-1.2.4", "OK 30 addr");
         // musl 1.2.4 reads 768 bytes of the TCP reply: 45 records of this name; 64 records are refused outright.
         assertThat(verdicts(45, Truncation.PARTIAL)).containsEntry("musl-1.2.4", "OK 45 addr");
         assertThat(verdicts(46, Truncation.PARTIAL)).containsEntry("musl-1.2.4", "PARTIAL 45 addr");
-        assertThat(verdicts(64, Truncation.PARTIAL)).containsEntry("musl-1.2.4", "FAILS EAI_NODATA").containsEntry("musl-1.2.5", "OK 48 addr");
+        assertThat(verdicts(64, Truncation.PARTIAL))
+                .containsEntry("musl-1.2.4", "FAILS EAI_NODATA")
+                .containsEntry("musl-1.2.5", "OK 48 addr");
         // Alpine 3.19's snapshot reads 4800 bytes but keeps the 64-record limit.
         assertThat(verdicts(63, Truncation.PARTIAL)).containsEntry("musl-1.2.4_git20230717", "OK 48 addr");
         assertThat(verdicts(64, Truncation.PARTIAL)).containsEntry("musl-1.2.4_git20230717", "FAILS EAI_NODATA");

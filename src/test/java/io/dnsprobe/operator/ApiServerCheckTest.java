@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class ApiServerCheckTest {
     /** The server here always answers: a hang guard's length, so that no check times out on a busy machine. */
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     private HttpServer server;
     private final AtomicReference<Integer> code = new AtomicReference<>(200);
     private final AtomicReference<byte[]> body = new AtomicReference<>();
@@ -51,8 +52,11 @@ class ApiServerCheckTest {
             }
         });
         server.start();
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort()).withAutoConfigure(false).build())
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                        .withAutoConfigure(false)
+                        .build())
                 .build();
     }
 
@@ -135,17 +139,20 @@ class ApiServerCheckTest {
             List<String> failures = new CopyOnWriteArrayList<>();
             AtomicInteger reads = new AtomicInteger();
             try {
-                await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                    for (int i = 0; i < 20; i++) {
-                        try {
-                            shared.namespaces().withName("default").get();
-                            reads.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            failures.add(String.valueOf(e.getMessage()));
-                        }
-                    }
-                    return checks(api) >= 100;
-                });
+                await().atMost(Duration.ofSeconds(120))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(1))
+                        .until(() -> {
+                            for (int i = 0; i < 20; i++) {
+                                try {
+                                    shared.namespaces().withName("default").get();
+                                    reads.incrementAndGet();
+                                } catch (RuntimeException e) {
+                                    failures.add(String.valueOf(e.getMessage()));
+                                }
+                            }
+                            return checks(api) >= 100;
+                        });
             } finally {
                 frequent.onStop(null);
             }

@@ -41,10 +41,14 @@ import org.junit.jupiter.api.Test;
  * its objects) is reported by readiness and survived by the operator and the webhook.
  */
 @QuarkusTest
-@QuarkusTestResource(value = MockApiResource.class, restrictToAnnotatedClass = true, initArgs = {
-        // The reconciler's retry (1 s doubling) made quicker; the attempts stay unlimited (@GradualRetry).
-        @ResourceArg(name = "quarkus.operator-sdk.controllers.dnsprobe.retry.interval.initial", value = "200"),
-        @ResourceArg(name = "quarkus.operator-sdk.controllers.dnsprobe.retry.interval.max", value = "2000")})
+@QuarkusTestResource(
+        value = MockApiResource.class,
+        restrictToAnnotatedClass = true,
+        initArgs = {
+            // The reconciler's retry (1 s doubling) made quicker; the attempts stay unlimited (@GradualRetry).
+            @ResourceArg(name = "quarkus.operator-sdk.controllers.dnsprobe.retry.interval.initial", value = "200"),
+            @ResourceArg(name = "quarkus.operator-sdk.controllers.dnsprobe.retry.interval.max", value = "2000")
+        })
 class ApiServerFaultsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -52,6 +56,7 @@ class ApiServerFaultsTest {
      * ({@code -Dfaults.outage-seconds=60} for the full minute).
      */
     private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("faults.outage-seconds", 15));
+
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final String NS = "faults";
 
@@ -77,8 +82,10 @@ class ApiServerFaultsTest {
     private DnsProbeSpec spec(String... names) {
         // The loopback server answers every name: 20 s so that no reply is late on a busy machine (probes time on the
         // wall clock), and a late one would not be the verdicts asserted.
-        return DnsProbeSpec.of(List.of(names)).withServers(List.of(dns.address().toString()))
-                .withSearch(List.of("test.example"), 5).withTiming("10m", "20s");
+        return DnsProbeSpec.of(List.of(names))
+                .withServers(List.of(dns.address().toString()))
+                .withSearch(List.of("test.example"), 5)
+                .withTiming("10m", "20s");
     }
 
     private DnsProbeStatus awaitStatus(String name, Predicate<DnsProbeStatus> done) {
@@ -115,16 +122,25 @@ class ApiServerFaultsTest {
         assertThat(ready(status).getStatus()).isEqualTo("True");
         assertThat(ready(status).getReason()).isEqualTo("Probed");
         assertThat(api.pendingFaults()).isZero();
-        List<Integer> codes = api.statusPatches(NS, "retried").stream().map(MockApiServer.Request::code).toList();
+        List<Integer> codes = api.statusPatches(NS, "retried").stream()
+                .map(MockApiServer.Request::code)
+                .toList();
         List<Integer> expected = new ArrayList<>();
         for (int f : faults) {
             expected.add(f);
         }
-        assertThat(codes.subList(0, faults.length)).as("status PATCHes in order").isEqualTo(expected);
-        assertThat(codes.subList(faults.length, codes.size())).as("after the refusals").containsExactly(200);
+        assertThat(codes.subList(0, faults.length))
+                .as("status PATCHes in order")
+                .isEqualTo(expected);
+        assertThat(codes.subList(faults.length, codes.size()))
+                .as("after the refusals")
+                .containsExactly(200);
         // The round's status was derived once: one successful write, and its events were posted once.
-        assertThat(api.statusWrites()).filteredOn(w -> w.name().equals("retried")).hasSize(1);
-        Map<String, Long> events = api.events().stream().filter(e -> e.object().equals("retried"))
+        assertThat(api.statusWrites())
+                .filteredOn(w -> w.name().equals("retried"))
+                .hasSize(1);
+        Map<String, Long> events = api.events().stream()
+                .filter(e -> e.object().equals("retried"))
                 .collect(Collectors.groupingBy(e -> e.reason() + " " + e.message(), Collectors.counting()));
         assertThat(events).isNotEmpty();
         assertThat(events.values()).containsOnly(1L);
@@ -138,14 +154,18 @@ class ApiServerFaultsTest {
 
         Instant down = Instant.now();
         api.stop();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> readiness().path("httpStatus").asInt() == 503);
         Duration noticed = Duration.between(down, Instant.now());
         JsonNode during = readiness();
         assertThat(check(during, ApiServerReadiness.NAME)).isEqualTo("DOWN");
         given().get("/q/health/live").then().statusCode(200);
-        Thread.sleep(Math.max(0, OUTAGE.minus(Duration.between(down, Instant.now())).toMillis()));
-        assertThat(readiness().path("httpStatus").asInt()).as("readiness at the end of the outage").isEqualTo(503);
+        Thread.sleep(
+                Math.max(0, OUTAGE.minus(Duration.between(down, Instant.now())).toMillis()));
+        assertThat(readiness().path("httpStatus").asInt())
+                .as("readiness at the end of the outage")
+                .isEqualTo(503);
         given().get("/q/health/live").then().statusCode(200);
 
         Instant up = Instant.now();
@@ -153,34 +173,46 @@ class ApiServerFaultsTest {
         List<String> seen = new ArrayList<>();
         // The first look at once: the check and the informers then still hold what they saw during the outage (each
         // needs a round trip to the restarted server first), so it is seen whatever the machine's speed.
-        await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode r = readiness();
-            seen.add(r.toString());
-            return r.path("httpStatus").asInt() == 200;
-        });
+        await().atMost(PATIENCE)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonNode r = readiness();
+                    seen.add(r.toString());
+                    return r.path("httpStatus").asInt() == 200;
+                });
         Duration readyAgain = Duration.between(up, Instant.now());
-        assertThat(seen).as("readiness while the informers reconnect")
+        assertThat(seen)
+                .as("readiness while the informers reconnect")
                 .anyMatch(s -> s.contains("informers not watching") || s.contains("\"DOWN\""));
 
         // The informers resynced: a DnsProbe created and a spec changed after the outage are probed and written.
         admin.resource(new DnsProbe(NS, "after", spec("small"))).create();
-        admin.resources(DnsProbe.class).inNamespace(NS).withName("steady")
-                .edit(p -> {
-                    p.setSpec(spec("small", "big", "db"));
-                    return p;
-                });
+        admin.resources(DnsProbe.class).inNamespace(NS).withName("steady").edit(p -> {
+            p.setSpec(spec("small", "big", "db"));
+            return p;
+        });
         awaitStatus("after", s -> s.observedGeneration() != null);
         DnsProbeStatus steady = awaitStatus("steady", s -> Long.valueOf(2).equals(s.observedGeneration()));
         assertThat(steady.names()).isEqualTo(3);
 
         // The webhook's caches resynced too: a ConfigMap created after the outage is read by a review.
-        admin.resource(new ConfigMapBuilder().withNewMetadata().withName("settings").withNamespace(NS).endMetadata()
-                .addToData("DATABASE_URL", "jdbc:postgresql://big.test.example:5432/orders").build()).create();
+        admin.resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("settings")
+                        .withNamespace(NS)
+                        .endMetadata()
+                        .addToData("DATABASE_URL", "jdbc:postgresql://big.test.example:5432/orders")
+                        .build())
+                .create();
         String review = review();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> !warnings(review).isEmpty());
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !warnings(review).isEmpty());
         assertThat(warnings(review)).singleElement().asString().contains("big.test.example fails");
 
-        System.out.printf("API server outage of %ds: readiness DOWN %.1f s after the stop, UP %.1f s after the restart%n",
+        System.out.printf(
+                "API server outage of %ds: readiness DOWN %.1f s after the stop, UP %.1f s after the restart%n",
                 OUTAGE.toSeconds(), noticed.toMillis() / 1000.0, readyAgain.toMillis() / 1000.0);
     }
 
@@ -194,7 +226,8 @@ class ApiServerFaultsTest {
         ObjectNode template = spec.putObject("template");
         template.putObject("metadata").putObject("labels").put("app", "orders");
         template.putObject("spec").putArray("containers").add(c);
-        ObjectNode r = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+        ObjectNode r =
+                JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
         ObjectNode req = r.putObject("request").put("uid", UUID.randomUUID().toString());
         req.putObject("kind").put("group", "apps").put("version", "v1").put("kind", "Deployment");
         req.putObject("resource").put("group", "apps").put("version", "v1").put("resource", "deployments");
@@ -206,8 +239,13 @@ class ApiServerFaultsTest {
     }
 
     private static List<String> warnings(String review) {
-        String out = given().contentType(ContentType.JSON).body(review).post("/validate").then().statusCode(200)
-                .extract().asString();
+        String out = given().contentType(ContentType.JSON)
+                .body(review)
+                .post("/validate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         try {
             List<String> w = new ArrayList<>();
             JSON.readTree(out).at("/response/warnings").forEach(x -> w.add(x.asText()));

@@ -33,12 +33,10 @@ class ApiServerOutageLogTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private KubernetesClient client;
 
@@ -63,8 +61,12 @@ class ApiServerOutageLogTest {
     @Test
     void anOutageIsOneLineAMinuteWithoutAStackTrace() {
         String url = "http://127.0.0.1:" + Ports.freeTcpPort() + "/";
-        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url)
-                .withAutoConfigure(false).build()).build();
+        client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(url)
+                        .withAutoConfigure(false)
+                        .build())
+                .build();
         ApiServerCheck check = ApiServerCheckTest.configured(client, Duration.ofSeconds(5), Duration.ofSeconds(1));
         AtomicLong now = new AtomicLong(1_000_000_000L);
         check.nanos = now::get;
@@ -73,14 +75,18 @@ class ApiServerOutageLogTest {
             check.check();
             now.addAndGet(Duration.ofSeconds(5).toNanos());
         }
-        List<LogRecord> warnings = records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+        List<LogRecord> warnings = records.stream()
+                .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
                 .toList();
         assertThat(warnings).as("one a minute: at 0, 1, ... 9 minutes").hasSize(10);
-        assertThat(records).allSatisfy(r -> assertThat(r.getThrown()).as(text(r)).isNull());
-        assertThat(text(warnings.get(0))).startsWith("cannot reach the Kubernetes API at " + url
-                + ": connection refused; retrying every 5s; operator and audit idle");
-        assertThat(text(warnings.get(1))).isEqualTo("cannot reach the Kubernetes API at " + url
-                + " for 1m: connection refused; retrying; operator and audit idle");
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r.getThrown()).as(text(r)).isNull());
+        assertThat(text(warnings.get(0)))
+                .startsWith("cannot reach the Kubernetes API at " + url
+                        + ": connection refused; retrying every 5s; operator and audit idle");
+        assertThat(text(warnings.get(1)))
+                .isEqualTo("cannot reach the Kubernetes API at " + url
+                        + " for 1m: connection refused; retrying; operator and audit idle");
         assertThat(text(warnings.get(9))).contains(" for 9m: ");
         assertThat(check.state().detail()).isEqualTo("connection refused");
     }

@@ -49,6 +49,7 @@ class DnsProbeOperatorTest {
      * late on a busy machine (a late one is no verdict). Changed by a second to make a new generation.
      */
     private static final String ANSWERED = "20s";
+
     private static RealDnsServer bind;
 
     @Inject
@@ -69,8 +70,10 @@ class DnsProbeOperatorTest {
     }
 
     private DnsProbeSpec spec(String... names) {
-        return DnsProbeSpec.of(List.of(names)).withServers(List.of(bind.address().toString()))
-                .withSearch(List.of("test.example"), 5).withTiming("10m", ANSWERED);
+        return DnsProbeSpec.of(List.of(names))
+                .withServers(List.of(bind.address().toString()))
+                .withSearch(List.of("test.example"), 5)
+                .withTiming("10m", ANSWERED);
     }
 
     private DnsProbeStatus awaitStatus(String namespace, String name, Predicate<DnsProbeStatus> done) {
@@ -78,13 +81,20 @@ class DnsProbeOperatorTest {
     }
 
     private static ModelVerdict verdict(DnsProbeStatus s, String name, String model) {
-        NameResult r = s.results().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-        return r.verdicts().stream().filter(v -> v.model().id().equals(model)).findFirst().orElseThrow();
+        NameResult r = s.results().stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+        return r.verdicts().stream()
+                .filter(v -> v.model().id().equals(model))
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<Event> events(String namespace, String name) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+                .filter(e -> name.equals(e.getInvolvedObject().getName()))
+                .toList();
     }
 
     @Test
@@ -98,7 +108,10 @@ class DnsProbeOperatorTest {
         assertThat(s.muslPartial()).isEqualTo(1);
         assertThat(s.maxBytes()).isGreaterThan(512);
         assertThat(s.lastProbeTime()).isNotBlank();
-        NameResult big = s.results().stream().filter(r -> r.name().equals("big")).findFirst().orElseThrow();
+        NameResult big = s.results().stream()
+                .filter(r -> r.name().equals("big"))
+                .findFirst()
+                .orElseThrow();
         assertThat(big.candidate()).isEqualTo("big.test.example");
         assertThat(big.truncated()).containsExactly("A");
         assertThat(big.kept()).containsExactly(new Kept("A", 29, 40));
@@ -110,10 +123,14 @@ class DnsProbeOperatorTest {
         assertThat(condition(s, "Ready").getStatus()).isEqualTo("True");
         assertThat(condition(s, "Truncated").getStatus()).isEqualTo("True");
         assertThat(condition(s, "MuslIncompatible").getReason()).isEqualTo("MuslPartial");
-        assertThat(s.conditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
+        assertThat(s.conditions())
+                .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(1L));
 
         // A spec change probes again at once, though the interval is 10 minutes.
-        DnsProbe current = client.resources(DnsProbe.class).inNamespace("team-a").withName("web").get();
+        DnsProbe current = client.resources(DnsProbe.class)
+                .inNamespace("team-a")
+                .withName("web")
+                .get();
         current.setSpec(current.getSpec().withNames(List.of("small", "big", "pods")));
         client.resource(current).update();
         DnsProbeStatus s2 = awaitStatus("team-a", "web", st -> st.observedGeneration() == 2);
@@ -136,7 +153,8 @@ class DnsProbeOperatorTest {
     void eventsAreEmittedOncePerVerdictChange() throws Exception {
         create("team-b", "api", spec("big"));
         awaitStatus("team-b", "api", st -> st.observedGeneration() == 1);
-        await().atMost(Duration.ofSeconds(60)).until(() -> events("team-b", "api").size() >= 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> events("team-b", "api").size() >= 1);
         Event first = events("team-b", "api").get(0);
         assertThat(first.getType()).isEqualTo("Warning");
         assertThat(first.getReason()).isEqualTo("MuslIncompatible");
@@ -144,39 +162,59 @@ class DnsProbeOperatorTest {
 
         // Reconciled again without a verdict change: a label (no new generation), then a new generation
         // that probes again and finds the same. Once that round's status is out, still one event.
-        DnsProbe p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
+        DnsProbe p = client.resources(DnsProbe.class)
+                .inNamespace("team-b")
+                .withName("api")
+                .get();
         p.getMetadata().setLabels(Map.of("touched", "yes"));
         client.resource(p).update();
-        p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
+        p = client.resources(DnsProbe.class)
+                .inNamespace("team-b")
+                .withName("api")
+                .get();
         p.setSpec(p.getSpec().withTiming("10m", "21s"));
         long same = client.resource(p).update().getMetadata().getGeneration();
         awaitStatus("team-b", "api", st -> st.observedGeneration() >= same);
         assertThat(events("team-b", "api")).as("same verdicts, no new event").hasSize(1);
 
         // The same name served by a server where it is small: the verdict changes back, one Normal event.
-        try (LoopbackDnsServer shrunk = LoopbackDnsServer.start(new Zone().manyA("big.test.example", 2), Truncation.PARTIAL)) {
-            p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
+        try (LoopbackDnsServer shrunk =
+                LoopbackDnsServer.start(new Zone().manyA("big.test.example", 2), Truncation.PARTIAL)) {
+            p = client.resources(DnsProbe.class)
+                    .inNamespace("team-b")
+                    .withName("api")
+                    .get();
             p.setSpec(p.getSpec().withServers(List.of(shrunk.address().toString())));
             long small = client.resource(p).update().getMetadata().getGeneration();
             awaitStatus("team-b", "api", st -> st.observedGeneration() >= small && st.muslPartial() == 0);
-            await().atMost(Duration.ofSeconds(60)).until(() -> events("team-b", "api").size() >= 2);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> events("team-b", "api").size() >= 2);
             // Settle: one more round with nothing new, so that any late or repeated event of round 3 would be in.
-            p = client.resources(DnsProbe.class).inNamespace("team-b").withName("api").get();
+            p = client.resources(DnsProbe.class)
+                    .inNamespace("team-b")
+                    .withName("api")
+                    .get();
             p.setSpec(p.getSpec().withTiming("10m", "22s"));
             long settled = client.resource(p).update().getMetadata().getGeneration();
             awaitStatus("team-b", "api", st -> st.observedGeneration() >= settled && st.muslPartial() == 0);
         }
         List<Event> all = events("team-b", "api");
         assertThat(all).hasSize(2);
-        assertThat(all).filteredOn(e -> e.getReason().equals("Resolved")).singleElement()
+        assertThat(all)
+                .filteredOn(e -> e.getReason().equals("Resolved"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
     }
 
     @Test
     void anUnreachableServerIsReadyFalseAndOthersKeepReconciling() throws Exception {
         int closedPort = Ports.closedUdpPort();
-        create("team-c", "down", DnsProbeSpec.of(List.of("small.test.example.")).withServers(List.of("127.0.0.1:" + closedPort))
-                .withTiming("10m", "500ms"));
+        create(
+                "team-c",
+                "down",
+                DnsProbeSpec.of(List.of("small.test.example."))
+                        .withServers(List.of("127.0.0.1:" + closedPort))
+                        .withTiming("10m", "500ms"));
         create("team-c", "bad-name", spec("ok", "10.0.0.1"));
         create("team-c", "fine", spec("small"));
 
@@ -200,9 +238,11 @@ class DnsProbeOperatorTest {
         awaitStatus("team-d", "gone", st -> st.observedGeneration() == 1);
         await().atMost(Duration.ofSeconds(60)).until(() -> metrics().contains("dnsprobe=\"gone\""));
         String metrics = metrics();
-        assertThat(metrics).containsPattern("dnsprobe_reply_truncated\\{[^}]*dnsprobe=\"gone\"[^}]*type=\"A\"[^}]*} 1\\.0")
+        assertThat(metrics)
+                .containsPattern("dnsprobe_reply_truncated\\{[^}]*dnsprobe=\"gone\"[^}]*type=\"A\"[^}]*} 1\\.0")
                 .containsPattern("dnsprobe_verdict\\{[^}]*dnsprobe=\"gone\"[^}]*model=\"musl-1.2.3\"[^}]*} 1\\.0")
-                .containsPattern("dnsprobe_reply_bytes\\{[^}]*dnsprobe=\"gone\"[^}]*transport=\"tcp\"[^}]*type=\"A\"[^}]*}")
+                .containsPattern(
+                        "dnsprobe_reply_bytes\\{[^}]*dnsprobe=\"gone\"[^}]*transport=\"tcp\"[^}]*type=\"A\"[^}]*}")
                 .containsPattern("dnsprobe_probe_duration_seconds_count\\{[^}]*dnsprobe=\"gone\"");
 
         client.resources(DnsProbe.class).inNamespace("team-d").withName("gone").delete();

@@ -39,6 +39,7 @@ final class InProcessOperator implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     /** Probe rounds this replica started. */
     final AtomicInteger rounds = new AtomicInteger();
+
     final List<String> leadership = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Operator operator;
     private final Engine engine = new Engine();
@@ -46,8 +47,8 @@ final class InProcessOperator implements AutoCloseable {
     private volatile boolean killed;
     volatile Instant killedAt;
 
-    private InProcessOperator(MockApiServer api, LeaderElection.Settings settings, Runnable onStartLeading,
-            Runnable onLostLeadership) {
+    private InProcessOperator(
+            MockApiServer api, LeaderElection.Settings settings, Runnable onStartLeading, Runnable onLostLeadership) {
         this.identity = settings.identity();
         this.client = api.client("dnsprobe-" + identity);
         DnsprobeConfig config = config();
@@ -62,13 +63,24 @@ final class InProcessOperator implements AutoCloseable {
         };
         ProbeMetrics metrics = new ProbeMetrics();
         EventRecorder events = new EventRecorder();
-        inject(List.of(reconciler, runner, new ProbeRounds(), metrics, events, sweeper, engine,
-                new ClusterDnsEndpoints(), config, client, registry));
+        inject(List.of(
+                reconciler,
+                runner,
+                new ProbeRounds(),
+                metrics,
+                events,
+                sweeper,
+                engine,
+                new ClusterDnsEndpoints(),
+                config,
+                client,
+                registry));
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withUseSSAToPatchPrimaryResource(false) // quarkus.operator-sdk.enable-ssa=false
                 .withStopOnInformerErrorDuringStartup(false)
                 .withCloseClientOnStop(false)
-                .withLeaderElectionConfiguration(LeaderElection.configuration(settings,
+                .withLeaderElectionConfiguration(LeaderElection.configuration(
+                        settings,
                         onStartLeading != null ? onStartLeading : () -> leadership.add("leads " + Instant.now()),
                         onLostLeadership != null ? onLostLeadership : this::lostLeadership)));
         operator.register(reconciler);
@@ -84,8 +96,8 @@ final class InProcessOperator implements AutoCloseable {
      * Wired, registered, not started; the callbacks replace the test's own (recording the start, a kill on
      * losing the Lease), e.g. with {@link OperatorLifecycle}'s.
      */
-    static InProcessOperator create(MockApiServer api, LeaderElection.Settings settings, Runnable onStartLeading,
-            Runnable onLostLeadership) {
+    static InProcessOperator create(
+            MockApiServer api, LeaderElection.Settings settings, Runnable onStartLeading, Runnable onLostLeadership) {
         return new InProcessOperator(api, settings, onStartLeading, onLostLeadership);
     }
 
@@ -127,7 +139,9 @@ final class InProcessOperator implements AutoCloseable {
 
     /** How many dnsprobe_* series this replica's metrics hold: only a replica that probed has any. */
     long probeSeries() {
-        return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("dnsprobe.")).count();
+        return registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("dnsprobe."))
+                .count();
     }
 
     @Override
@@ -140,8 +154,8 @@ final class InProcessOperator implements AutoCloseable {
         return new SmallRyeConfigBuilder()
                 .withMapping(DnsprobeConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(Map.of("dnsprobe.jitter", "0", "dnsprobe.sweep-interval", "500ms"),
-                        "in-process-operator", 100))
+                .withSources(new PropertiesConfigSource(
+                        Map.of("dnsprobe.jitter", "0", "dnsprobe.sweep-interval", "500ms"), "in-process-operator", 100))
                 .build()
                 .getConfigMapping(DnsprobeConfig.class);
     }

@@ -48,10 +48,16 @@ class LeaderElectionTest {
         api = MockApiServer.start();
         admin = api.client("test-admin");
         api.loadCrd(admin);
-        dns = LoopbackDnsServer.start(new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40)
-                .manyA("pods.test.example", 64).a("db.test.example", "192.0.2.9"), Truncation.EMPTY);
+        dns = LoopbackDnsServer.start(
+                new Zone()
+                        .a("small.test.example", "192.0.2.1")
+                        .manyA("big.test.example", 40)
+                        .manyA("pods.test.example", 64)
+                        .a("db.test.example", "192.0.2.9"),
+                Truncation.EMPTY);
         DnsProbeSpec spec = DnsProbeSpec.of(List.of("small", "big", "pods", "db"))
-                .withServers(List.of(dns.address().toString())).withSearch(List.of("test.example"), 5)
+                .withServers(List.of(dns.address().toString()))
+                .withSearch(List.of("test.example"), 5)
                 .withTiming("10m", "2s");
         for (String name : PROBES) {
             admin.resource(new DnsProbe("team", name, spec)).create();
@@ -67,8 +73,8 @@ class LeaderElectionTest {
     }
 
     private InProcessOperator replica(String identity) {
-        InProcessOperator r = InProcessOperator.start(api,
-                new LeaderElection.Settings("dnsprobe-operator", NS, identity, LEASE, RENEW, RETRY));
+        InProcessOperator r = InProcessOperator.start(
+                api, new LeaderElection.Settings("dnsprobe-operator", NS, identity, LEASE, RENEW, RETRY));
         replicas.add(r);
         return r;
     }
@@ -83,19 +89,26 @@ class LeaderElectionTest {
 
     /** Waits until {@code r} has written the status of every DnsProbe after {@code since}; returns its writes. */
     private List<StatusWrite> awaitStatusesBy(InProcessOperator r, Instant since) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> writesBy(r, since).stream()
-                .map(StatusWrite::name).collect(Collectors.toSet()).containsAll(PROBES));
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> writesBy(r, since).stream()
+                        .map(StatusWrite::name)
+                        .collect(Collectors.toSet())
+                        .containsAll(PROBES));
         return writesBy(r, since);
     }
 
     private List<StatusWrite> writesBy(InProcessOperator r, Instant since) {
-        return api.statusWrites().stream().filter(w -> w.userAgent().equals(agent(r)) && !w.at().isBefore(since)).toList();
+        return api.statusWrites().stream()
+                .filter(w -> w.userAgent().equals(agent(r)) && !w.at().isBefore(since))
+                .toList();
     }
 
     @Test
     void onlyTheLeaderProbesAndAFollowerTakesOverOnceTheLeaseHasExpired() throws Exception {
         InProcessOperator a = replica("a");
-        await().atMost(PATIENCE).until(() -> lease() != null && "a".equals(lease().getSpec().getHolderIdentity()));
+        await().atMost(PATIENCE)
+                .until(() -> lease() != null && "a".equals(lease().getSpec().getHolderIdentity()));
         InProcessOperator b = replica("b");
         awaitStatusesBy(a, Instant.EPOCH);
 
@@ -104,7 +117,8 @@ class LeaderElectionTest {
         long renewed = leaseWritesBy(a);
         long asked = leaseRequestsBy(b);
         long renewals = 2 * LEASE.toMillis() / RETRY.toMillis();
-        await().atMost(PATIENCE).until(() -> leaseWritesBy(a) >= renewed + renewals && leaseRequestsBy(b) >= asked + renewals / 2);
+        await().atMost(PATIENCE)
+                .until(() -> leaseWritesBy(a) >= renewed + renewals && leaseRequestsBy(b) >= asked + renewals / 2);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("a");
         assertThat(b.rounds.get()).as("probe rounds started by the follower").isZero();
         assertThat(b.probeSeries()).as("the follower's dnsprobe_* series").isZero();
@@ -123,62 +137,86 @@ class LeaderElectionTest {
             leader.kill();
             Instant killed = leader.killedAt;
             List<StatusWrite> takeover = awaitStatusesBy(heir, killed);
-            Instant firstWrite = takeover.stream().map(StatusWrite::at).min(Instant::compareTo).orElseThrow();
-            LeaseWrite acquired = api.leaseWrites().stream().filter(w -> heir.identity.equals(w.holder()))
-                    .findFirst().orElseThrow();
+            Instant firstWrite = takeover.stream()
+                    .map(StatusWrite::at)
+                    .min(Instant::compareTo)
+                    .orElseThrow();
+            LeaseWrite acquired = api.leaseWrites().stream()
+                    .filter(w -> heir.identity.equals(w.holder()))
+                    .findFirst()
+                    .orElseThrow();
 
             assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(follower.identity);
             // Never before the dead leader's Lease expired: its last renewal plus the lease duration. Compared
             // with the moment the API server received the takeover, not with the record's acquireTime: fabric8's
             // LeaderElector stamps acquireTime before its GET of the Lease and checks expiry after it, so the
             // stamp can precede the expiry by the GET's latency (a CI run saw 4 ms) while the decision does not.
-            assertThat(acquired.at()).as("takeover by " + follower.identity)
-                    .isAfterOrEqualTo(lastRenewal.plus(LEASE));
+            assertThat(acquired.at()).as("takeover by " + follower.identity).isAfterOrEqualTo(lastRenewal.plus(LEASE));
             // The dead leader wrote nothing once the follower led.
             InProcessOperator dead = leader;
-            assertThat(api.statusWrites()).filteredOn(w -> w.userAgent().equals(agent(dead)))
+            assertThat(api.statusWrites())
+                    .filteredOn(w -> w.userAgent().equals(agent(dead)))
                     .allMatch(w -> w.at().isBefore(acquired.at()));
-            figures.add(String.format("%s -> %s: Lease taken %.2f s after the kill (last renewal %.2f s before it), "
-                    + "first status %.2f s after the kill", leader.identity, follower.identity,
-                    seconds(killed, acquired.at()), seconds(lastRenewal, killed), seconds(killed, firstWrite)));
+            figures.add(String.format(
+                    "%s -> %s: Lease taken %.2f s after the kill (last renewal %.2f s before it), "
+                            + "first status %.2f s after the kill",
+                    leader.identity,
+                    follower.identity,
+                    seconds(killed, acquired.at()),
+                    seconds(lastRenewal, killed),
+                    seconds(killed, firstWrite)));
 
             InProcessOperator fresh = replica(n);
             leader = follower;
             follower = fresh;
-            await().atMost(PATIENCE).until(() -> api.requests().stream().anyMatch(r -> r.userAgent().equals(agent(fresh))
-                    && r.path().contains("/leases/")));
+            await().atMost(PATIENCE)
+                    .until(() -> api.requests().stream()
+                            .anyMatch(r -> r.userAgent().equals(agent(fresh))
+                                    && r.path().contains("/leases/")));
         }
         assertThat(follower.rounds.get()).as("rounds of the last follower").isZero();
 
         // Every round's status was written once: one write per DnsProbe, generation and round start.
-        Map<String, Long> writesPerRound = api.statusWrites().stream().collect(Collectors.groupingBy(
-                w -> w.probe() + " gen " + w.observedGeneration() + " @" + w.lastProbeTime(), Collectors.counting()));
+        Map<String, Long> writesPerRound = api.statusWrites().stream()
+                .collect(Collectors.groupingBy(
+                        w -> w.probe() + " gen " + w.observedGeneration() + " @" + w.lastProbeTime(),
+                        Collectors.counting()));
         assertThat(writesPerRound).hasSize(PROBES.size() * (1 + next.length));
         assertThat(writesPerRound.values()).containsOnly(1L);
         // The first leader's events, once each; the leaders after it found the same verdicts and posted none.
-        Map<String, Long> events = api.events().stream().collect(Collectors.groupingBy(
-                e -> e.object() + " " + e.reason() + " " + e.message(), Collectors.counting()));
+        Map<String, Long> events = api.events().stream()
+                .collect(Collectors.groupingBy(
+                        e -> e.object() + " " + e.reason() + " " + e.message(), Collectors.counting()));
         assertThat(events).isNotEmpty();
         assertThat(events.values()).containsOnly(1L);
         assertThat(api.events()).extracting(MockApiServer.EventPost::userAgent).containsOnly("dnsprobe-a");
-        assertThat(replicas.stream().filter(r -> r.leadership.stream().anyMatch(l -> l.startsWith("lost")) && !r.killed()))
-                .as("replicas that lost the Lease while alive").isEmpty();
+        assertThat(replicas.stream()
+                        .filter(r -> r.leadership.stream().anyMatch(l -> l.startsWith("lost")) && !r.killed()))
+                .as("replicas that lost the Lease while alive")
+                .isEmpty();
 
         System.out.println("Leader failover (lease " + LEASE.toSeconds() + " s, renew deadline " + RENEW.toSeconds()
                 + " s, retry " + RETRY.toMillis() + " ms):\n  " + String.join("\n  ", figures));
     }
 
     private long leaseWritesBy(InProcessOperator r) {
-        return api.leaseWrites().stream().filter(w -> w.userAgent().equals(agent(r))).count();
+        return api.leaseWrites().stream()
+                .filter(w -> w.userAgent().equals(agent(r)))
+                .count();
     }
 
     private long leaseRequestsBy(InProcessOperator r) {
-        return api.requests().stream().filter(q -> q.userAgent().equals(agent(r)) && q.path().contains("/leases/")).count();
+        return api.requests().stream()
+                .filter(q -> q.userAgent().equals(agent(r)) && q.path().contains("/leases/"))
+                .count();
     }
 
     private Instant lastRenewalBy(String identity) {
-        return api.leaseWrites().stream().filter(w -> identity.equals(w.holder())).map(LeaseWrite::renewTime)
-                .max(Instant::compareTo).orElseThrow();
+        return api.leaseWrites().stream()
+                .filter(w -> identity.equals(w.holder()))
+                .map(LeaseWrite::renewTime)
+                .max(Instant::compareTo)
+                .orElseThrow();
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(LeaderElectionWiringTest.LeaderElectionOn.class)
 // The mock grants and enforces on leases what the committed Role grants (config/rbac/namespaced_role.yaml).
-@QuarkusTestResource(value = MockApiResource.class, restrictToAnnotatedClass = true,
+@QuarkusTestResource(
+        value = MockApiResource.class,
+        restrictToAnnotatedClass = true,
         initArgs = @io.quarkus.test.common.ResourceArg(name = MockApiResource.LEASE_VERBS, value = "committed-rbac"))
 class LeaderElectionWiringTest {
 
@@ -60,25 +62,43 @@ class LeaderElectionWiringTest {
     @Test
     void theApplicationTakesTheLeaseBeforeItWritesAnyStatus() {
         try (KubernetesClient admin = api.client("test-admin")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> admin.leases().inNamespace("dnsprobe-system")
-                    .withName("dnsprobe-operator").get() != null);
-            Lease lease = admin.leases().inNamespace("dnsprobe-system").withName("dnsprobe-operator").get();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> admin.leases()
+                                    .inNamespace("dnsprobe-system")
+                                    .withName("dnsprobe-operator")
+                                    .get()
+                            != null);
+            Lease lease = admin.leases()
+                    .inNamespace("dnsprobe-system")
+                    .withName("dnsprobe-operator")
+                    .get();
             // The pod name (HOSTNAME, or "dnsprobe") and a random suffix: two processes never share an identity.
             assertThat(lease.getSpec().getHolderIdentity()).matches(".+_[0-9a-f]{8}");
-            assertThat(lease.getSpec().getLeaseDurationSeconds()).as("production lease duration").isEqualTo(15);
+            assertThat(lease.getSpec().getLeaseDurationSeconds())
+                    .as("production lease duration")
+                    .isEqualTo(15);
 
-            admin.resource(new DnsProbe("elected", "probe", DnsProbeSpec.of(List.of("small", "big"))
-                    .withServers(List.of(dns.address().toString())).withSearch(List.of("test.example"), 5)
-                    .withTiming("10m", "2s"))).create();
-            await().atMost(Duration.ofSeconds(60)).until(() -> api.statusWrites().stream()
-                    .anyMatch(w -> w.name().equals("probe")));
+            admin.resource(new DnsProbe(
+                            "elected",
+                            "probe",
+                            DnsProbeSpec.of(List.of("small", "big"))
+                                    .withServers(List.of(dns.address().toString()))
+                                    .withSearch(List.of("test.example"), 5)
+                                    .withTiming("10m", "2s")))
+                    .create();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            api.statusWrites().stream().anyMatch(w -> w.name().equals("probe")));
 
             MockApiServer.Request review = api.requests().stream()
-                    .filter(r -> r.path().contains("selfsubjectrulesreviews")).findFirst().orElseThrow();
+                    .filter(r -> r.path().contains("selfsubjectrulesreviews"))
+                    .findFirst()
+                    .orElseThrow();
             Instant acquired = api.leaseWrites().get(0).at();
             assertThat(review.at()).isBeforeOrEqualTo(acquired);
             assertThat(api.statusWrites()).allMatch(w -> !w.at().isBefore(acquired));
-            assertThat(api.leaseWrites()).extracting(MockApiServer.LeaseWrite::holder)
+            assertThat(api.leaseWrites())
+                    .extracting(MockApiServer.LeaseWrite::holder)
                     .containsOnly(lease.getSpec().getHolderIdentity());
             // The cluster-wide work (the audit) starts on the Leading event: once, after the Lease was taken.
             assertThat(leading.seen()).singleElement().satisfies(l -> {
@@ -90,9 +110,11 @@ class LeaderElectionWiringTest {
             // Renewals go through: the leader renews every retry period (2 s) with a JSON merge PATCH of the
             // Lease (fabric8's LeaseLock), which needs the "patch" verb besides get, create and update.
             int renewed = api.leaseWrites().size();
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.leaseWrites().size() >= renewed + 2
-                    || api.requests().stream().anyMatch(r -> r.path().contains("/leases") && r.code() == 403));
-            assertThat(api.requests()).filteredOn(r -> r.path().contains("/leases"))
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.leaseWrites().size() >= renewed + 2
+                            || api.requests().stream().anyMatch(r -> r.path().contains("/leases") && r.code() == 403));
+            assertThat(api.requests())
+                    .filteredOn(r -> r.path().contains("/leases"))
                     .as("Lease requests refused by the committed RBAC (%s)", MockApiServer.leaseVerbsOfCommittedRbac())
                     .noneMatch(r -> r.code() == 403);
         }

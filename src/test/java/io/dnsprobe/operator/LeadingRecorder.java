@@ -10,8 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records the Leading events of the application under test: the audit starts on them, and only on them. */
 @ApplicationScoped
 public class LeadingRecorder {
-    public record Seen(Leading leading, Instant at) {
-    }
+    public record Seen(Leading leading, Instant at) {}
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 

@@ -34,18 +34,17 @@ class OperatorLifecycleTest {
         @Override
         public synchronized void publish(LogRecord r) {
             // VersionUsageUtils warns about v1alpha1 at every start: not about stopping.
-            if (r.getLevel().intValue() >= Level.WARNING.intValue() && !r.getLoggerName().endsWith("VersionUsageUtils")) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()
+                    && !r.getLoggerName().endsWith("VersionUsageUtils")) {
                 loud.add(r);
             }
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private MockApiServer api;
 
@@ -70,17 +69,27 @@ class OperatorLifecycleTest {
     }
 
     private static List<String> describe(List<LogRecord> records) {
-        return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
-                + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")")).toList();
+        return records.stream()
+                .map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
+                        + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")"))
+                .toList();
     }
 
     @Test
     void aStopWhileJosdkIsStartingWaitsForTheStartAndLogsNothingAboveInfo() throws Exception {
         api.delayLists("/dnsprobes", Duration.ofSeconds(2));
         OperatorLifecycle lifecycle = new OperatorLifecycle();
-        InProcessOperator replica = InProcessOperator.create(api, new LeaderElection.Settings("dnsprobe-operator",
-                "dnsprobe-system", "starting", Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
-                lifecycle::startedLeading, lifecycle::lostLeadership);
+        InProcessOperator replica = InProcessOperator.create(
+                api,
+                new LeaderElection.Settings(
+                        "dnsprobe-operator",
+                        "dnsprobe-system",
+                        "starting",
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(500)),
+                lifecycle::startedLeading,
+                lifecycle::lostLeadership);
         lifecycle.operator = replica.operator;
         lifecycle.client = replica.client;
         lifecycle.apiServer = check(replica.client);
@@ -88,12 +97,16 @@ class OperatorLifecycleTest {
             lifecycle.apiServer.onStart(null);
             lifecycle.onStart(null);
             // The informer's list has been asked for and is held back: JOSDK's start is under way.
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.requests().stream()
-                    .anyMatch(r -> r.path().startsWith("/apis/dnsprobe.io/v1alpha1/dnsprobes?")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.requests().stream()
+                            .anyMatch(r -> r.path().startsWith("/apis/dnsprobe.io/v1alpha1/dnsprobes?")));
             lifecycle.onStop(null);
             lifecycle.apiServer.onStop(null);
-            assertThat(replica.operator.getRuntimeInfo().isStarted()).as("started, then stopped").isFalse();
-            assertThat(api.requests()).as("leader election ran: the start was let finish")
+            assertThat(replica.operator.getRuntimeInfo().isStarted())
+                    .as("started, then stopped")
+                    .isFalse();
+            assertThat(api.requests())
+                    .as("leader election ran: the start was let finish")
                     .anyMatch(r -> r.path().contains("selfsubjectrulesreviews"));
             assertThat(describe(loud)).isEmpty();
         } finally {
@@ -113,8 +126,9 @@ class OperatorLifecycleTest {
         try {
             executors.log(Level.WARNING, "Interrupted.", new InterruptedException());
             executors.log(Level.WARNING, "another warning");
-            assertThat(describe(loud)).containsExactly(
-                    "WARNING io.javaoperatorsdk.operator.api.config.ExecutorServiceManager: another warning");
+            assertThat(describe(loud))
+                    .containsExactly(
+                            "WARNING io.javaoperatorsdk.operator.api.config.ExecutorServiceManager: another warning");
         } finally {
             OperatorLifecycle.quietElector(false);
         }
@@ -127,22 +141,34 @@ class OperatorLifecycleTest {
     void aStopWhileWaitingForTheApiServerEndsTheWaitQuietly() throws Exception {
         api.stop(); // nothing listens: every check is refused
         OperatorLifecycle lifecycle = new OperatorLifecycle();
-        InProcessOperator replica = InProcessOperator.create(api, new LeaderElection.Settings("dnsprobe-operator",
-                "dnsprobe-system", "waiting", Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(500)),
-                lifecycle::startedLeading, lifecycle::lostLeadership);
+        InProcessOperator replica = InProcessOperator.create(
+                api,
+                new LeaderElection.Settings(
+                        "dnsprobe-operator",
+                        "dnsprobe-system",
+                        "waiting",
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(3),
+                        Duration.ofMillis(500)),
+                lifecycle::startedLeading,
+                lifecycle::lostLeadership);
         lifecycle.operator = replica.operator;
         lifecycle.client = replica.client;
         lifecycle.apiServer = check(replica.client);
         try {
             lifecycle.apiServer.onStart(null);
             lifecycle.onStart(null);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.FALSE.equals(lifecycle.apiServer.state().reachable()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            Boolean.FALSE.equals(lifecycle.apiServer.state().reachable()));
             loud.clear(); // the one WARN that says the API server is not reachable is expected
             lifecycle.onStop(null);
             lifecycle.apiServer.onStop(null);
             Thread starter = lifecycle.starter();
             starter.join(60_000);
-            assertThat(starter.isAlive()).as("the start thread ended: %s", List.of(starter.getStackTrace())).isFalse();
+            assertThat(starter.isAlive())
+                    .as("the start thread ended: %s", List.of(starter.getStackTrace()))
+                    .isFalse();
             assertThat(replica.operator.getRuntimeInfo().isStarted()).isFalse();
             assertThat(describe(loud)).isEmpty();
         } finally {
@@ -152,12 +178,17 @@ class OperatorLifecycleTest {
 
     @Test
     void aLeaderThatStopsHandsTheLeaseOver() throws Exception {
-        LeaderElection.Settings settings = new LeaderElection.Settings("dnsprobe-operator", "dnsprobe-system", "leader",
-                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMillis(500));
+        LeaderElection.Settings settings = new LeaderElection.Settings(
+                "dnsprobe-operator",
+                "dnsprobe-system",
+                "leader",
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(10),
+                Duration.ofMillis(500));
         OperatorLifecycle lifecycle = new OperatorLifecycle();
         // The production callbacks, as LeaderElection's producer wires them.
-        InProcessOperator leader = InProcessOperator.create(api, settings, lifecycle::startedLeading,
-                lifecycle::lostLeadership);
+        InProcessOperator leader =
+                InProcessOperator.create(api, settings, lifecycle::startedLeading, lifecycle::lostLeadership);
         lifecycle.operator = leader.operator;
         lifecycle.client = leader.client;
         lifecycle.apiServer = check(leader.client);
@@ -166,15 +197,26 @@ class OperatorLifecycleTest {
             lifecycle.apiServer.onStart(null);
             lifecycle.onStart(null);
             await().atMost(Duration.ofSeconds(30)).until(() -> "leader".equals(holder()));
-            follower = InProcessOperator.start(api, new LeaderElection.Settings("dnsprobe-operator", "dnsprobe-system",
-                    "follower", Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofMillis(500)));
+            follower = InProcessOperator.start(
+                    api,
+                    new LeaderElection.Settings(
+                            "dnsprobe-operator",
+                            "dnsprobe-system",
+                            "follower",
+                            Duration.ofSeconds(15),
+                            Duration.ofSeconds(10),
+                            Duration.ofMillis(500)));
             InProcessOperator f = follower;
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.requests().stream()
-                    .anyMatch(r -> r.userAgent().equals("dnsprobe-follower") && r.path().contains("/leases/")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.requests().stream()
+                            .anyMatch(r -> r.userAgent().equals("dnsprobe-follower")
+                                    && r.path().contains("/leases/")));
             lifecycle.onStop(null);
             lifecycle.apiServer.onStop(null);
-            assertThat(api.leaseWrites()).as("the leader's last Lease write hands it over")
-                    .filteredOn(w -> w.userAgent().equals("dnsprobe-leader")).last()
+            assertThat(api.leaseWrites())
+                    .as("the leader's last Lease write hands it over")
+                    .filteredOn(w -> w.userAgent().equals("dnsprobe-leader"))
+                    .last()
                     .satisfies(w -> {
                         assertThat(w.holder()).isNull();
                         assertThat(w.durationSeconds()).isEqualTo(1);
@@ -192,7 +234,10 @@ class OperatorLifecycleTest {
 
     private String holder() {
         try (KubernetesClient c = api.client("test-admin")) {
-            var lease = c.leases().inNamespace("dnsprobe-system").withName("dnsprobe-operator").get();
+            var lease = c.leases()
+                    .inNamespace("dnsprobe-system")
+                    .withName("dnsprobe-operator")
+                    .get();
             return lease == null ? null : lease.getSpec().getHolderIdentity();
         }
     }

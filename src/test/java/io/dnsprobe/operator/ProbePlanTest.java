@@ -20,11 +20,20 @@ class ProbePlanTest {
     @Test
     void theDefaultSearchListIsAPodsOfTheNamespaceNodeDomainsIncluded() {
         DnsProbe probe = new DnsProbe("shop", "watch", DnsProbeSpec.of(List.of("db")));
-        ResolverConfig own = operatorPod("dnsprobe-system.svc.cluster.local", "svc.cluster.local", "cluster.local",
-                "c.my-project.internal", "google.internal");
+        ResolverConfig own = operatorPod(
+                "dnsprobe-system.svc.cluster.local",
+                "svc.cluster.local",
+                "cluster.local",
+                "c.my-project.internal",
+                "google.internal");
         ProbePlan plan = ProbePlan.of(probe, own, "cluster.local");
-        assertThat(plan.config().search()).containsExactly("shop.svc.cluster.local", "svc.cluster.local", "cluster.local",
-                "c.my-project.internal", "google.internal");
+        assertThat(plan.config().search())
+                .containsExactly(
+                        "shop.svc.cluster.local",
+                        "svc.cluster.local",
+                        "cluster.local",
+                        "c.my-project.internal",
+                        "google.internal");
         assertThat(plan.config().ndots()).isEqualTo(5);
         assertThat(plan.config().servers()).isEqualTo(CLUSTER_DNS);
         assertThat(plan.problems()).isEmpty();
@@ -33,11 +42,16 @@ class ProbePlanTest {
     @Test
     void outsideAClusterOrWithAnExplicitListNoNodeDomainsAreGuessed() {
         DnsProbe probe = new DnsProbe("shop", "watch", DnsProbeSpec.of(List.of("db")));
-        assertThat(ProbePlan.of(probe, operatorPod("corp.example"), "cluster.local").config().search())
+        assertThat(ProbePlan.of(probe, operatorPod("corp.example"), "cluster.local")
+                        .config()
+                        .search())
                 .containsExactly("shop.svc.cluster.local", "svc.cluster.local", "cluster.local");
-        DnsProbe explicit = new DnsProbe("shop", "watch", DnsProbeSpec.of(List.of("db")).withSearch(List.of("a.example"), 1));
-        ProbePlan plan = ProbePlan.of(explicit, operatorPod("x.svc.cluster.local", "svc.cluster.local", "cluster.local",
-                "node.example"), "cluster.local");
+        DnsProbe explicit =
+                new DnsProbe("shop", "watch", DnsProbeSpec.of(List.of("db")).withSearch(List.of("a.example"), 1));
+        ProbePlan plan = ProbePlan.of(
+                explicit,
+                operatorPod("x.svc.cluster.local", "svc.cluster.local", "cluster.local", "node.example"),
+                "cluster.local");
         assertThat(plan.config().search()).containsExactly("a.example");
         assertThat(plan.config().ndots()).isEqualTo(1);
     }
@@ -46,9 +60,11 @@ class ProbePlanTest {
     void nodeDomainsAreWhatFollowsTheClusterDomainsInAPodsOwnList() {
         assertThat(SearchPath.nodeDomains(List.of("ns.svc.k8s.corp", "svc.k8s.corp", "k8s.corp", "corp"), "k8s.corp"))
                 .containsExactly("corp");
-        assertThat(SearchPath.nodeDomains(List.of("ns.svc.cluster.local", "svc.cluster.local", "cluster.local"),
-                "cluster.local")).isEmpty();
-        assertThat(SearchPath.nodeDomains(List.of("svc.cluster.local", "cluster.local", "x"), "cluster.local")).isEmpty();
+        assertThat(SearchPath.nodeDomains(
+                        List.of("ns.svc.cluster.local", "svc.cluster.local", "cluster.local"), "cluster.local"))
+                .isEmpty();
+        assertThat(SearchPath.nodeDomains(List.of("svc.cluster.local", "cluster.local", "x"), "cluster.local"))
+                .isEmpty();
         assertThat(SearchPath.nodeDomains(List.of(), "cluster.local")).isEmpty();
     }
 }

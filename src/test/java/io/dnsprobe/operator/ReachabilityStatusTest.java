@@ -22,6 +22,7 @@ class ReachabilityStatusTest {
      * (the timeout is all a test could race with here); a silent name gets a short one and ends at it.
      */
     private static final Duration ANSWERED = Duration.ofSeconds(30);
+
     private static final Duration SILENT = Duration.ofMillis(300);
 
     private static ProbeRound round(HostileDnsServer server, List<String> names) {
@@ -29,8 +30,11 @@ class ReachabilityStatusTest {
         try (Prober prober = Prober.builder().build()) {
             for (String n : names) {
                 ResolverConfig config = ResolverConfig.of(List.of(server.address()))
-                        .withTimeout(n.startsWith("silent.") ? SILENT : ANSWERED).withAttempts(1);
-                NameProbe p = prober.probe(n, server.address(), config).toCompletableFuture().join();
+                        .withTimeout(n.startsWith("silent.") ? SILENT : ANSWERED)
+                        .withAttempts(1);
+                NameProbe p = prober.probe(n, server.address(), config)
+                        .toCompletableFuture()
+                        .join();
                 outcomes.add(new ProbeRound.Outcome(n, server.address().toString(), ProbeReport.of(p), null));
             }
         }
@@ -40,15 +44,17 @@ class ReachabilityStatusTest {
     @Test
     void aSilentNameOnAServerThatAnswersTheOthersIsListedNotUnreachable() throws Exception {
         try (HostileDnsServer server = new HostileDnsServer()) {
-            DnsProbeStatus mixed = StatusBuilder.build(round(server, List.of("ok.test.example.", "silent.test.example.")), null,
-                    Instant.now());
+            DnsProbeStatus mixed = StatusBuilder.build(
+                    round(server, List.of("ok.test.example.", "silent.test.example.")), null, Instant.now());
             assertThat(ready(mixed).getStatus()).isEqualTo("True");
             assertThat(ready(mixed).getMessage()).endsWith("; no reply for 1: silent.test.example.");
-            assertThat(mixed.results()).filteredOn(r -> r.name().startsWith("silent")).singleElement()
+            assertThat(mixed.results())
+                    .filteredOn(r -> r.name().startsWith("silent"))
+                    .singleElement()
                     .satisfies(r -> assertThat(r.error()).startsWith("no reply from " + server.address()));
 
-            DnsProbeStatus silent = StatusBuilder.build(round(server, List.of("silent.test.example.", "silent.b.example.")), null,
-                    Instant.now());
+            DnsProbeStatus silent = StatusBuilder.build(
+                    round(server, List.of("silent.test.example.", "silent.b.example.")), null, Instant.now());
             assertThat(ready(silent).getStatus()).isEqualTo("False");
             assertThat(ready(silent).getReason()).isEqualTo("ServerUnreachable");
         }

@@ -58,12 +58,10 @@ class StartWithoutApiServerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger.getLogger("").addHandler(capture);
         try {
@@ -73,8 +71,11 @@ class StartWithoutApiServerTest {
         } finally {
             Logger.getLogger("").removeHandler(capture);
         }
-        assertThat(records).as("warnings while the informers retried: " + records.stream()
-                .map(r -> r.getLoggerName() + ": " + r.getMessage()).toList())
+        assertThat(records)
+                .as("warnings while the informers retried: "
+                        + records.stream()
+                                .map(r -> r.getLoggerName() + ": " + r.getMessage())
+                                .toList())
                 .allSatisfy(r -> {
                     assertThat(r.getThrown()).isNull();
                     assertThat(r.getLoggerName()).doesNotContain("informers").doesNotEndWith("Informers");

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class TransientApiErrorTest {
 
     private static KubernetesClientException code(int code) {
-        return new KubernetesClientException(new StatusBuilder().withCode(code).withMessage("HTTP " + code).build());
+        return new KubernetesClientException(
+                new StatusBuilder().withCode(code).withMessage("HTTP " + code).build());
     }
 
     @Test
@@ -20,20 +21,25 @@ class TransientApiErrorTest {
         assertThat(DnsProbeReconciler.transientApiError(code(409))).isTrue();
         assertThat(DnsProbeReconciler.transientApiError(code(429))).isTrue();
         assertThat(DnsProbeReconciler.transientApiError(code(503))).isTrue();
-        assertThat(DnsProbeReconciler.transientApiError(
-                new KubernetesClientException("An error has occurred.", new ConnectException("Connection refused")))).isTrue();
+        assertThat(DnsProbeReconciler.transientApiError(new KubernetesClientException(
+                        "An error has occurred.", new ConnectException("Connection refused"))))
+                .isTrue();
         // The connection closed under the request (the Vert.x client says so with an HttpClosedException).
-        assertThat(DnsProbeReconciler.transientApiError(
-                new KubernetesClientException("Connection was closed", new HttpClosedException("Connection was closed")))).isTrue();
+        assertThat(DnsProbeReconciler.transientApiError(new KubernetesClientException(
+                        "Connection was closed", new HttpClosedException("Connection was closed"))))
+                .isTrue();
         // As JOSDK hands it over: wrapped.
-        assertThat(DnsProbeReconciler.transientApiError(new RuntimeException(code(409)))).isTrue();
+        assertThat(DnsProbeReconciler.transientApiError(new RuntimeException(code(409))))
+                .isTrue();
     }
 
     @Test
     void otherRefusalsAndBugsAreErrors() {
         assertThat(DnsProbeReconciler.transientApiError(code(403))).isFalse();
         assertThat(DnsProbeReconciler.transientApiError(code(422))).isFalse();
-        assertThat(DnsProbeReconciler.transientApiError(new KubernetesClientException("no code, no I/O"))).isFalse();
-        assertThat(DnsProbeReconciler.transientApiError(new IllegalStateException("a bug"))).isFalse();
+        assertThat(DnsProbeReconciler.transientApiError(new KubernetesClientException("no code, no I/O")))
+                .isFalse();
+        assertThat(DnsProbeReconciler.transientApiError(new IllegalStateException("a bug")))
+                .isFalse();
     }
 }

@@ -20,16 +20,17 @@ final class ManualIoClock {
 
     /** A transport on this clock. */
     NioDnsTransport transport() {
-        return transport(() -> {
-        });
+        return transport(() -> {});
     }
 
     /** A transport on this clock; {@code afterSelect} runs on the I/O thread after each select, before any read. */
     NioDnsTransport transport(Runnable afterSelect) {
-        return new NioDnsTransport(() -> {
-            afterSelect.run();
-            rounds.incrementAndGet();
-        }, now::get);
+        return new NioDnsTransport(
+                () -> {
+                    afterSelect.run();
+                    rounds.incrementAndGet();
+                },
+                now::get);
     }
 
     long nanoTime() {
@@ -64,7 +65,8 @@ final class ManualIoClock {
 
     private void awaitRound(BooleanSupplier orDone) {
         long seen = rounds.get();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> rounds.get() >= seen + 2 || orDone.getAsBoolean());
     }
 }

@@ -34,8 +34,10 @@ class ProberOverLoopbackTest {
     private static final Duration ANSWERED = Duration.ofSeconds(10);
     /** For what never answers (silence, a stalled TCP peer); the test moves the clock past it. */
     private static final Duration SILENT = Duration.ofMillis(300);
+
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
+    private static final Zone ZONE =
+            new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40);
     private static final ManualIoClock CLOCK = new ManualIoClock();
     private static Prober prober;
 
@@ -61,10 +63,11 @@ class ProberOverLoopbackTest {
         return probe(prober, server, name, timeout);
     }
 
-    private static CompletableFuture<NameProbe> probe(Prober p, LoopbackDnsServer server, String name,
-            Duration timeout) {
+    private static CompletableFuture<NameProbe> probe(
+            Prober p, LoopbackDnsServer server, String name, Duration timeout) {
         ResolverConfig config = ResolverConfig.of(List.of(server.address()))
-                .withTimeout(timeout).withAttempts(2);
+                .withTimeout(timeout)
+                .withAttempts(2);
         return p.probe(name, server.address(), config).toCompletableFuture();
     }
 
@@ -107,7 +110,9 @@ class ProberOverLoopbackTest {
                 assertThat(q[11] & 0xff).as("ARCOUNT 0: no OPT, so no EDNS0").isZero();
                 assertThat(q).hasSize(12 + 20 + 4);
             }
-            assertThat(QueryEncoder.id(queries.get(0))).as("fresh random IDs").isNotEqualTo(QueryEncoder.id(queries.get(1)));
+            assertThat(QueryEncoder.id(queries.get(0)))
+                    .as("fresh random IDs")
+                    .isNotEqualTo(QueryEncoder.id(queries.get(1)));
         }
     }
 
@@ -123,7 +128,9 @@ class ProberOverLoopbackTest {
             assertThat(c.a().udp().outcome()).isEqualTo(Outcome.TIMEOUT);
             assertThat(c.a().udp().detail()).endsWith("in 300ms (2 sends)");
             assertThat(c.a().udp().rttMicros()).isEqualTo(300_000);
-            assertThat(server.udpQueries()).as("two attempts for each of A and AAAA").isEqualTo(4);
+            assertThat(server.udpQueries())
+                    .as("two attempts for each of A and AAAA")
+                    .isEqualTo(4);
         }
     }
 
@@ -132,7 +139,8 @@ class ProberOverLoopbackTest {
         ServerAddress closed = new ServerAddress(InetAddress.getLoopbackAddress(), Ports.closedUdpPort());
         // A timeout far past the hang guard below: an engine that waited for it, whatever it then reported, fails.
         ResolverConfig config = ResolverConfig.of(List.of(closed)).withTimeout(Duration.ofMinutes(10));
-        NameProbe probe = prober.probe("small.test.example.", closed, config).toCompletableFuture()
+        NameProbe probe = prober.probe("small.test.example.", closed, config)
+                .toCompletableFuture()
                 .get(60, TimeUnit.SECONDS);
         Exchange udp = probe.candidates().get(0).a().udp();
         assertThat(udp.outcome()).isEqualTo(Outcome.UNREACHABLE);
@@ -170,15 +178,16 @@ class ProberOverLoopbackTest {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.PARTIAL, Fault.WRONG_QUESTION)) {
             Exchange udp = probeOnce(server, "small.test.example.").a().udp();
             assertThat(udp.outcome()).isEqualTo(Outcome.QUESTION_MISMATCH);
-            assertThat(udp.reply().orElseThrow().id()).isEqualTo(QueryEncoder.id(server.receivedQueries().get(0)));
+            assertThat(udp.reply().orElseThrow().id())
+                    .isEqualTo(QueryEncoder.id(server.receivedQueries().get(0)));
         }
     }
 
     @Test
     void aTcpPeerThatStallsTimesOutAndOneThatRefusesIsUnreachable() throws IOException {
         try (LoopbackDnsServer server = LoopbackDnsServer.start(ZONE, Truncation.EMPTY, Fault.TCP_STALL);
-             CountingTransport counting = new CountingTransport(CLOCK.transport());
-             Prober watched = Prober.builder().transport(counting).build()) {
+                CountingTransport counting = new CountingTransport(CLOCK.transport());
+                Prober watched = Prober.builder().transport(counting).build()) {
             CompletableFuture<NameProbe> probe = probe(watched, server, "big.test.example.", SILENT);
             // The UDP replies (A truncated, AAAA whole) read before time moves; then on to the TCP deadline.
             await().atMost(PATIENCE).until(() -> counting.done(Transport.UDP) == 2 && counting.total() == 3);
@@ -213,18 +222,25 @@ class ProberOverLoopbackTest {
             zone.a("n" + i + ".test.example", "192.0.2." + (i % 250 + 1));
         }
         try (LoopbackDnsServer server = LoopbackDnsServer.start(zone, Truncation.PARTIAL);
-             CountingTransport counting = new CountingTransport(CLOCK.transport());
-             Prober small = Prober.builder().transport(counting).maxInFlight(4).build()) {
+                CountingTransport counting = new CountingTransport(CLOCK.transport());
+                Prober small =
+                        Prober.builder().transport(counting).maxInFlight(4).build()) {
             ResolverConfig config = ResolverConfig.of(List.of(server.address())).withTimeout(Duration.ofSeconds(2));
             List<CompletableFuture<NameProbe>> all = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                all.add(small.probe("n" + i + ".test.example.", server.address(), config).toCompletableFuture());
+                all.add(small.probe("n" + i + ".test.example.", server.address(), config)
+                        .toCompletableFuture());
             }
             for (int i = 0; i < 200; i++) {
-                DnsReply reply = all.get(i).join().candidates().get(0).a().udp().reply().orElseThrow();
-                assertThat(reply.answers()).extracting(DnsReply.Answer::data).containsExactly("192.0.2." + (i % 250 + 1));
+                DnsReply reply =
+                        all.get(i).join().candidates().get(0).a().udp().reply().orElseThrow();
+                assertThat(reply.answers())
+                        .extracting(DnsReply.Answer::data)
+                        .containsExactly("192.0.2." + (i % 250 + 1));
             }
-            assertThat(counting.maxInFlight()).as("never more than the cap in flight").isEqualTo(4);
+            assertThat(counting.maxInFlight())
+                    .as("never more than the cap in flight")
+                    .isEqualTo(4);
             assertThat(counting.total()).isEqualTo(400);
         }
     }
@@ -242,14 +258,16 @@ class ProberOverLoopbackTest {
         }
 
         @Override
-        public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport,
-                byte[] query, Duration timeout, int attempts) {
+        public CompletionStage<Exchange> exchange(
+                ServerAddress server, Transport transport, byte[] query, Duration timeout, int attempts) {
             max.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             total.incrementAndGet();
-            return delegate.exchange(server, transport, query, timeout, attempts).whenComplete((e, t) -> {
-                inFlight.decrementAndGet();
-                done.computeIfAbsent(transport, k -> new AtomicInteger()).incrementAndGet();
-            });
+            return delegate.exchange(server, transport, query, timeout, attempts)
+                    .whenComplete((e, t) -> {
+                        inFlight.decrementAndGet();
+                        done.computeIfAbsent(transport, k -> new AtomicInteger())
+                                .incrementAndGet();
+                    });
         }
 
         int done(Transport transport) {

@@ -74,8 +74,8 @@ class QueryPacerTest {
         ConcurrentLinkedQueue<Long> sentAt = new ConcurrentLinkedQueue<>();
         DnsTransport answersAtOnce = new DnsTransport() {
             @Override
-            public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query, Duration timeout,
-                    int attempts) {
+            public CompletionStage<Exchange> exchange(
+                    ServerAddress server, Transport transport, byte[] query, Duration timeout, int attempts) {
                 sentAt.add(ticker.nanoTime());
                 byte[] reply = query.clone();
                 reply[2] |= (byte) 0x80; // QR: a reply with no records (NODATA)
@@ -83,13 +83,16 @@ class QueryPacerTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        try (Prober shared = Prober.builder().transport(answersAtOnce).build(); QueryPacer pacer = new QueryPacer(40, ticker)) {
+        try (Prober shared = Prober.builder().transport(answersAtOnce).build();
+                QueryPacer pacer = new QueryPacer(40, ticker)) {
             Prober paced = shared.paced(pacer);
             ResolverConfig config = ResolverConfig.of(List.of(ServerAddress.parse("127.0.0.1:53")))
-                    .withSearch(List.of("a.example", "b.example")).withNdots(5).withTimeout(Duration.ofSeconds(2)).withAttempts(1);
+                    .withSearch(List.of("a.example", "b.example"))
+                    .withNdots(5)
+                    .withTimeout(Duration.ofSeconds(2))
+                    .withAttempts(1);
             List<CompletableFuture<List<NameProbe>>> probes = new ArrayList<>();
             for (String name : List.of("db", "cache", "queue", "api", "auth", "search")) {
                 probes.add(paced.probe(name, config).toCompletableFuture());

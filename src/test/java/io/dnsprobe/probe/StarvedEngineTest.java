@@ -48,18 +48,21 @@ class StarvedEngineTest {
         }
         ManualIoClock clock = new ManualIoClock();
         try (InlineServer server = InlineServer.start(new ZoneResponder(zone, Truncation.EMPTY, Fault.NONE));
-             NioDnsTransport transport = clock.transport(() -> {
-                 server.answerAll();
-                 clock.advance(AWAY); // longer than the 100 ms timeout below
-             });
-             Prober prober = Prober.builder().transport(transport).build()) {
-            ResolverConfig config = ResolverConfig.of(List.of(server.address())).withTimeout(Duration.ofMillis(100))
+                NioDnsTransport transport = clock.transport(() -> {
+                    server.answerAll();
+                    clock.advance(AWAY); // longer than the 100 ms timeout below
+                });
+                Prober prober = Prober.builder().transport(transport).build()) {
+            ResolverConfig config = ResolverConfig.of(List.of(server.address()))
+                    .withTimeout(Duration.ofMillis(100))
                     .withAttempts(2);
             List<CompletableFuture<NameProbe>> running = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                running.add(prober.probe("n" + i + ".test.example.", server.address(), config).toCompletableFuture());
+                running.add(prober.probe("n" + i + ".test.example.", server.address(), config)
+                        .toCompletableFuture());
             }
-            running.add(prober.probe("big.test.example.", server.address(), config).toCompletableFuture());
+            running.add(
+                    prober.probe("big.test.example.", server.address(), config).toCompletableFuture());
             List<Exchange> all = new ArrayList<>();
             for (CompletableFuture<NameProbe> f : running) {
                 for (CandidateProbe c : f.get(60, TimeUnit.SECONDS).candidates()) {
@@ -72,10 +75,14 @@ class StarvedEngineTest {
                 }
             }
             assertThat(all).hasSize(20 * 2 + 3); // big: A over UDP and TCP, AAAA over UDP
-            assertThat(all).allSatisfy(e -> assertThat(e.outcome()).as(e.toString()).isEqualTo(Outcome.REPLY));
-            assertThat(all).as("every exchange was overdue when its reply was read")
+            assertThat(all)
+                    .allSatisfy(e -> assertThat(e.outcome()).as(e.toString()).isEqualTo(Outcome.REPLY));
+            assertThat(all)
+                    .as("every exchange was overdue when its reply was read")
                     .allSatisfy(e -> assertThat(e.rttMicros()).isGreaterThanOrEqualTo(AWAY.toNanos() / 1000));
-            assertThat(server.udpQueries()).as("each UDP query sent once: a late wake-up is not a retry").isEqualTo(42);
+            assertThat(server.udpQueries())
+                    .as("each UDP query sent once: a late wake-up is not a retry")
+                    .isEqualTo(42);
             assertThat(server.tcpQueries()).isEqualTo(1);
         }
     }
@@ -174,7 +181,10 @@ class StarvedEngineTest {
                 if (reply == null) {
                     continue;
                 }
-                ByteBuffer out = ByteBuffer.allocate(2 + reply.length).putShort((short) reply.length).put(reply).flip();
+                ByteBuffer out = ByteBuffer.allocate(2 + reply.length)
+                        .putShort((short) reply.length)
+                        .put(reply)
+                        .flip();
                 while (out.hasRemaining()) {
                     ch.write(out); // a few KB into an empty socket buffer: written at once
                 }

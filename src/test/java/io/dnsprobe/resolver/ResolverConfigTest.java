@@ -37,9 +37,13 @@ class ResolverConfigTest {
                 options ndots:40
                 """);
         assertThat(c.search()).as("the last search/domain line wins").containsExactly("second.example");
-        assertThat(c.servers()).extracting(ServerAddress::toString).containsExactly("0:0:0:0:0:0:0:1", "192.0.2.1", "192.0.2.2");
+        assertThat(c.servers())
+                .extracting(ServerAddress::toString)
+                .containsExactly("0:0:0:0:0:0:0:1", "192.0.2.1", "192.0.2.2");
         assertThat(c.ndots()).as("capped at 15").isEqualTo(15);
-        assertThat(ResolvConf.parse("").servers()).extracting(ServerAddress::toString).containsExactly("127.0.0.1");
+        assertThat(ResolvConf.parse("").servers())
+                .extracting(ServerAddress::toString)
+                .containsExactly("127.0.0.1");
         assertThat(ResolvConf.parse("").ndots()).isEqualTo(1);
     }
 
@@ -58,7 +62,8 @@ class ResolverConfigTest {
     @Test
     void reportsEveryProblemAtOnce() {
         ResolverConfig bad = new ResolverConfig(List.of(), List.of("ok.example", "bad..example"), 99, Duration.ZERO, 0);
-        assertThat(bad.problems()).hasSize(5)
+        assertThat(bad.problems())
+                .hasSize(5)
                 .anyMatch(p -> p.startsWith("no nameserver"))
                 .anyMatch(p -> p.startsWith("ndots 99"))
                 .anyMatch(p -> p.startsWith("timeout"))
@@ -72,7 +77,9 @@ class ResolverConfigTest {
         assertThat(DnsNames.problems("10.0.0.1")).singleElement().asString().contains("IP address");
         assertThat(DnsNames.problems("db:5432")).singleElement().asString().contains("port");
         assertThat(DnsNames.problems(("a".repeat(60) + ".").repeat(4) + "example.com"))
-                .singleElement().asString().contains("at most 253");
+                .singleElement()
+                .asString()
+                .contains("at most 253");
         assertThat(DnsNames.problems("")).containsExactly("name is empty");
         assertThat(DnsNames.isValid("_grpc._tcp.svc.example")).isTrue();
         assertThat(DnsNames.isValid("vis.company.com.")).isTrue();
@@ -84,11 +91,20 @@ class ResolverConfigTest {
         assertThat(DnsNames.isValid("a-b.c-d")).isTrue();
         assertThat(DnsNames.isValid("a")).isTrue();
         assertThat(DnsNames.isValid("9lives.example")).isTrue();
-        assertThat(DnsNames.problems("a-.example")).singleElement().asString().contains("must not start or end with '-'");
+        assertThat(DnsNames.problems("a-.example"))
+                .singleElement()
+                .asString()
+                .contains("must not start or end with '-'");
         assertThat(DnsNames.problems("-a.example")).singleElement().asString().contains("label '-a'");
         assertThat(DnsNames.problems("a b.example")).singleElement().asString().contains("label 'a b'");
-        assertThat(DnsNames.problems("caf\u00e9.example")).singleElement().asString().contains("letters, digits");
-        assertThat(DnsNames.problems("255.255.255.255")).singleElement().asString().contains("IP address");
+        assertThat(DnsNames.problems("caf\u00e9.example"))
+                .singleElement()
+                .asString()
+                .contains("letters, digits");
+        assertThat(DnsNames.problems("255.255.255.255"))
+                .singleElement()
+                .asString()
+                .contains("IP address");
         // Not dotted quads: judged as names, and a numeric last label is no TLD.
         assertThat(DnsNames.problems("1.2.3.4.")).singleElement().asString().contains("all-numeric");
         assertThat(DnsNames.problems("1.2.3")).singleElement().asString().contains("all-numeric");
@@ -104,6 +120,8 @@ class ResolverConfigTest {
                 .containsExactly("db.ns1.svc.cluster.local", "db.svc.cluster.local", "db");
         assertThat(SearchPath.allCandidates("Vis.Company.com.", search)).containsExactly("vis.company.com");
         String long250 = "x".repeat(60) + "." + "y".repeat(60) + "." + "z".repeat(60) + "." + "w".repeat(55);
-        assertThat(SearchPath.searchCandidates(long250, search)).as("too long with any domain").isEmpty();
+        assertThat(SearchPath.searchCandidates(long250, search))
+                .as("too long with any domain")
+                .isEmpty();
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class InformersTest {
     @Test
     void aFailureWithAnAnswerIsOneLineAndNoAnswerIsTheApiCheckToSay() {
-        KubernetesClientException forbidden = new KubernetesClientException(new StatusBuilder().withCode(403)
+        KubernetesClientException forbidden = new KubernetesClientException(new StatusBuilder()
+                .withCode(403)
                 .withMessage("configmaps is forbidden: User \"system:serviceaccount:dnsprobe:dnsprobe\" cannot list")
                 .build());
         assertThat(Informers.line("webhook cache", "ConfigMap", new CompletionException(forbidden)))
@@ -23,8 +24,12 @@ class InformersTest {
                         + "\"system:serviceaccount:dnsprobe:dnsprobe\" cannot list; retrying");
         assertThat(Informers.line("audit", "Pod", new CompletionException(new ConnectException("Connection refused"))))
                 .isNull();
-        assertThat(Informers.line("audit", "Pod", new KubernetesClientException("Operation: [list] failed",
-                new UnknownHostException("kubernetes.default.svc")))).isNull();
+        assertThat(Informers.line(
+                        "audit",
+                        "Pod",
+                        new KubernetesClientException(
+                                "Operation: [list] failed", new UnknownHostException("kubernetes.default.svc"))))
+                .isNull();
         assertThat(Informers.line("audit", "Pod", new IllegalStateException("java.lang.IllegalStateException: odd")))
                 .isEqualTo("audit: cannot list or watch Pods: odd; retrying");
     }

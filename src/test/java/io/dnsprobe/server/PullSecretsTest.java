@@ -31,16 +31,22 @@ class PullSecretsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ApiServerDispatcher(),
-                false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new ApiServerDispatcher(), false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();
         secret("dnsprobe-system", "dnsprobe-registry-credentials", "operator", "kubernetes.io/dockerconfigjson");
         secret("shop", "team-pull", "team", "kubernetes.io/dockerconfigjson");
         secret("shop", "sa-pull", "account", "kubernetes.io/dockercfg");
         secret("shop", "not-a-pull-secret", "x", "Opaque");
-        client.resource(new ServiceAccountBuilder().withNewMetadata().withName("builder").withNamespace("shop").endMetadata()
-                .addNewImagePullSecret("sa-pull").build()).create();
+        client.resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName("builder")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .addNewImagePullSecret("sa-pull")
+                        .build())
+                .create();
     }
 
     @AfterEach
@@ -55,8 +61,15 @@ class PullSecretsTest {
         boolean legacy = type.equals("kubernetes.io/dockercfg");
         String doc = legacy ? auths : "{\"auths\":" + auths + "}";
         String key = legacy ? ".dockercfg" : type.equals("Opaque") ? "password" : ".dockerconfigjson";
-        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata().withType(type)
-                .withData(Map.of(key, Base64.getEncoder().encodeToString(doc.getBytes(StandardCharsets.UTF_8)))).build()).create();
+        client.resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withType(type)
+                        .withData(Map.of(key, Base64.getEncoder().encodeToString(doc.getBytes(StandardCharsets.UTF_8))))
+                        .build())
+                .create();
     }
 
     private static List<String> users(RegistryAuths auths) {
@@ -65,16 +78,19 @@ class PullSecretsTest {
 
     @Test
     void theOperatorsOwnSecretAlwaysTheWorkloadsOnlyWhenOptedIn() {
-        Workload.Pull pull = new Workload.Pull(List.of("team-pull", "not-a-pull-secret", "missing"), "builder", Map.of());
+        Workload.Pull pull =
+                new Workload.Pull(List.of("team-pull", "not-a-pull-secret", "missing"), "builder", Map.of());
         PullSecrets off = new PullSecrets(client, "dnsprobe-system", List.of("dnsprobe-registry-credentials"), false);
         assertThat(users(off.forWorkload("shop", pull))).containsExactly("operator");
 
         PullSecrets on = new PullSecrets(client, "dnsprobe-system", List.of("dnsprobe-registry-credentials"), true);
         RegistryAuths auths = on.forWorkload("shop", pull);
-        assertThat(users(auths)).as("the workload's, its service account's (legacy dockercfg), then the operator's")
+        assertThat(users(auths))
+                .as("the workload's, its service account's (legacy dockercfg), then the operator's")
                 .containsExactly("team", "account", "operator");
         assertThat(auths.forImage(IMAGE).get(0).password()).isEqualTo("pw:team");
         assertThat(users(on.forWorkload("other", new Workload.Pull(List.of("team-pull"), "", Map.of()))))
-                .as("a Secret of another namespace is not the workload's").containsExactly("operator");
+                .as("a Secret of another namespace is not the workload's")
+                .containsExactly("operator");
     }
 }

@@ -67,7 +67,9 @@ public class ApiServerDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         if ("GET".equals(request.getMethod()) && "/version".equals(request.getPath())) {
-            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+            return new MockResponse()
+                    .setResponseCode(200)
+                    .setHeader("Content-Type", "application/json")
                     .setBody("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0-mock\"}");
         }
         return super.dispatch(request);
@@ -78,10 +80,15 @@ public class ApiServerDispatcher extends KubernetesCrudDispatcher {
         public MockResponse handle(String path, String contentType, String body)
                 throws KubernetesCrudDispatcherException {
             String resourcePath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-            String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            String type = contentType == null
+                    ? ""
+                    : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
             if (!type.equals(MERGE) && !type.equals(JSON_PATCH)) {
-                throw new KubernetesCrudDispatcherException(type.equals("application/apply-patch+yaml")
-                        ? "server-side apply is not implemented by the tests' mock API server" : UNSUPPORTED, 415);
+                throw new KubernetesCrudDispatcherException(
+                        type.equals("application/apply-patch+yaml")
+                                ? "server-side apply is not implemented by the tests' mock API server"
+                                : UNSUPPORTED,
+                        415);
             }
             AttributeSet query = getKey(path);
             Map.Entry<AttributeSet, String> entry = findResource(query);
@@ -90,7 +97,9 @@ public class ApiServerDispatcher extends KubernetesCrudDispatcher {
             }
             JsonNode current = asNode(entry);
             JsonNode patched = patched(current, type, body);
-            if (patched == null || !patched.isObject() || !patched.path(METADATA).isObject()) {
+            if (patched == null
+                    || !patched.isObject()
+                    || !patched.path(METADATA).isObject()) {
                 throw new KubernetesCrudDispatcherException("the patched object is not an object with metadata", 422);
             }
             validatePath(query, patched);
@@ -124,7 +133,8 @@ public class ApiServerDispatcher extends KubernetesCrudDispatcher {
         private JsonNode patched(JsonNode current, String type, String body) throws KubernetesCrudDispatcherException {
             try {
                 JsonNode patch = ApiServerPatches.parse(body);
-                return type.equals(MERGE) ? ApiServerPatches.mergePatch(current, patch)
+                return type.equals(MERGE)
+                        ? ApiServerPatches.mergePatch(current, patch)
                         : ApiServerPatches.jsonPatch(current, patch);
             } catch (ApiServerPatches.Rejected r) {
                 throw new KubernetesCrudDispatcherException(r.getMessage(), r.code());

@@ -24,12 +24,12 @@ import java.util.Map;
 public final class ApiServerPatches {
     /** How kube-apiserver answers a JSON patch that does not apply (test failed, path missing). */
     public static final int UNPROCESSABLE = 422;
+
     private static final Comparator<JsonNode> SAME = ApiServerPatches::compare;
     /** Duplicate keys are an error (RFC 6902 A.13), not "the last wins". */
     private static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private ApiServerPatches() {
-    }
+    private ApiServerPatches() {}
 
     /** A patch the API server refuses: the HTTP code it answers with and why, in one line. */
     public static final class Rejected extends Exception {
@@ -59,9 +59,10 @@ public final class ApiServerPatches {
         if (patch == null || !patch.isObject()) {
             return patch == null ? null : patch.deepCopy();
         }
-        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
+        ObjectNode result = target != null && target.isObject()
+                ? ((ObjectNode) target).deepCopy()
                 : ((ObjectNode) patch).objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isNull()) {
                 result.remove(e.getKey());

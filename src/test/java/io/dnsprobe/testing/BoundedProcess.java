@@ -16,11 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BoundedProcess {
     /** @param out stdout (and stderr, when the builder merges it) */
-    public record Result(int exit, String out) {
-    }
+    public record Result(int exit, String out) {}
 
-    private BoundedProcess() {
-    }
+    private BoundedProcess() {}
 
     /** Runs {@code cmd}, stderr merged into the output. */
     public static Result run(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
@@ -40,8 +38,8 @@ public final class BoundedProcess {
             p.getOutputStream().close();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(p);
-                throw new IOException("timed out after " + timeout.toSeconds() + " s and killed: " + describe(builder.command())
-                        + "\n" + tail(Files.readString(out, StandardCharsets.UTF_8)));
+                throw new IOException("timed out after " + timeout.toSeconds() + " s and killed: "
+                        + describe(builder.command()) + "\n" + tail(Files.readString(out, StandardCharsets.UTF_8)));
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } finally {

@@ -16,7 +16,8 @@ class BoundedProcessTest {
 
     @Test
     void aChildThatEndsGivesItsExitAndOutput() throws Exception {
-        BoundedProcess.Result r = BoundedProcess.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(30));
+        BoundedProcess.Result r =
+                BoundedProcess.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(30));
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).contains("out").contains("err");
     }
@@ -25,8 +26,8 @@ class BoundedProcessTest {
     void aChildThatHangsIsKilledWithItsChildrenAndFails() throws Exception {
         // The grandchild keeps the output open: a test that read a pipe to its end would wait for it forever.
         List<String> cmd = List.of("sh", "-c", "sleep 300 & echo grandchild $!; wait");
-        IOException failure = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> BoundedProcess.run(cmd, Duration.ofSeconds(2)));
+        IOException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                IOException.class, () -> BoundedProcess.run(cmd, Duration.ofSeconds(2)));
         assertThat(failure).hasMessageContaining("timed out");
         Matcher m = Pattern.compile("grandchild (\\d+)").matcher(failure.getMessage());
         assertThat(m.find()).as(failure.getMessage()).isTrue();

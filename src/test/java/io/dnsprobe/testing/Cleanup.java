@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** Tearing down what a test started: best effort, so that one leftover never hides the test's own result. */
 public final class Cleanup {
-    private Cleanup() {
-    }
+    private Cleanup() {}
 
     /** Closes each in turn (nulls skipped); a failing close does not stop the next. */
     public static void closeAll(AutoCloseable... resources) {

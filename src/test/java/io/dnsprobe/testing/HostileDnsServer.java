@@ -211,7 +211,8 @@ public final class HostileDnsServer implements AutoCloseable {
             Message query = new Message(q);
             count(tcpQueries, query);
             OutputStream out = s.getOutputStream();
-            byte[] reply = answer(query, behaviour(query).equals("big") ? 250 : 40).toWire();
+            byte[] reply =
+                    answer(query, behaviour(query).equals("big") ? 250 : 40).toWire();
             byte[] framed = new byte[reply.length + 2];
             framed[0] = (byte) (reply.length >> 8);
             framed[1] = (byte) reply.length;
@@ -265,8 +266,11 @@ public final class HostileDnsServer implements AutoCloseable {
         if (q.getType() == Type.A) {
             for (int i = 0; i < count; i++) {
                 try {
-                    m.addRecord(new ARecord(q.getName(), DClass.IN, 60,
-                            InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i})), Section.ANSWER);
+                    m.addRecord(
+                            new ARecord(q.getName(), DClass.IN, 60, InetAddress.getByAddress(new byte[] {
+                                10, 0, (byte) (i >> 8), (byte) i
+                            })),
+                            Section.ANSWER);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }

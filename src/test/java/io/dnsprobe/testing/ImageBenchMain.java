@@ -39,8 +39,7 @@ public final class ImageBenchMain {
     private static DockerRegistry registry;
     private static Path work;
 
-    private ImageBenchMain() {
-    }
+    private ImageBenchMain() {}
 
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
@@ -49,18 +48,22 @@ public final class ImageBenchMain {
         long deadline = start + TimeUnit.SECONDS.toNanos(waitSeconds);
         Runtime.getRuntime().addShutdownHook(new Thread(ImageBenchMain::cleanUp, "image-bench-cleanup"));
         // Bounded whatever happens: at WAIT seconds exit (the hook stops the registry); if that hangs, halt.
-        Thread bound = new Thread(() -> {
-            sleepUntil(deadline);
-            System.out.println("WAIT of " + waitSeconds + " s over: exiting");
-            System.out.flush();
-            Thread halt = new Thread(() -> {
-                sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-                Runtime.getRuntime().halt(3);
-            }, "image-bench-halt");
-            halt.setDaemon(true);
-            halt.start();
-            System.exit(0);
-        }, "image-bench-deadline");
+        Thread bound = new Thread(
+                () -> {
+                    sleepUntil(deadline);
+                    System.out.println("WAIT of " + waitSeconds + " s over: exiting");
+                    System.out.flush();
+                    Thread halt = new Thread(
+                            () -> {
+                                sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+                                Runtime.getRuntime().halt(3);
+                            },
+                            "image-bench-halt");
+                    halt.setDaemon(true);
+                    halt.start();
+                    System.exit(0);
+                },
+                "image-bench-deadline");
         bound.setDaemon(true);
         bound.start();
 
@@ -68,7 +71,9 @@ public final class ImageBenchMain {
         registry = DockerRegistry.plain();
         String host = registry.host();
         System.out.println("registry ready " + host);
-        ProcessHandle.current().children().filter(p -> p.info().command().orElse("").endsWith("docker-registry"))
+        ProcessHandle.current()
+                .children()
+                .filter(p -> p.info().command().orElse("").endsWith("docker-registry"))
                 .forEach(p -> System.out.println("registry pid " + p.pid()));
         System.out.flush();
 
@@ -88,12 +93,33 @@ public final class ImageBenchMain {
         describe("big:2 top layer", tops.get(1));
 
         ImagePusher pusher = new ImagePusher(registry);
-        push(pusher, host, "bench/small", "1", TestImages.alpineImage(base).layer(app, "COPY app /app # buildkit")
-                .entrypoint("/app/run.sh").build());
-        push(pusher, host, "bench/big", "1", TestImages.alpineImage(base).layer(tops.get(0), "COPY dist / # buildkit")
-                .entrypoint("/usr/local/bin/tool-0").build());
-        push(pusher, host, "bench/big", "2", TestImages.alpineImage(base).layer(tops.get(1), "COPY dist / # buildkit")
-                .entrypoint("/usr/local/bin/tool-0").build());
+        push(
+                pusher,
+                host,
+                "bench/small",
+                "1",
+                TestImages.alpineImage(base)
+                        .layer(app, "COPY app /app # buildkit")
+                        .entrypoint("/app/run.sh")
+                        .build());
+        push(
+                pusher,
+                host,
+                "bench/big",
+                "1",
+                TestImages.alpineImage(base)
+                        .layer(tops.get(0), "COPY dist / # buildkit")
+                        .entrypoint("/usr/local/bin/tool-0")
+                        .build());
+        push(
+                pusher,
+                host,
+                "bench/big",
+                "2",
+                TestImages.alpineImage(base)
+                        .layer(tops.get(1), "COPY dist / # buildkit")
+                        .entrypoint("/usr/local/bin/tool-0")
+                        .build());
         // The registry has the blobs now: the local copies are not needed.
         for (Layer l : tops) {
             Files.deleteIfExists(l.file().orElseThrow());
@@ -102,17 +128,19 @@ public final class ImageBenchMain {
         System.out.flush();
 
         CountDownLatch stdinClosed = new CountDownLatch(1);
-        Thread stdin = new Thread(() -> {
-            try (InputStream in = System.in) {
-                byte[] buf = new byte[256];
-                while (in.read(buf) >= 0) {
-                    // just waiting for EOF
-                }
-            } catch (IOException e) {
-                // treated as closed
-            }
-            stdinClosed.countDown();
-        }, "image-bench-stdin");
+        Thread stdin = new Thread(
+                () -> {
+                    try (InputStream in = System.in) {
+                        byte[] buf = new byte[256];
+                        while (in.read(buf) >= 0) {
+                            // just waiting for EOF
+                        }
+                    } catch (IOException e) {
+                        // treated as closed
+                    }
+                    stdinClosed.countDown();
+                },
+                "image-bench-stdin");
         stdin.setDaemon(true);
         stdin.start();
         boolean closed = stdinClosed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -157,22 +185,37 @@ public final class ImageBenchMain {
             } else if (pick < 40) {
                 size = Math.min(left, rnd.nextLong(64_000, 2_000_000));
                 boolean so = rnd.nextBoolean();
-                written += writeFile(b, src, so ? "opt/app/lib/lib" + lib++ + ".so" : "opt/app/lib/dep-" + lib++ + ".jar", size,
-                        so ? 0755 : 0644, so ? elf : null, rnd);
+                written += writeFile(
+                        b,
+                        src,
+                        so ? "opt/app/lib/lib" + lib++ + ".so" : "opt/app/lib/dep-" + lib++ + ".jar",
+                        size,
+                        so ? 0755 : 0644,
+                        so ? elf : null,
+                        rnd);
             } else {
                 size = Math.min(left, rnd.nextLong(1_000, 64_000));
-                written += writeFile(b, src, "usr/share/app/assets/" + (asset % 40) + "/a" + asset++ + ".dat", size, 0644, null, rnd);
+                written += writeFile(
+                        b,
+                        src,
+                        "usr/share/app/assets/" + (asset % 40) + "/a" + asset++ + ".dat",
+                        size,
+                        0644,
+                        null,
+                        rnd);
             }
         }
         Layer layer = b.buildTo(work.resolve(name + ".tar.gz"));
         deleteTree(src);
-        System.out.printf("%s: %d executables, %d libraries, %d assets, 1 data file of %d MB%n", name, exe, lib, asset,
-                bigFile / MB);
+        System.out.printf(
+                "%s: %d executables, %d libraries, %d assets, 1 data file of %d MB%n",
+                name, exe, lib, asset, bigFile / MB);
         return layer;
     }
 
     /** Writes {@code size} random bytes (after {@code prefix}, an ELF header, if given) and adds the file to the layer. */
-    private static long writeFile(Layer.Builder b, Path src, String path, long size, int mode, byte[] prefix, SplittableRandom rnd)
+    private static long writeFile(
+            Layer.Builder b, Path src, String path, long size, int mode, byte[] prefix, SplittableRandom rnd)
             throws IOException {
         Path f = src.resolve(path);
         Files.createDirectories(f.getParent());
@@ -195,16 +238,24 @@ public final class ImageBenchMain {
     }
 
     private static void describe(String what, Layer l) {
-        System.out.printf("%s: %s, %d bytes gzip (%.1f MB), %d bytes tar%n", what, l.digest().substring(0, 19), l.size(),
-                l.size() / 1e6, l.tarSize());
+        System.out.printf(
+                "%s: %s, %d bytes gzip (%.1f MB), %d bytes tar%n",
+                what, l.digest().substring(0, 19), l.size(), l.size() / 1e6, l.tarSize());
     }
 
     private static void push(ImagePusher pusher, String host, String repo, String tag, TestImage image) {
         long t0 = System.nanoTime();
         pusher.push(repo, tag, image);
         long compressed = image.layers().stream().mapToLong(Layer::size).sum();
-        System.out.printf("image %s/%s:%s %s %d layers, %d bytes of layers (pushed in %.1f s)%n", host, repo, tag,
-                image.digest().substring(0, 19), image.layers().size(), compressed, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "image %s/%s:%s %s %d layers, %d bytes of layers (pushed in %.1f s)%n",
+                host,
+                repo,
+                tag,
+                image.digest().substring(0, 19),
+                image.layers().size(),
+                compressed,
+                (System.nanoTime() - t0) / 1e9);
         System.out.flush();
     }
 
@@ -224,7 +275,8 @@ public final class ImageBenchMain {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+            List<Path> all =
+                    new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
             for (Path p : all) {
                 Files.deleteIfExists(p);
             }

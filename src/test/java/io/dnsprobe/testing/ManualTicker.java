@@ -9,8 +9,7 @@ import java.util.PriorityQueue;
  * at exactly the time it asked for, so what a pacer decides does not depend on how busy the machine is.
  */
 public final class ManualTicker implements QueryPacer.Ticker {
-    private record WakeUp(long at, long order, Runnable task) {
-    }
+    private record WakeUp(long at, long order, Runnable task) {}
 
     private final PriorityQueue<WakeUp> pending = new PriorityQueue<>(
             (a, b) -> a.at() != b.at() ? Long.compare(a.at(), b.at()) : Long.compare(a.order(), b.order()));

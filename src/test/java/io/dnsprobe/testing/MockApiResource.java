@@ -23,14 +23,16 @@ import java.util.Map;
  */
 public class MockApiResource implements QuarkusTestResourceLifecycleManager {
     /** The zone the DNS server answers: {@code big} needs TCP (40 A records), {@code small} does not. */
-    public static final Zone ZONE = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40)
-            .manyA("pods.test.example", 64).a("db.test.example", "192.0.2.9");
+    public static final Zone ZONE = new Zone()
+            .a("small.test.example", "192.0.2.1")
+            .manyA("big.test.example", 40)
+            .manyA("pods.test.example", 64)
+            .a("db.test.example", "192.0.2.9");
 
     /** Marks a test field to receive the {@link MockApiServer} or the {@link LoopbackDnsServer}. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.FIELD)
-    public @interface InjectMockApi {
-    }
+    public @interface InjectMockApi {}
 
     private MockApiServer api;
     private LoopbackDnsServer dns;
@@ -91,8 +93,10 @@ public class MockApiResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(api, new TestInjector.AnnotatedAndMatchesType(InjectMockApi.class, MockApiServer.class));
-        injector.injectIntoFields(dns, new TestInjector.AnnotatedAndMatchesType(InjectMockApi.class, LoopbackDnsServer.class));
+        injector.injectIntoFields(
+                api, new TestInjector.AnnotatedAndMatchesType(InjectMockApi.class, MockApiServer.class));
+        injector.injectIntoFields(
+                dns, new TestInjector.AnnotatedAndMatchesType(InjectMockApi.class, LoopbackDnsServer.class));
     }
 
     @Override

@@ -47,19 +47,26 @@ public final class MockApiServer implements AutoCloseable {
     public static final String REPORT_CRD = "crds/dnsreports.dnsprobe.io-v1.yml";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Held: JUL keeps loggers weakly, and a collected logger forgets its level. */
-    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
-    private static final Pattern STATUS = Pattern.compile(
-            "/apis/dnsprobe\\.io/v1alpha1/namespaces/([^/]+)/dnsprobes/([^/?]+)/status(\\?.*)?");
+    private static final java.util.logging.Logger QUIET =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+    private static final Pattern STATUS =
+            Pattern.compile("/apis/dnsprobe\\.io/v1alpha1/namespaces/([^/]+)/dnsprobes/([^/?]+)/status(\\?.*)?");
     private static final Pattern EVENTS = Pattern.compile("/api/v1/namespaces/([^/]+)/events(\\?.*)?");
-    private static final Pattern LEASES = Pattern.compile("/apis/coordination\\.k8s\\.io/v1/namespaces/([^/]+)/leases(/[^/?]+)?(\\?.*)?");
+    private static final Pattern LEASES =
+            Pattern.compile("/apis/coordination\\.k8s\\.io/v1/namespaces/([^/]+)/leases(/[^/?]+)?(\\?.*)?");
     private static final String RULES_REVIEW = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
 
     /** One request as the server saw it. */
-    public record Request(Instant at, String method, String path, String userAgent, int code) {
-    }
+    public record Request(Instant at, String method, String path, String userAgent, int code) {}
 
     /** A status write that the server accepted. */
-    public record StatusWrite(Instant at, String userAgent, String namespace, String name, Long observedGeneration,
+    public record StatusWrite(
+            Instant at,
+            String userAgent,
+            String namespace,
+            String name,
+            Long observedGeneration,
             String lastProbeTime) {
         public String probe() {
             return namespace + "/" + name;
@@ -67,13 +74,18 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     /** An Event the server accepted. */
-    public record EventPost(Instant at, String userAgent, String namespace, String object, String reason, String message) {
-    }
+    public record EventPost(
+            Instant at, String userAgent, String namespace, String object, String reason, String message) {}
 
     /** A Lease as a successful create or update left it (times as the Lease spells them, microseconds). */
-    public record LeaseWrite(Instant at, String userAgent, String holder, Instant acquireTime, Instant renewTime,
-            Integer durationSeconds, Integer transitions) {
-    }
+    public record LeaseWrite(
+            Instant at,
+            String userAgent,
+            String holder,
+            Instant acquireTime,
+            Instant renewTime,
+            Integer durationSeconds,
+            Integer transitions) {}
 
     private final int port;
     private final FaultDispatcher dispatcher = new FaultDispatcher();
@@ -120,7 +132,8 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     private synchronized void startServer() {
-        KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        KubernetesMockServer s =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         try {
             s.init(InetAddress.getByName("127.0.0.1"), port);
         } catch (IOException e) {
@@ -135,8 +148,12 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     public Config config(String userAgent) {
-        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default").withUserAgent(userAgent)
-                .withTrustCerts(true).build();
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(url())
+                .withNamespace("default")
+                .withUserAgent(userAgent)
+                .withTrustCerts(true)
+                .build();
     }
 
     /** Creates the committed CRD, as {@code kubectl apply -k config/crd} would. */
@@ -232,7 +249,9 @@ public final class MockApiServer implements AutoCloseable {
     /** Status PATCH requests of one DnsProbe, failed or not. */
     public List<Request> statusPatches(String namespace, String name) {
         String path = "/apis/dnsprobe.io/v1alpha1/namespaces/" + namespace + "/dnsprobes/" + name + "/status";
-        return requests().stream().filter(r -> r.method().equals("PATCH") && r.path().startsWith(path)).toList();
+        return requests().stream()
+                .filter(r -> r.method().equals("PATCH") && r.path().startsWith(path))
+                .toList();
     }
 
     @Override
@@ -248,8 +267,8 @@ public final class MockApiServer implements AutoCloseable {
         private final List<EventPost> events = new CopyOnWriteArrayList<>();
         private final List<LeaseWrite> leaseWrites = new CopyOnWriteArrayList<>();
         private volatile boolean allowLeases = true;
-        private volatile java.util.Set<String> leaseVerbs = java.util.Set.of("get", "list", "watch", "create", "update",
-                "patch", "delete");
+        private volatile java.util.Set<String> leaseVerbs =
+                java.util.Set.of("get", "list", "watch", "create", "update", "patch", "delete");
         private volatile String delayPath;
         private volatile java.time.Duration delay;
 
@@ -258,7 +277,9 @@ public final class MockApiServer implements AutoCloseable {
             String path = request.getPath();
             String agent = String.valueOf(request.getHeader("User-Agent"));
             Instant at = Instant.now();
-            byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes(); // before the CRUD dispatcher reads it
+            byte[] body = request.getBody() == null
+                    ? new byte[0]
+                    : request.getBody().getBytes(); // before the CRUD dispatcher reads it
             MockResponse response = answer(request, body, path, agent, at);
             requests.add(new Request(at, request.getMethod(), path, agent, response.code()));
             return response;
@@ -278,9 +299,12 @@ public final class MockApiServer implements AutoCloseable {
                     default -> request.getMethod().toLowerCase(java.util.Locale.ROOT);
                 };
                 if (!leaseVerbs.contains(verb)) {
-                    return json(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":"
-                            + "\"Forbidden\",\"message\":\"leases.coordination.k8s.io is forbidden: cannot " + verb
-                            + " resource leases\",\"code\":403}");
+                    return json(
+                            403,
+                            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":"
+                                    + "\"Forbidden\",\"message\":\"leases.coordination.k8s.io is forbidden: cannot "
+                                    + verb
+                                    + " resource leases\",\"code\":403}");
                 }
             }
             Matcher status = STATUS.matcher(path);
@@ -291,8 +315,10 @@ public final class MockApiServer implements AutoCloseable {
                     fault = faults.poll();
                 }
                 if (fault != null) {
-                    MockResponse r = json(fault, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-                            + "\"message\":\"injected " + fault + "\",\"code\":" + fault + "}");
+                    MockResponse r = json(
+                            fault,
+                            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                    + "\"message\":\"injected " + fault + "\",\"code\":" + fault + "}");
                     if (fault == 429) {
                         r.setHeader("Retry-After", "1");
                     }
@@ -301,7 +327,10 @@ public final class MockApiServer implements AutoCloseable {
             }
             MockResponse response = crud.dispatch(request);
             String slow = delayPath;
-            if (slow != null && request.getMethod().equals("GET") && path.contains(slow) && !path.contains("watch=true")) {
+            if (slow != null
+                    && request.getMethod().equals("GET")
+                    && path.contains(slow)
+                    && !path.contains("watch=true")) {
                 response.setBodyDelay(delay); // sent by a timer: the server's event loop is not blocked
             }
             if (statusPatch && response.code() / 100 == 2) {
@@ -311,8 +340,10 @@ public final class MockApiServer implements AutoCloseable {
             if (request.getMethod().equals("POST") && event.matches() && response.code() / 100 == 2) {
                 recordEvent(body, agent, event.group(1), at);
             }
-            boolean leaseWrite = (request.getMethod().equals("POST") || request.getMethod().equals("PATCH")
-                    || request.getMethod().equals("PUT")) && LEASES.matcher(path).matches();
+            boolean leaseWrite = (request.getMethod().equals("POST")
+                            || request.getMethod().equals("PATCH")
+                            || request.getMethod().equals("PUT"))
+                    && LEASES.matcher(path).matches();
             if (leaseWrite && response.code() / 100 == 2) {
                 recordLease(response, agent, at);
             }
@@ -322,10 +353,18 @@ public final class MockApiServer implements AutoCloseable {
         private void recordLease(MockResponse response, String agent, Instant at) {
             try {
                 JsonNode spec = JSON.readTree(response.getBody().getBytes()).path("spec");
-                leaseWrites.add(new LeaseWrite(at, agent, spec.path("holderIdentity").asText(null),
-                        time(spec.path("acquireTime")), time(spec.path("renewTime")),
-                        spec.hasNonNull("leaseDurationSeconds") ? spec.get("leaseDurationSeconds").asInt() : null,
-                        spec.hasNonNull("leaseTransitions") ? spec.get("leaseTransitions").asInt() : null));
+                leaseWrites.add(new LeaseWrite(
+                        at,
+                        agent,
+                        spec.path("holderIdentity").asText(null),
+                        time(spec.path("acquireTime")),
+                        time(spec.path("renewTime")),
+                        spec.hasNonNull("leaseDurationSeconds")
+                                ? spec.get("leaseDurationSeconds").asInt()
+                                : null,
+                        spec.hasNonNull("leaseTransitions")
+                                ? spec.get("leaseTransitions").asInt()
+                                : null));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -338,8 +377,14 @@ public final class MockApiServer implements AutoCloseable {
         private void recordStatus(MockResponse response, String agent, String ns, String name, Instant at) {
             try {
                 JsonNode status = JSON.readTree(response.getBody().getBytes()).path("status");
-                statusWrites.add(new StatusWrite(at, agent, ns, name,
-                        status.hasNonNull("observedGeneration") ? status.get("observedGeneration").asLong() : null,
+                statusWrites.add(new StatusWrite(
+                        at,
+                        agent,
+                        ns,
+                        name,
+                        status.hasNonNull("observedGeneration")
+                                ? status.get("observedGeneration").asLong()
+                                : null,
                         status.path("lastProbeTime").asText(null)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -349,8 +394,13 @@ public final class MockApiServer implements AutoCloseable {
         private void recordEvent(byte[] body, String agent, String ns, Instant at) {
             try {
                 JsonNode e = JSON.readTree(body);
-                events.add(new EventPost(at, agent, ns, e.path("involvedObject").path("name").asText(),
-                        e.path("reason").asText(), e.path("message").asText()));
+                events.add(new EventPost(
+                        at,
+                        agent,
+                        ns,
+                        e.path("involvedObject").path("name").asText(),
+                        e.path("reason").asText(),
+                        e.path("message").asText()));
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
@@ -383,7 +433,10 @@ public final class MockApiServer implements AutoCloseable {
         }
 
         private static MockResponse json(int code, String body) {
-            return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+            return new MockResponse()
+                    .setResponseCode(code)
+                    .setHeader("Content-Type", "application/json")
+                    .setBody(body);
         }
 
         @Override

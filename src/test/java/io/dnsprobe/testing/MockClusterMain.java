@@ -60,8 +60,7 @@ public final class MockClusterMain {
     private static final int CACHE_NAMES = 150;
     private static final int MQ_NAMES = 50;
 
-    private MockClusterMain() {
-    }
+    private MockClusterMain() {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -69,30 +68,43 @@ public final class MockClusterMain {
         long waitSeconds = Long.parseLong(args[2]);
         String interval = args.length > 3 ? args[3] : "10m";
         int workloads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
-        Zone zone = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40)
-                .manyA("pods.test.example", 64).manyAaaa("v6.test.example", 20).a("db.test.example", "192.0.2.9");
+        Zone zone = new Zone()
+                .a("small.test.example", "192.0.2.1")
+                .manyA("big.test.example", 40)
+                .manyA("pods.test.example", 64)
+                .manyAaaa("v6.test.example", 20)
+                .a("db.test.example", "192.0.2.9");
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(zone, Truncation.EMPTY);
-                LoopbackDnsServer auditDns = workloads > 0 ? LoopbackDnsServer.start(auditZone(), Truncation.EMPTY) : null) {
-            KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                    new ApiServerDispatcher(), false);
+                LoopbackDnsServer auditDns =
+                        workloads > 0 ? LoopbackDnsServer.start(auditZone(), Truncation.EMPTY) : null) {
+            KubernetesMockServer server = new KubernetesMockServer(
+                    new Context(), new MockWebServer(), new HashMap<>(), new ApiServerDispatcher(), false);
             server.init(InetAddress.getByName("127.0.0.1"), port);
             NamespacedKubernetesClient client = server.createClient();
             for (String crdFile : List.of("crds/dnsprobes.dnsprobe.io-v1.yml", "crds/dnsreports.dnsprobe.io-v1.yml")) {
                 try (FileInputStream crd = new FileInputStream(crdFile)) {
-                    client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+                    client.apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .load(crd)
+                            .create();
                 }
             }
             DnsProbeSpec spec = DnsProbeSpec.of(List.of("small", "big", "pods", "v6", "db"))
-                    .withServers(List.of(dns.address().toString())).withSearch(List.of("test.example"), 5)
+                    .withServers(List.of(dns.address().toString()))
+                    .withSearch(List.of("test.example"), 5)
                     .withTiming(interval, "2s");
             for (int i = 0; i < count; i++) {
-                client.resource(new DnsProbe("team-" + (i % 20), "probe-" + i, spec)).create();
+                client.resource(new DnsProbe("team-" + (i % 20), "probe-" + i, spec))
+                        .create();
             }
             Expected expected = workloads > 0 ? createWorkloads(client, workloads) : null;
             System.out.println("mock cluster ready at http://127.0.0.1:" + port + " with " + count + " DnsProbes"
-                    + (expected == null ? "" : " and " + workloads + " workloads (" + expected.reports.size()
-                            + " musl, " + expected.pairs + " distinct (name, namespace)); audit DNS at "
-                            + auditDns.address()));
+                    + (expected == null
+                            ? ""
+                            : " and " + workloads + " workloads (" + expected.reports.size()
+                                    + " musl, " + expected.pairs + " distinct (name, namespace)); audit DNS at "
+                                    + auditDns.address()));
             long start = System.nanoTime();
             long deadline = start + waitSeconds * 1_000_000_000L;
             boolean announced = count == 0;
@@ -102,10 +114,12 @@ public final class MockClusterMain {
             while (System.nanoTime() < deadline) {
                 if (!announced) {
                     long done = client.resources(DnsProbe.class).inAnyNamespace().list().getItems().stream()
-                            .filter(p -> p.getStatus() != null && p.getStatus().observedGeneration() != null).count();
+                            .filter(p -> p.getStatus() != null && p.getStatus().observedGeneration() != null)
+                            .count();
                     if (done == count) {
-                        System.out.printf("all %d DnsProbes have status after %.1f s%n", count,
-                                (System.nanoTime() - start) / 1e9);
+                        System.out.printf(
+                                "all %d DnsProbes have status after %.1f s%n",
+                                count, (System.nanoTime() - start) / 1e9);
                         announced = true;
                     }
                 }
@@ -114,9 +128,15 @@ public final class MockClusterMain {
                     lastReportCheck = now;
                     Reports r = reports(client, expected);
                     if (r.done == expected.reports.size()) {
-                        System.out.printf("all %d DnsReports exist after %.1f s (at epoch ms %d); %d fail on musl, "
-                                + "%d unexpected; audit DNS: %s%n", r.done, (System.nanoTime() - start) / 1e9,
-                                System.currentTimeMillis(), r.failing, r.unexpected, queries(auditDns, expected));
+                        System.out.printf(
+                                "all %d DnsReports exist after %.1f s (at epoch ms %d); %d fail on musl, "
+                                        + "%d unexpected; audit DNS: %s%n",
+                                r.done,
+                                (System.nanoTime() - start) / 1e9,
+                                System.currentTimeMillis(),
+                                r.failing,
+                                r.unexpected,
+                                queries(auditDns, expected));
                         reported = true;
                         lastStatusLine = now;
                     }
@@ -124,23 +144,30 @@ public final class MockClusterMain {
                 if (expected != null && now - lastStatusLine >= 30_000_000_000L) {
                     lastStatusLine = now;
                     Reports r = reports(client, expected);
-                    System.out.printf("at %.0f s: %d of %d DnsReports; audit DNS: %s%n", (now - start) / 1e9, r.done,
-                            expected.reports.size(), queries(auditDns, expected));
+                    System.out.printf(
+                            "at %.0f s: %d of %d DnsReports; audit DNS: %s%n",
+                            (now - start) / 1e9, r.done, expected.reports.size(), queries(auditDns, expected));
                 }
                 Thread.sleep(1000);
             }
             if (expected != null) {
                 System.out.println("at exit: audit DNS " + queries(auditDns, expected));
             }
-            System.out.println(announced && reported ? "done"
-                    : !announced ? "not every DnsProbe got a status in time" : "not every DnsReport was written in time");
+            System.out.println(
+                    announced && reported
+                            ? "done"
+                            : !announced
+                                    ? "not every DnsProbe got a status in time"
+                                    : "not every DnsReport was written in time");
             server.destroy();
         }
     }
 
     /** The audit's names: db-N (one in ten with 40 A records, too many for UDP), cache-N, mq-N (one in five with 20 AAAA). */
     private static Zone auditZone() {
-        Zone zone = new Zone().a("small.test.example", "192.0.2.1").manyA("big.test.example", 40)
+        Zone zone = new Zone()
+                .a("small.test.example", "192.0.2.1")
+                .manyA("big.test.example", 40)
                 .a("collector.test.example", "192.0.2.7");
         for (int k = 0; k < DB_NAMES; k++) {
             if (k % 10 == 0) {
@@ -163,18 +190,18 @@ public final class MockClusterMain {
     }
 
     /** Report names (namespace/name) of the musl workloads, and how many (name, namespace) they refer to. */
-    private record Expected(Set<String> reports, int pairs) {
-    }
+    private record Expected(Set<String> reports, int pairs) {}
 
-    private record Reports(int done, int failing, int unexpected) {
-    }
+    private record Reports(int done, int failing, int unexpected) {}
 
     private static Reports reports(NamespacedKubernetesClient client, Expected expected) {
         int done = 0;
         int failing = 0;
         int unexpected = 0;
-        for (DnsReport r : client.resources(DnsReport.class).inAnyNamespace().list().getItems()) {
-            if (!expected.reports.contains(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())) {
+        for (DnsReport r :
+                client.resources(DnsReport.class).inAnyNamespace().list().getItems()) {
+            if (!expected.reports.contains(
+                    r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())) {
                 unexpected++;
             } else if (r.getStatus() != null && r.getStatus().lastAudit() != null) {
                 done++;
@@ -189,8 +216,9 @@ public final class MockClusterMain {
     private static String queries(LoopbackDnsServer auditDns, Expected expected) {
         int udp = auditDns.udpQueries();
         int tcp = auditDns.tcpQueries();
-        return String.format("%d UDP + %d TCP queries, %.2f per distinct (name, namespace) of %d", udp, tcp,
-                (udp + tcp) / (double) expected.pairs, expected.pairs);
+        return String.format(
+                "%d UDP + %d TCP queries, %.2f per distinct (name, namespace) of %d",
+                udp, tcp, (udp + tcp) / (double) expected.pairs, expected.pairs);
     }
 
     /**
@@ -200,8 +228,14 @@ public final class MockClusterMain {
      */
     private static Expected createWorkloads(NamespacedKubernetesClient client, int n) {
         for (int ns = 0; ns < NAMESPACES; ns++) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("team-" + ns)
-                    .addToLabels("team", "t" + ns).endMetadata().build()).create();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName("team-" + ns)
+                            .addToLabels("team", "t" + ns)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
         Random random = new Random(42);
         Set<String> reports = new HashSet<>();
@@ -245,29 +279,82 @@ public final class MockClusterMain {
             env.add(new EnvVar("APP_NAME", name, null));
             env.add(new EnvVar("JAVA_OPTS", "-XX:MaxRAMPercentage=75 -Dapp.config=/etc/app/app.yaml", null));
             List<io.fabric8.kubernetes.api.model.Container> containers = new ArrayList<>();
-            containers.add(new ContainerBuilder().withName("app").withImage(image).withEnv(env)
-                    .withArgs("--port=8080", "--config=/etc/app/app.yaml").build());
+            containers.add(new ContainerBuilder()
+                    .withName("app")
+                    .withImage(image)
+                    .withEnv(env)
+                    .withArgs("--port=8080", "--config=/etc/app/app.yaml")
+                    .build());
             if (musl && libcPick < 8 && random.nextInt(4) == 0) {
                 names.add("collector.test.example");
-                containers.add(new ContainerBuilder().withName("agent").withImage("alpine:3.18")
-                        .withEnv(new EnvVar("COLLECTOR_HOST", "collector.test.example", null)).build());
+                containers.add(new ContainerBuilder()
+                        .withName("agent")
+                        .withImage("alpine:3.18")
+                        .withEnv(new EnvVar("COLLECTOR_HOST", "collector.test.example", null))
+                        .build());
             }
             Map<String, String> labels = Map.of("app", name, "team", namespace);
-            PodTemplateSpec template = new PodTemplateSpecBuilder().withNewMetadata().withLabels(labels)
-                    .withAnnotations(annotations).endMetadata().withNewSpec().withContainers(containers).endSpec().build();
-            ObjectMeta meta = new ObjectMetaBuilder().withName(name).withNamespace(namespace).withLabels(labels).build();
-            var selector = new LabelSelectorBuilder().withMatchLabels(Map.of("app", name)).build();
+            PodTemplateSpec template = new PodTemplateSpecBuilder()
+                    .withNewMetadata()
+                    .withLabels(labels)
+                    .withAnnotations(annotations)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withContainers(containers)
+                    .endSpec()
+                    .build();
+            ObjectMeta meta = new ObjectMetaBuilder()
+                    .withName(name)
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .build();
+            var selector = new LabelSelectorBuilder()
+                    .withMatchLabels(Map.of("app", name))
+                    .build();
             HasMetadata w = switch (kindPick) {
-                case 7 -> new StatefulSetBuilder().withMetadata(meta).withNewSpec().withServiceName(name).withReplicas(1)
-                        .withSelector(selector).withTemplate(template).endSpec().build();
-                case 8 -> new DaemonSetBuilder().withMetadata(meta).withNewSpec().withSelector(selector)
-                        .withTemplate(template).endSpec().build();
-                case 9 -> new CronJobBuilder().withMetadata(meta).withNewSpec().withSchedule("17 * * * *")
-                        .withNewJobTemplate().withNewSpec().withTemplate(new PodTemplateSpecBuilder(template)
-                                .editSpec().withRestartPolicy("OnFailure").endSpec().build()).endSpec().endJobTemplate()
-                        .endSpec().build();
-                default -> new DeploymentBuilder().withMetadata(meta).withNewSpec().withReplicas(2).withSelector(selector)
-                        .withTemplate(template).endSpec().build();
+                case 7 ->
+                    new StatefulSetBuilder()
+                            .withMetadata(meta)
+                            .withNewSpec()
+                            .withServiceName(name)
+                            .withReplicas(1)
+                            .withSelector(selector)
+                            .withTemplate(template)
+                            .endSpec()
+                            .build();
+                case 8 ->
+                    new DaemonSetBuilder()
+                            .withMetadata(meta)
+                            .withNewSpec()
+                            .withSelector(selector)
+                            .withTemplate(template)
+                            .endSpec()
+                            .build();
+                case 9 ->
+                    new CronJobBuilder()
+                            .withMetadata(meta)
+                            .withNewSpec()
+                            .withSchedule("17 * * * *")
+                            .withNewJobTemplate()
+                            .withNewSpec()
+                            .withTemplate(new PodTemplateSpecBuilder(template)
+                                    .editSpec()
+                                    .withRestartPolicy("OnFailure")
+                                    .endSpec()
+                                    .build())
+                            .endSpec()
+                            .endJobTemplate()
+                            .endSpec()
+                            .build();
+                default ->
+                    new DeploymentBuilder()
+                            .withMetadata(meta)
+                            .withNewSpec()
+                            .withReplicas(2)
+                            .withSelector(selector)
+                            .withTemplate(template)
+                            .endSpec()
+                            .build();
             };
             client.resource(w).create();
             if (musl) {

@@ -11,8 +11,7 @@ import java.net.ServerSocket;
 public final class Ports {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A TCP port free on loopback a moment ago (another process may take it before the caller binds it). */
     public static int freeTcpPort() {

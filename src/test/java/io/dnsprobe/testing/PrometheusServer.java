@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PrometheusServer implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/prometheus");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path dir;
     private final int port;
@@ -31,7 +32,8 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public PrometheusServer(String config, String rules) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is not installed: apt-get install prometheus (.ci/install-deps does this)");
+            throw new IllegalStateException(
+                    BINARY + " is not installed: apt-get install prometheus (.ci/install-deps does this)");
         }
         dir = Files.createTempDirectory("dnsprobe-prometheus");
         Files.writeString(dir.resolve("prometheus.yml"), config);
@@ -43,12 +45,16 @@ public final class PrometheusServer implements AutoCloseable {
         // A free port can be taken between choosing and binding; try a few.
         for (int attempt = 0; attempt < 3 && started == null; attempt++) {
             chosen = Ports.freeTcpPort();
-            Process p = new ProcessBuilder(List.of(BINARY.toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + chosen,
-                    "--storage.tsdb.retention.time=1h"))
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            Process p = new ProcessBuilder(List.of(
+                            BINARY.toString(),
+                            "--config.file=" + dir.resolve("prometheus.yml"),
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + chosen,
+                            "--storage.tsdb.retention.time=1h"))
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
             if (waitUntilReady(p, chosen)) {
                 started = p;
             } else {
@@ -70,8 +76,11 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** GET of a path of its HTTP API, e.g. {@code /api/v1/alerts}; the body, whatever the status. */
     public String get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(Duration.ofSeconds(10)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .body();
     }
 
     public String log() {
@@ -88,7 +97,8 @@ public final class PrometheusServer implements AutoCloseable {
     private static boolean waitUntilReady(Process p, int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (System.nanoTime() < deadline && p.isAlive()) {
             try {
                 if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.xbill.DNS.Record;
@@ -31,6 +31,7 @@ public abstract class RealDnsServer implements AutoCloseable {
     protected final int port;
     /** Zone origin (no trailing dot; "" for the root) to the file name it is served from. */
     protected final Map<String, String> zoneFiles = new LinkedHashMap<>();
+
     private final Process process;
 
     protected RealDnsServer(String binary, String apt, Zone zone) throws IOException {
@@ -42,9 +43,12 @@ public abstract class RealDnsServer implements AutoCloseable {
      * @param netns a network namespace to run in, on 127.0.0.1:53; null for the host's loopback on a free port
      */
     protected RealDnsServer(String binary, String apt, Map<String, String> zones, String netns) throws IOException {
-        Path exe = Stream.of("/usr/sbin/", "/usr/bin/").map(p -> Path.of(p + binary)).filter(Files::isExecutable)
-                .findFirst().orElseThrow(() -> new IllegalStateException(binary + " is not installed: apt-get install "
-                        + apt + " (.ci/run does this)"));
+        Path exe = Stream.of("/usr/sbin/", "/usr/bin/")
+                .map(p -> Path.of(p + binary))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        binary + " is not installed: apt-get install " + apt + " (.ci/run does this)"));
         dir = Files.createTempDirectory("dnsprobe-" + binary);
         for (Map.Entry<String, String> z : zones.entrySet()) {
             String file = (z.getKey().isEmpty() ? "root" : z.getKey()) + ".zone";
@@ -62,8 +66,11 @@ public abstract class RealDnsServer implements AutoCloseable {
                 cmd.addAll(List.of("ip", "netns", "exec", netns));
             }
             cmd.addAll(command(exe.toString(), conf));
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("server.log").toFile())
+                    .start();
             if (netns == null ? waitUntilServing(p, chosen) : waitUntilServingIn(p, netns)) {
                 started = p;
             } else {
@@ -71,7 +78,8 @@ public abstract class RealDnsServer implements AutoCloseable {
             }
         }
         if (started == null) {
-            throw new IllegalStateException(binary + " did not start; log: " + Files.readString(dir.resolve("server.log")));
+            throw new IllegalStateException(
+                    binary + " did not start; log: " + Files.readString(dir.resolve("server.log")));
         }
         this.port = chosen;
         this.process = started;
@@ -99,9 +107,17 @@ public abstract class RealDnsServer implements AutoCloseable {
     /** A zone file for {@code origin} ("" for the root) holding {@code records}, with SOA and NS. */
     public static String zoneFile(String origin, List<Record> records) {
         String apex = origin.isEmpty() ? "." : origin + ".";
-        StringBuilder s = new StringBuilder("$TTL 30\n$ORIGIN ").append(apex).append('\n')
-                .append("@ IN SOA ns.").append(ORIGIN).append(". admin.").append(ORIGIN).append(". 1 3600 600 86400 30\n")
-                .append("@ IN NS ns.").append(ORIGIN).append(".\n");
+        StringBuilder s = new StringBuilder("$TTL 30\n$ORIGIN ")
+                .append(apex)
+                .append('\n')
+                .append("@ IN SOA ns.")
+                .append(ORIGIN)
+                .append(". admin.")
+                .append(ORIGIN)
+                .append(". 1 3600 600 86400 30\n")
+                .append("@ IN NS ns.")
+                .append(ORIGIN)
+                .append(".\n");
         if (origin.equals(ORIGIN)) {
             s.append("ns IN A 127.0.0.1\n");
         } else if (origin.isEmpty()) {
@@ -119,8 +135,20 @@ public abstract class RealDnsServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && p.isAlive()) {
             try {
-                BoundedProcess.Result dig = BoundedProcess.run(List.of("ip", "netns", "exec", netns, "dig", "+short", "+time=1",
-                        "+tries=1", "@127.0.0.1", ORIGIN, "SOA"), java.time.Duration.ofSeconds(5));
+                BoundedProcess.Result dig = BoundedProcess.run(
+                        List.of(
+                                "ip",
+                                "netns",
+                                "exec",
+                                netns,
+                                "dig",
+                                "+short",
+                                "+time=1",
+                                "+tries=1",
+                                "@127.0.0.1",
+                                ORIGIN,
+                                "SOA"),
+                        java.time.Duration.ofSeconds(5));
                 if (dig.exit() == 0 && dig.out().contains("admin." + ORIGIN)) {
                     return true;
                 }
@@ -191,7 +219,9 @@ public abstract class RealDnsServer implements AutoCloseable {
         @Override
         protected Path writeConfig(int port) throws IOException {
             Path conf = dir.resolve("named.conf");
-            Files.writeString(conf, """
+            Files.writeString(
+                    conf,
+                    """
                     options {
                       directory "%1$s";
                       listen-on port %2$d { 127.0.0.1; };
@@ -204,7 +234,8 @@ public abstract class RealDnsServer implements AutoCloseable {
                       dnssec-validation no;
                     };
                     controls { };
-                    """.formatted(dir, port) + zoneClauses("zone \"%s\" { type primary; file \"" + dir + "/%s\"; };\n"));
+                    """.formatted(dir, port)
+                            + zoneClauses("zone \"%s\" { type primary; file \"" + dir + "/%s\"; };\n"));
             return conf;
         }
 
@@ -227,7 +258,8 @@ public abstract class RealDnsServer implements AutoCloseable {
         @Override
         protected Path writeConfig(int port) throws IOException {
             Path conf = dir.resolve("nsd.conf");
-            Files.writeString(conf, """
+            Files.writeString(
+                    conf, """
                     server:
                       ip-address: 127.0.0.1@%2$d
                       port: %2$d

@@ -4,11 +4,11 @@ import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder;
 import io.dnsprobe.demo.ZoneResponder.Fault;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
+import io.dnsprobe.probe.Classifier;
 import io.dnsprobe.probe.DnsTransport;
 import io.dnsprobe.probe.Exchange;
 import io.dnsprobe.probe.NameProbe;
 import io.dnsprobe.probe.Outcome;
-import io.dnsprobe.probe.Classifier;
 import io.dnsprobe.probe.Prober;
 import io.dnsprobe.probe.Transport;
 import io.dnsprobe.resolver.ResolverConfig;
@@ -27,6 +27,7 @@ public final class Recorder implements DnsTransport {
     /** A pod's search list as in domain-notes, ending in the test zone. */
     public static final List<String> POD_SEARCH =
             List.of("ns1.svc.cluster.local", "svc.cluster.local", "cluster.local", "test.example");
+
     public static final ServerAddress SERVER = ServerAddress.parse("192.0.2.53");
 
     private final ZoneResponder responder;
@@ -42,14 +43,15 @@ public final class Recorder implements DnsTransport {
     public static NameProbe probe(ZoneResponder responder, String name, List<String> search, int ndots) {
         Recorder recorder = new Recorder(responder);
         try (Prober prober = Prober.builder().transport(recorder).build()) {
-            ResolverConfig config = ResolverConfig.of(List.of(SERVER)).withSearch(search).withNdots(ndots);
+            ResolverConfig config =
+                    ResolverConfig.of(List.of(SERVER)).withSearch(search).withNdots(ndots);
             return prober.probe(name, SERVER, config).toCompletableFuture().join();
         }
     }
 
     @Override
-    public CompletionStage<Exchange> exchange(ServerAddress server, Transport transport, byte[] query,
-            Duration timeout, int attempts) {
+    public CompletionStage<Exchange> exchange(
+            ServerAddress server, Transport transport, byte[] query, Duration timeout, int attempts) {
         byte[] reply = responder.respond(query, transport == Transport.UDP);
         if (reply == null) {
             return CompletableFuture.completedFuture(Exchange.failure(transport, Outcome.TIMEOUT, 0, "silent"));
@@ -61,6 +63,5 @@ public final class Recorder implements DnsTransport {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -6,10 +6,10 @@ import io.dnsprobe.demo.Zone;
 public final class ReplyShapes {
     /** The name {@link #pointerPastByte510()} answers for. */
     public static final String POINTER_NAME = "row.test.example";
+
     private static final String LABEL_63 = "l".repeat(63);
 
-    private ReplyShapes() {
-    }
+    private ReplyShapes() {}
 
     /**
      * Domain-notes §2a's 690-byte reply: three CNAMEs, the first two with 229-byte targets, so the last target is
@@ -20,7 +20,10 @@ public final class ReplyShapes {
         String first = (LABEL_63 + ".").repeat(3) + "a".repeat(34) + ".test.example";
         String second = (LABEL_63 + ".").repeat(3) + "b".repeat(34) + ".test.example";
         String last = (LABEL_63 + ".").repeat(2) + "test.example";
-        return new Zone().cname(POINTER_NAME, first).cname(first, second).cname(second, last)
+        return new Zone()
+                .cname(POINTER_NAME, first)
+                .cname(first, second)
+                .cname(second, last)
                 .a(last, "192.0.2.1", "192.0.2.2");
     }
 }

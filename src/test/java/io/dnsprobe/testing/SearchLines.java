@@ -9,8 +9,7 @@ public final class SearchLines {
     private static final String PAD = "x".repeat(40) + "." + RealDnsServer.ORIGIN;
     private static final String LAST = "." + RealDnsServer.ORIGIN;
 
-    private SearchLines() {
-    }
+    private SearchLines() {}
 
     /**
      * {@code base} followed by domains under test.example that do not exist (NXDOMAIN, so every libc

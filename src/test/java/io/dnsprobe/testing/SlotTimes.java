@@ -9,8 +9,7 @@ import java.util.List;
 public final class SlotTimes {
     private static final long SECOND = 1_000_000_000L;
 
-    private SlotTimes() {
-    }
+    private SlotTimes() {}
 
     /** The most times any one-second window holds. */
     public static int busiestSecond(Collection<Long> times) {

@@ -11,8 +11,7 @@ import javax.net.ssl.X509TrustManager;
  * (its protocol, its certificate) or poll it before its CA is known. Never for checking trust itself.
  */
 public final class TrustAll implements X509TrustManager {
-    private TrustAll() {
-    }
+    private TrustAll() {}
 
     public static SSLContext sslContext() {
         try {
@@ -25,12 +24,10 @@ public final class TrustAll implements X509TrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-    }
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-    }
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

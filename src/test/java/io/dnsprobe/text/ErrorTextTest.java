@@ -27,17 +27,20 @@ class ErrorTextTest {
 
     @Test
     void wrappersAndClassNamesAreTakenOff() {
-        assertThat(ErrorText.of(new UncheckedIOException(new NoSuchFileException("f")))).isEqualTo("f: no such file");
-        assertThat(ErrorText.of(new CompletionException(new NoSuchFileException("f")))).isEqualTo("f: no such file");
+        assertThat(ErrorText.of(new UncheckedIOException(new NoSuchFileException("f"))))
+                .isEqualTo("f: no such file");
+        assertThat(ErrorText.of(new CompletionException(new NoSuchFileException("f"))))
+                .isEqualTo("f: no such file");
         assertThat(ErrorText.reason(new IOException("java.net.SocketException: Connection reset")))
                 .isEqualTo("connection reset");
         assertThat(ErrorText.withoutClassNames("PKIX path building failed: sun.security.provider.certpath."
-                + "SunCertPathBuilderException: unable to find valid certification path"))
+                        + "SunCertPathBuilderException: unable to find valid certification path"))
                 .isEqualTo("PKIX path building failed: unable to find valid certification path");
         assertThat(ErrorText.reason(new NullPointerException())).isEqualTo("an unexpected error");
         assertThat(ErrorText.reason(new IOException())).isEqualTo("an input/output error");
         assertThat(ErrorText.reason(new IOException("HTTP/1.1 header parser received no bytes")))
-                .as("a message starting with an acronym keeps its case").startsWith("HTTP/1.1");
+                .as("a message starting with an acronym keeps its case")
+                .startsWith("HTTP/1.1");
     }
 
     @Test

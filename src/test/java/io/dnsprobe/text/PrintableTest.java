@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class PrintableTest {
     @Test
     void ordinaryTextIsUnchanged() {
-        String s = "registry 127.0.0.1:5000 answered 404 for GET /v2/acme/orders/manifests/1.4: MANIFEST_UNKNOWN é ü 日本";
+        String s =
+                "registry 127.0.0.1:5000 answered 404 for GET /v2/acme/orders/manifests/1.4: MANIFEST_UNKNOWN é ü 日本";
         assertThat(Printable.line(s)).isSameAs(s);
     }
 
@@ -16,7 +17,9 @@ class PrintableTest {
         String hostile = "denied\u001b[2J\u001b[31mFAKE\r\ndnsprobe: all images OK\u0007\u009b\u202eevil\u2028x\u007f";
         String safe = Printable.line(hostile);
         assertThat(safe).doesNotContain("\u001b", "\r", "\n", "\u0007", "\u009b", "\u202e", "\u2028", "\u007f");
-        assertThat(safe).isEqualTo("denied\\u001b[2J\\u001b[31mFAKE\\r\\ndnsprobe: all images OK\\u0007\\u009b\\u202eevil\\u2028x\\u007f");
+        assertThat(safe)
+                .isEqualTo(
+                        "denied\\u001b[2J\\u001b[31mFAKE\\r\\ndnsprobe: all images OK\\u0007\\u009b\\u202eevil\\u2028x\\u007f");
     }
 
     @Test

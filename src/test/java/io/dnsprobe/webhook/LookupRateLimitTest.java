@@ -33,16 +33,24 @@ class LookupRateLimitTest {
     private int rateLimited;
 
     private static NameVerdicts fails(String name) {
-        return new NameVerdicts(name, Map.of(MuslVersion.UP_TO_1_2_3, new NameVerdicts.Judgement(VerdictKind.FAILS, "x")),
-                "40 A records", "probe");
+        return new NameVerdicts(
+                name,
+                Map.of(MuslVersion.UP_TO_1_2_3, new NameVerdicts.Judgement(VerdictKind.FAILS, "x")),
+                "40 A records",
+                "probe");
     }
 
     private InlineVerdicts inline(int perSecond) {
         InlineVerdicts v = new InlineVerdicts();
-        v.start(now::get, Duration.ofMinutes(5), perSecond, (name, pod) -> {
-            probed.add(name);
-            return CompletableFuture.completedFuture(Optional.of(fails(name)));
-        }, () -> rateLimited++);
+        v.start(
+                now::get,
+                Duration.ofMinutes(5),
+                perSecond,
+                (name, pod) -> {
+                    probed.add(name);
+                    return CompletableFuture.completedFuture(Optional.of(fails(name)));
+                },
+                () -> rateLimited++);
         return v;
     }
 
@@ -71,7 +79,9 @@ class LookupRateLimitTest {
         while (b.tryTake()) {
             granted++;
         }
-        assertThat(granted).as("an idle hour saves up one second's worth, not 14,400").isEqualTo(4);
+        assertThat(granted)
+                .as("an idle hour saves up one second's worth, not 14,400")
+                .isEqualTo(4);
         TokenBucket off = new TokenBucket(0, 0, now::get);
         advance(Duration.ofHours(1));
         assertThat(off.tryTake()).isFalse();
@@ -83,7 +93,9 @@ class LookupRateLimitTest {
         for (String n : List.of("a.example", "b.example", "c.example")) {
             assertThat(lookup(v, n)).isPresent();
         }
-        assertThat(lookup(v, "d.example")).as("fourth new name in the same second").isEmpty();
+        assertThat(lookup(v, "d.example"))
+                .as("fourth new name in the same second")
+                .isEmpty();
         assertThat(lookup(v, "e.example")).isEmpty();
         assertThat(probed).containsExactly("a.example", "b.example", "c.example");
         assertThat(rateLimited).isEqualTo(2);
@@ -128,7 +140,9 @@ class LookupRateLimitTest {
 
         AdmissionDecision first = review(request, verdicts, unknown);
         assertThat(first.warnings()).hasSize(2);
-        assertThat(unknown.sum()).as("names over the limit are unknown for this review").isEqualTo(2);
+        assertThat(unknown.sum())
+                .as("names over the limit are unknown for this review")
+                .isEqualTo(2);
         assertThat(rateLimited).isEqualTo(2);
 
         AdmissionDecision sameSecond = review(request, verdicts, unknown);
@@ -145,8 +159,17 @@ class LookupRateLimitTest {
 
     private static AdmissionDecision review(JsonNode request, WorkloadChecker.Verdicts verdicts, DoubleAdder unknown)
             throws Exception {
-        return AdmissionReviewer.review(request, new LibcDetector(Map.of()), WorkloadChecker.Images.NONE,
-                (ns, n) -> Optional.empty(), verdicts, ns -> false, Duration.ofSeconds(5), 500, unknown::add)
-                .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return AdmissionReviewer.review(
+                        request,
+                        new LibcDetector(Map.of()),
+                        WorkloadChecker.Images.NONE,
+                        (ns, n) -> Optional.empty(),
+                        verdicts,
+                        ns -> false,
+                        Duration.ofSeconds(5),
+                        500,
+                        unknown::add)
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
     }
 }

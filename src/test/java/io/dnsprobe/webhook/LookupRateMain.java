@@ -42,8 +42,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class LookupRateMain {
-    private LookupRateMain() {
-    }
+    private LookupRateMain() {}
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -58,18 +57,22 @@ public final class LookupRateMain {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + port,
                     // Plain HTTP to /validate for this measurement only (production serves it over TLS).
                     "-Ddnsprobe.webhook.allow-plain-http=true",
-                    "-Ddnsprobe.webhook.servers=127.0.0.1:" + dns.port(), "-Ddnsprobe.image.enabled=false",
+                    "-Ddnsprobe.webhook.servers=127.0.0.1:" + dns.port(),
+                    "-Ddnsprobe.image.enabled=false",
                     "-Dquarkus.log.level=WARN"));
             if (limit != null) {
                 cmd.add("-Ddnsprobe.webhook.max-lookups-per-second=" + limit);
             }
             cmd.addAll(List.of("-jar", jar.toString()));
             Path log = Files.createTempFile("dnsprobe-lookup-rate", ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("KUBERNETES_MASTER", "https://127.0.0.1:9");
             Process app = pb.start();
             try {
@@ -84,16 +87,22 @@ public final class LookupRateMain {
         }
     }
 
-    private static void run(Process app, URI base, CountingDns dns, int rate, int seconds, String limit) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static void run(Process app, URI base, CountingDns dns, int rate, int seconds, String limit)
+            throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long startDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             if (!app.isAlive() || System.nanoTime() > startDeadline) {
                 throw new IllegalStateException("the operator did not start");
             }
             try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/q/health/live")).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(base.resolve("/q/health/live"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     break;
                 }
             } catch (IOException notYet) {
@@ -101,21 +110,31 @@ public final class LookupRateMain {
             }
             Thread.sleep(200);
         }
-        System.out.printf("%d reviews/s for %d s, one new name each; max-lookups-per-second %s%n", rate, seconds,
-                limit == null ? "default" : limit);
+        System.out.printf(
+                "%d reviews/s for %d s, one new name each; max-lookups-per-second %s%n",
+                rate, seconds, limit == null ? "default" : limit);
 
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
-        var firing = timer.scheduleAtFixedRate(() -> {
-            int i = sent.incrementAndGet();
-            http.sendAsync(HttpRequest.newBuilder(base.resolve("/validate")).timeout(Duration.ofSeconds(10))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(review(i))).build(), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> (e == null && r.statusCode() == 200 ? ok : failed).incrementAndGet());
-        }, 0, periodNanos, TimeUnit.NANOSECONDS);
+        var firing = timer.scheduleAtFixedRate(
+                () -> {
+                    int i = sent.incrementAndGet();
+                    http.sendAsync(
+                                    HttpRequest.newBuilder(base.resolve("/validate"))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .header("Content-Type", "application/json")
+                                            .POST(HttpRequest.BodyPublishers.ofString(review(i)))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .whenComplete(
+                                    (r, e) -> (e == null && r.statusCode() == 200 ? ok : failed).incrementAndGet());
+                },
+                0,
+                periodNanos,
+                TimeUnit.NANOSECONDS);
 
         System.out.printf("%4s %8s %10s %12s%n", "s", "reviews", "DNS qry", "names asked");
         List<long[]> rows = new ArrayList<>();
@@ -128,40 +147,52 @@ public final class LookupRateMain {
             long[] now = {sent.get(), dns.queries(), dns.names()};
             long[] row = {s, now[0] - last[0], now[1] - last[1], now[2] - last[2]};
             rows.add(row);
-            System.out.printf("%4d %8d %10d %12d%s%n", row[0], row[1], row[2], row[3], s > seconds ? "   (after the load)" : "");
+            System.out.printf(
+                    "%4d %8d %10d %12d%s%n", row[0], row[1], row[2], row[3], s > seconds ? "   (after the load)" : "");
             last = now;
         }
         timer.shutdownNow();
         // Steady state: the first second holds the bucket's saved-up burst; the tail only finishing probes.
-        double names = rows.subList(1, seconds).stream().mapToLong(r -> r[3]).average().orElse(0);
-        double queries = rows.subList(1, seconds).stream().mapToLong(r -> r[2]).average().orElse(0);
-        System.out.printf("seconds 2-%d: %.1f names/s probed, %.1f DNS queries/s (%.1f queries per name)%n", seconds, names,
-                queries, names == 0 ? 0 : queries / names);
-        System.out.printf("in all: %d reviews sent, %d answered 200, %d failed; %d DNS queries for %d distinct names%n",
+        double names =
+                rows.subList(1, seconds).stream().mapToLong(r -> r[3]).average().orElse(0);
+        double queries =
+                rows.subList(1, seconds).stream().mapToLong(r -> r[2]).average().orElse(0);
+        System.out.printf(
+                "seconds 2-%d: %.1f names/s probed, %.1f DNS queries/s (%.1f queries per name)%n",
+                seconds, names, queries, names == 0 ? 0 : queries / names);
+        System.out.printf(
+                "in all: %d reviews sent, %d answered 200, %d failed; %d DNS queries for %d distinct names%n",
                 sent.get(), ok.get(), failed.get(), dns.queries(), dns.names());
-        String metrics = http.send(HttpRequest.newBuilder(base.resolve("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        for (String series : List.of("dnsprobe_webhook_lookups_rate_limited_total", "dnsprobe_webhook_names_unknown_total",
+        String metrics = http.send(
+                        HttpRequest.newBuilder(base.resolve("/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (String series : List.of(
+                "dnsprobe_webhook_lookups_rate_limited_total",
+                "dnsprobe_webhook_names_unknown_total",
                 "dnsprobe_webhook_reviews_total")) {
-            Matcher m = Pattern.compile("(?m)^" + series + "(\\{[^}]*\\})? (\\S+)$").matcher(metrics);
+            Matcher m =
+                    Pattern.compile("(?m)^" + series + "(\\{[^}]*\\})? (\\S+)$").matcher(metrics);
             while (m.find()) {
-                System.out.printf("%s%s %.0f%n", series, m.group(1) == null ? "" : m.group(1), Double.parseDouble(m.group(2)));
+                System.out.printf(
+                        "%s%s %.0f%n", series, m.group(1) == null ? "" : m.group(1), Double.parseDouble(m.group(2)));
             }
         }
     }
 
     private static String review(int i) {
         return ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"load-%d\","
-                + "\"kind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},\"namespace\":\"shop\","
-                + "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
-                + "\"metadata\":{\"name\":\"load-%d\",\"namespace\":\"shop\"},\"spec\":{\"template\":{\"spec\":{\"containers\":"
-                + "[{\"name\":\"app\",\"image\":\"alpine:3.14\",\"env\":[{\"name\":\"UPSTREAM_HOST\",\"value\":\"n%d.load.test\"}]}]}}}}}}")
+                        + "\"kind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},\"namespace\":\"shop\","
+                        + "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                        + "\"metadata\":{\"name\":\"load-%d\",\"namespace\":\"shop\"},\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                        + "[{\"name\":\"app\",\"image\":\"alpine:3.14\",\"env\":[{\"name\":\"UPSTREAM_HOST\",\"value\":\"n%d.load.test\"}]}]}}}}}}")
                 .formatted(i, i, i);
     }
 
     /** Answers every query NXDOMAIN over UDP on loopback, counting queries and the distinct names (first label) asked. */
     private static final class CountingDns implements AutoCloseable {
-        private final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        private final DatagramSocket socket =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         private final AtomicLong queries = new AtomicLong();
         private final Set<String> names = ConcurrentHashMap.newKeySet();
         private final Thread thread;

@@ -49,7 +49,9 @@ class TtlCacheTest {
         assertThat(cache.size()).isEqualTo(6);
         int before = made.get();
         assertThat(cache.get("k9", () -> make("k9"))).as("the newest survive").isEqualTo("v");
-        assertThat(cache.get("k0", () -> make("k0"))).as("the oldest were dropped").isEqualTo("k0#" + (before + 1));
+        assertThat(cache.get("k0", () -> make("k0")))
+                .as("the oldest were dropped")
+                .isEqualTo("k0#" + (before + 1));
         for (int i = 0; i < 10_000; i++) {
             cache.get("flood" + i, () -> "v");
         }

@@ -39,8 +39,9 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true)
 @QuarkusTestResource(value = WebhookHttpsTest.Tls.class, restrictToAnnotatedClass = true)
 class WebhookHttpsTest {
-    private static final String REVIEW = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
-            + "{\"uid\":\"tls-1\",\"operation\":\"DELETE\",\"namespace\":\"shop\"}}";
+    private static final String REVIEW =
+            "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+                    + "{\"uid\":\"tls-1\",\"operation\":\"DELETE\",\"namespace\":\"shop\"}}";
 
     /** A self-signed serving certificate for localhost, made with the JDK's keytool. */
     public static class Tls implements QuarkusTestResourceLifecycleManager {
@@ -50,10 +51,30 @@ class WebhookHttpsTest {
                 Path dir = Files.createDirectories(Path.of("target", "test-tls"));
                 Path store = dir.resolve("webhook.p12");
                 Files.deleteIfExists(store);
-                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                        "-genkeypair", "-alias", "webhook", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "1",
-                        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                        "-keystore", store.toString(), "-storepass", "changeit").inheritIO().start();
+                Process p = new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                        .toString(),
+                                "-genkeypair",
+                                "-alias",
+                                "webhook",
+                                "-keyalg",
+                                "EC",
+                                "-groupname",
+                                "secp256r1",
+                                "-validity",
+                                "1",
+                                "-dname",
+                                "CN=localhost",
+                                "-ext",
+                                "SAN=dns:localhost,ip:127.0.0.1",
+                                "-storetype",
+                                "PKCS12",
+                                "-keystore",
+                                store.toString(),
+                                "-storepass",
+                                "changeit")
+                        .inheritIO()
+                        .start();
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IllegalStateException("keytool did not finish within 60 s");
@@ -61,18 +82,22 @@ class WebhookHttpsTest {
                 if (p.exitValue() != 0) {
                     throw new IllegalStateException("keytool failed");
                 }
-                return Map.of("quarkus.tls.key-store.p12.path", store.toAbsolutePath().toString(),
-                        "quarkus.tls.key-store.p12.password", "changeit",
-                        "quarkus.http.test-ssl-port", "0",
-                        "dnsprobe.webhook.allow-plain-http", "false");
+                return Map.of(
+                        "quarkus.tls.key-store.p12.path",
+                        store.toAbsolutePath().toString(),
+                        "quarkus.tls.key-store.p12.password",
+                        "changeit",
+                        "quarkus.http.test-ssl-port",
+                        "0",
+                        "dnsprobe.webhook.allow-plain-http",
+                        "false");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     @TestHTTPResource(value = "/validate", tls = true)
@@ -93,15 +118,25 @@ class WebhookHttpsTest {
     @Test
     void aReviewIsAnsweredOverTls() {
         assertThat(validate.getProtocol()).isEqualTo("https");
-        String uid = given().relaxedHTTPSValidation().contentType(ContentType.JSON).body(REVIEW).post(validate)
-                .then().statusCode(200).extract().path("response.uid");
+        String uid = given().relaxedHTTPSValidation()
+                .contentType(ContentType.JSON)
+                .body(REVIEW)
+                .post(validate)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("response.uid");
         assertThat(uid).isEqualTo("tls-1");
     }
 
     @Test
     void plainHttpServesHealthAndMetricsButNotTheWebhook() throws Exception {
         assertThat(plainValidate.getProtocol()).isEqualTo("http");
-        given().contentType(ContentType.JSON).body(REVIEW).post(plainValidate).then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body(REVIEW)
+                .post(plainValidate)
+                .then()
+                .statusCode(404);
         given().get(new URL(plainRoot, "/q/health/live")).then().statusCode(200);
         given().get(new URL(plainRoot, "/q/health/ready")).then().statusCode(200);
         given().get(new URL(plainRoot, "/q/metrics")).then().statusCode(200);
@@ -110,7 +145,10 @@ class WebhookHttpsTest {
         assertThat(rawPlainPost("/q/healthz/../validate")).startsWith("HTTP/1.1 404");
         assertThat(rawPlainPost("/validate")).startsWith("HTTP/1.1 404");
         // Over TLS everything is served, health included.
-        given().relaxedHTTPSValidation().get(new URL(httpsRoot, "/q/health/live")).then().statusCode(200);
+        given().relaxedHTTPSValidation()
+                .get(new URL(httpsRoot, "/q/health/live"))
+                .then()
+                .statusCode(200);
     }
 
     /** The status line and headers of a POST sent byte for byte, so no client normalises the path first. */
@@ -119,8 +157,10 @@ class WebhookHttpsTest {
             s.setSoTimeout(10_000);
             byte[] body = REVIEW.getBytes(StandardCharsets.UTF_8);
             OutputStream out = s.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("POST " + path
+                            + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -154,7 +194,8 @@ class WebhookHttpsTest {
 
     /** The protocol a JDK client offering only {@code protocol} ends up with. */
     private String handshake(String protocol) throws Exception {
-        try (SSLSocket socket = (SSLSocket) TrustAll.sslContext().getSocketFactory().createSocket(httpsRoot.getHost(), httpsRoot.getPort())) {
+        try (SSLSocket socket = (SSLSocket)
+                TrustAll.sslContext().getSocketFactory().createSocket(httpsRoot.getHost(), httpsRoot.getPort())) {
             socket.setSoTimeout(10_000);
             socket.setEnabledProtocols(new String[] {protocol});
             socket.startHandshake();
@@ -234,5 +275,4 @@ class WebhookHttpsTest {
             }
         }
     }
-
 }

@@ -21,13 +21,14 @@ class ContainerEnvTest {
         String template = """
                 {"metadata": {"labels": {"app": "orders", "tier": "back"}},
                  "spec": {"serviceAccountName": "orders-sa", "containers": [%s]}}""".formatted(containerJson);
-        String object = kind.equals("Pod")
-                ? """
+        String object = kind.equals("Pod") ? """
                   {"kind": "Pod", "metadata": {"name": "orders-debug", "labels": {"app": "orders"}},
-                   "spec": {"serviceAccountName": "orders-sa", "containers": [%s]}}""".formatted(containerJson)
-                : """
+                   "spec": {"serviceAccountName": "orders-sa", "containers": [%s]}}""".formatted(containerJson) : """
                   {"kind": "%s", "metadata": {"name": "orders"}, "spec": {"template": %s}}""".formatted(kind, template);
-        return WorkloadParser.parse(JSON.readTree(object)).orElseThrow().containers().get(0);
+        return WorkloadParser.parse(JSON.readTree(object))
+                .orElseThrow()
+                .containers()
+                .get(0);
     }
 
     @Test
@@ -39,7 +40,9 @@ class ContainerEnvTest {
                              {"configMapRef": {"name": "db-override"}}],
                  "args": ["--db=$(DB_HOST)", "--raw=$(HOST).example.org"]}""");
         ContainerEnv env = ContainerEnv.of(c, "shop", CONFIG_MAPS);
-        assertThat(env.vars()).containsEntry("DB_HOST", "pg-replica.example.com").doesNotContainKey("HOST");
+        assertThat(env.vars())
+                .containsEntry("DB_HOST", "pg-replica.example.com")
+                .doesNotContainKey("HOST");
         assertThat(env.args()).containsExactly("--db=pg-replica.example.com", "--raw=$(HOST).example.org");
         assertThat(NameExtractor.names(c, "shop", Map.of(), CONFIG_MAPS)).containsExactly("pg-replica.example.com");
     }
@@ -57,17 +60,30 @@ class ContainerEnvTest {
                          {"name": "WHO", "value": "$(SA)@$(IP)"}]}""";
         Workload.Container set = container("StatefulSet", peers);
         ContainerEnv env = ContainerEnv.of(set, "shop", NameExtractor.ConfigMaps.NONE);
-        assertThat(env.values()).containsExactly("orders-0", "shop", "orders", "orders-sa", null,
-                "orders-0.orders-peers.shop.svc.cluster.local", "orders-sa@$(IP)");
+        assertThat(env.values())
+                .containsExactly(
+                        "orders-0",
+                        "shop",
+                        "orders",
+                        "orders-sa",
+                        null,
+                        "orders-0.orders-peers.shop.svc.cluster.local",
+                        "orders-sa@$(IP)");
         assertThat(NameExtractor.names(set, "shop", Map.of(), NameExtractor.ConfigMaps.NONE))
                 .containsExactly("orders-0.orders-peers.shop.svc.cluster.local");
 
-        assertThat(ContainerEnv.of(container("Pod", peers), "shop", NameExtractor.ConfigMaps.NONE).values().get(5))
+        assertThat(ContainerEnv.of(container("Pod", peers), "shop", NameExtractor.ConfigMaps.NONE)
+                        .values()
+                        .get(5))
                 .isEqualTo("orders-debug.orders-peers.shop.svc.cluster.local");
         Workload.Container deployment = container("Deployment", peers);
-        assertThat(ContainerEnv.of(deployment, "shop", NameExtractor.ConfigMaps.NONE).values().get(5))
-                .as("a Deployment's pod names are random").startsWith("$(POD_NAME).");
-        assertThat(NameExtractor.names(deployment, "shop", Map.of(), NameExtractor.ConfigMaps.NONE)).isEmpty();
+        assertThat(ContainerEnv.of(deployment, "shop", NameExtractor.ConfigMaps.NONE)
+                        .values()
+                        .get(5))
+                .as("a Deployment's pod names are random")
+                .startsWith("$(POD_NAME).");
+        assertThat(NameExtractor.names(deployment, "shop", Map.of(), NameExtractor.ConfigMaps.NONE))
+                .isEmpty();
     }
 
     @Test

@@ -12,35 +12,39 @@ class EnvExpansionTest {
     private static final Map<String, String> VARS = Map.of("A", "a", "B", "b", "REF", "$(A)", "EMPTY", "");
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-        "$(A)                | a",
-        "$(A)-$(A)           | a-a",
-        "___$(B)___          | ___b___",
-        "$(A)_$(B)           | a_b",
-        "$$(B)_$(A)          | $(B)_a",
-        "$$(A)_$$(B)         | $(A)_$(B)",
-        "f-$$A               | f-$A",
-        "foo\\$(A)bar        | foo\\abar",
-        "$(A$(B))            | $(A$(B))",
-        "$(A$(B)             | $(A$(B)",
-        "$(REF)              | $(A)",
-        "x$(EMPTY)y          | xy",
-        "foo$(Awhoops!       | foo$(Awhoops!",
-        "f__(A)__            | f__(A)__",
-        "$?_boo_$!           | $?_boo_$!",
-        "$A                  | $A",
-        "$(UNDEFINED)        | $(UNDEFINED)",
-        "$$$$$$(UNDEFINED)   | $$$(UNDEFINED)",
-        "$$$$$$(A)           | $$$(A)",
-        "$$$$$$$(UNDEFINED)  | $$$$(UNDEFINED)",
-        "$$$$$$$(A)          | $$$a",
-        "${A}                | ${A}",
-        "$(B)___$(A          | b___$(A",
-        "$(B)___$(           | b___$(",
-        "$(A)z$              | az$",
-        "--$($($(--          | --$($($(--",
-        "$(foo$$var)         | $(foo$$var)",
-        "''                  | ''"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "$(A)                | a",
+                "$(A)-$(A)           | a-a",
+                "___$(B)___          | ___b___",
+                "$(A)_$(B)           | a_b",
+                "$$(B)_$(A)          | $(B)_a",
+                "$$(A)_$$(B)         | $(A)_$(B)",
+                "f-$$A               | f-$A",
+                "foo\\$(A)bar        | foo\\abar",
+                "$(A$(B))            | $(A$(B))",
+                "$(A$(B)             | $(A$(B)",
+                "$(REF)              | $(A)",
+                "x$(EMPTY)y          | xy",
+                "foo$(Awhoops!       | foo$(Awhoops!",
+                "f__(A)__            | f__(A)__",
+                "$?_boo_$!           | $?_boo_$!",
+                "$A                  | $A",
+                "$(UNDEFINED)        | $(UNDEFINED)",
+                "$$$$$$(UNDEFINED)   | $$$(UNDEFINED)",
+                "$$$$$$(A)           | $$$(A)",
+                "$$$$$$$(UNDEFINED)  | $$$$(UNDEFINED)",
+                "$$$$$$$(A)          | $$$a",
+                "${A}                | ${A}",
+                "$(B)___$(A          | b___$(A",
+                "$(B)___$(           | b___$(",
+                "$(A)z$              | az$",
+                "--$($($(--          | --$($($(--",
+                "$(foo$$var)         | $(foo$$var)",
+                "''                  | ''"
+            })
     void asTheKubeletExpands(String input, String expected) {
         assertThat(EnvExpansion.expand(input, VARS)).isEqualTo(expected);
     }

@@ -19,12 +19,16 @@ class NameExtractorTest {
 
     @Test
     void urlsOfAnySchemeAndHostPorts() {
-        assertThat(from("DB_URL", "jdbc:postgresql://db.prod.example.com:5432/app?ssl=true")).containsExactly("db.prod.example.com");
-        assertThat(from("MONGO", "mongodb://user:pw@m1.example.com:27017,m2.example.com:27017/db")).containsExactly(
-                "m1.example.com", "m2.example.com");
+        assertThat(from("DB_URL", "jdbc:postgresql://db.prod.example.com:5432/app?ssl=true"))
+                .containsExactly("db.prod.example.com");
+        assertThat(from("MONGO", "mongodb://user:pw@m1.example.com:27017,m2.example.com:27017/db"))
+                .containsExactly("m1.example.com", "m2.example.com");
         assertThat(from("X", "https://api.example.com/v1")).containsExactly("api.example.com");
-        assertThat(from("KAFKA", "kafka-0.kafka:9092,kafka-1.kafka:9092")).containsExactly("kafka-0.kafka", "kafka-1.kafka");
-        assertThat(from("X", "redis:6379")).as("single label with a port is a host").containsExactly("redis");
+        assertThat(from("KAFKA", "kafka-0.kafka:9092,kafka-1.kafka:9092"))
+                .containsExactly("kafka-0.kafka", "kafka-1.kafka");
+        assertThat(from("X", "redis:6379"))
+                .as("single label with a port is a host")
+                .containsExactly("redis");
     }
 
     @Test
@@ -52,24 +56,34 @@ class NameExtractorTest {
 
     @Test
     void configMapsArgsAndTheAnnotationCount() {
-        Workload.Container c = new Workload.Container("app", "alpine:3.14", false,
-                List.of(new Workload.Env("DB_URL", null, "settings", "db-url"),
+        Workload.Container c = new Workload.Container(
+                "app",
+                "alpine:3.14",
+                false,
+                List.of(
+                        new Workload.Env("DB_URL", null, "settings", "db-url"),
                         new Workload.Env("GONE", null, "missing", "x")),
-                List.of(Workload.EnvFrom.configMap("more")), List.of("/bin/app"), List.of("--upstream", "api.example.com"));
+                List.of(Workload.EnvFrom.configMap("more")),
+                List.of("/bin/app"),
+                List.of("--upstream", "api.example.com"));
         NameExtractor.ConfigMaps cms = (ns, name) -> switch (name) {
             case "settings" -> Optional.of(Map.of("db-url", "postgres://pg.example.com/app"));
             case "more" -> Optional.of(Map.of("CACHE_HOST", "memcached"));
             default -> Optional.empty();
         };
-        assertThat(NameExtractor.names(c, "shop", Map.of(NameExtractor.ANNOTATION, "extra.example.com, other.example.com"), cms))
-                .containsExactly("pg.example.com", "memcached", "api.example.com", "extra.example.com", "other.example.com");
+        assertThat(NameExtractor.names(
+                        c, "shop", Map.of(NameExtractor.ANNOTATION, "extra.example.com, other.example.com"), cms))
+                .containsExactly(
+                        "pg.example.com", "memcached", "api.example.com", "extra.example.com", "other.example.com");
     }
 
     @Test
     void noEmptyPorts() {
-        assertThat(from("JAVA_OPTS", "-Djava.security.egd=file:/dev/./urandom -Xmx512m")).isEmpty();
+        assertThat(from("JAVA_OPTS", "-Djava.security.egd=file:/dev/./urandom -Xmx512m"))
+                .isEmpty();
         assertThat(from("MESSAGE", "Status code: 404")).isEmpty();
-        assertThat(from("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093")).isEmpty();
+        assertThat(from("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093"))
+                .isEmpty();
         assertThat(from("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://kafka:9092")).containsExactly("kafka");
         assertThat(from("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka:9093")).containsExactly("kafka");
         assertThat(from("X", "redis:")).isEmpty();
@@ -78,30 +92,40 @@ class NameExtractorTest {
     @Test
     void imageReferencesLocalesClassNamesAndFeatureGatesAreNotHosts() {
         assertThat(from("", "--image=quay.io/prometheus/node-exporter:v1.8.0")).isEmpty();
-        assertThat(from("", "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.75.0"))
-                .as("an image by its shape, whatever the flag").isEmpty();
-        assertThat(from("", "registry.example.com/team/app@sha256:" + "a".repeat(64))).isEmpty();
+        assertThat(from(
+                        "",
+                        "--prometheus-config-reloader=quay.io/prometheus-operator/prometheus-config-reloader:v0.75.0"))
+                .as("an image by its shape, whatever the flag")
+                .isEmpty();
+        assertThat(from("", "registry.example.com/team/app@sha256:" + "a".repeat(64)))
+                .isEmpty();
         assertThat(from("SIDECAR_IMAGE", "registry.example.com/sidecar")).isEmpty();
         assertThat(from("LANG", "en_US.UTF-8")).isEmpty();
         assertThat(from("LC_ALL", "C.UTF-8")).isEmpty();
-        assertThat(from("", "-Dfile.encoding=C.UTF-8 -Duser.locale=en_US.UTF-8")).isEmpty();
-        assertThat(from("CASSANDRA_SEED_PROVIDER", "io.k8s.cassandra.KubernetesSeedProvider")).isEmpty();
+        assertThat(from("", "-Dfile.encoding=C.UTF-8 -Duser.locale=en_US.UTF-8"))
+                .isEmpty();
+        assertThat(from("CASSANDRA_SEED_PROVIDER", "io.k8s.cassandra.KubernetesSeedProvider"))
+                .isEmpty();
         assertThat(from("", "org.apache.kafka.connect.cli.ConnectDistributed")).isEmpty();
         assertThat(from("JAVA_MAIN", "com.example.Main")).isEmpty();
-        assertThat(from("", "-javaagent:/app/agent.jar -Dotel.javaagent.extensions=org.example.ext")).isEmpty();
+        assertThat(from("", "-javaagent:/app/agent.jar -Dotel.javaagent.extensions=org.example.ext"))
+                .isEmpty();
         assertThat(from("", "--feature-gates=Foo=true,Bar=false")).isEmpty();
         assertThat(from("", "--feature-gates=service.profilesSupport")).isEmpty();
-        assertThat(from("", "--feature-gates=telemetry.disablehighcardinalitymetrics")).as("by the flag").isEmpty();
+        assertThat(from("", "--feature-gates=telemetry.disablehighcardinalitymetrics"))
+                .as("by the flag")
+                .isEmpty();
         assertThat(from("FEATURE_GATES", "component.UseLocalHostAsDefaultHost")).isEmpty();
         assertThat(from("", "vllm.entrypoints.openai.api_server")).isEmpty();
         // ... and what looks like them but is a host still counts.
-        assertThat(from("", "--upstream=api.example.com --db=db.example.com:5432/app")).containsExactly("api.example.com",
-                "db.example.com");
+        assertThat(from("", "--upstream=api.example.com --db=db.example.com:5432/app"))
+                .containsExactly("api.example.com", "db.example.com");
         assertThat(from("", "_grpc._tcp.api.example.com")).containsExactly("_grpc._tcp.api.example.com");
         assertThat(from("DB_URL", "jdbc:sqlserver://DB.Example.com:1433")).containsExactly("db.example.com");
         assertThat(from("REGISTRY_HOST", "registry.example.com")).containsExactly("registry.example.com");
-        assertThat(from("IMAGE_PROVIDER_HOST", "image-provider")).as("the OpenTelemetry demo's").containsExactly(
-                "image-provider");
+        assertThat(from("IMAGE_PROVIDER_HOST", "image-provider"))
+                .as("the OpenTelemetry demo's")
+                .containsExactly("image-provider");
     }
 
     private static Workload.Container container(List<Workload.Env> env, List<String> command, List<String> args) {
@@ -114,7 +138,8 @@ class NameExtractorTest {
 
     @Test
     void referencesExpandAsTheKubeletExpandsThem() {
-        Workload.Container c = container(List.of(
+        Workload.Container c = container(
+                List.of(
                         new Workload.Env("COLLECTOR", "otel-collector", null, null),
                         new Workload.Env("OTLP_ENDPOINT", "http://$(COLLECTOR):4318", null, null),
                         new Workload.Env("ZONE", "example.com", null, null),
@@ -129,26 +154,36 @@ class NameExtractorTest {
                         new Workload.Env("PEER", "http://$(POD_IP):8080", null, null)),
                 List.of("/bin/app", "--cache=$(CACHE_HOST)"),
                 List.of("--collector=$(COLLECTOR):4317"));
-        assertThat(names(c)).as("env sees the vars before it only").containsExactly("otel-collector", "example.com",
-                "api.example.com", "kafka.shop.svc.cluster.local");
+        assertThat(names(c))
+                .as("env sees the vars before it only")
+                .containsExactly("otel-collector", "example.com", "api.example.com", "kafka.shop.svc.cluster.local");
         Workload.Container args = container(c.env(), List.of(), List.of("--late=$(LATE):81"));
         assertThat(names(args)).as("args see them all").contains("later");
-        assertThat(names(c)).as("undefined, escaped and unknown references stay as written, so name nothing")
-                .noneMatch(n -> n.contains("$") || n.contains("(")).doesNotContain("zone.x.example.org");
+        assertThat(names(c))
+                .as("undefined, escaped and unknown references stay as written, so name nothing")
+                .noneMatch(n -> n.contains("$") || n.contains("("))
+                .doesNotContain("zone.x.example.org");
     }
 
     @Test
     void configMapValuesFeedReferencesButAreNotExpandedThemselves() {
-        Workload.Container c = new Workload.Container("app", "alpine:3.19", false,
-                List.of(new Workload.Env("DB", null, "settings", "db"),
+        Workload.Container c = new Workload.Container(
+                "app",
+                "alpine:3.19",
+                false,
+                List.of(
+                        new Workload.Env("DB", null, "settings", "db"),
                         new Workload.Env("DB_URL", "postgres://$(DB):5432/app", null, null),
                         new Workload.Env("RAW", null, "settings", "raw")),
-                List.of(Workload.EnvFrom.configMap("more")), List.of(), List.of("--search=$(SEARCH_HOST)"));
+                List.of(Workload.EnvFrom.configMap("more")),
+                List.of(),
+                List.of("--search=$(SEARCH_HOST)"));
         NameExtractor.ConfigMaps cms = (ns, name) -> switch (name) {
             case "settings" -> Optional.of(Map.of("db", "pg.example.com", "raw", "http://$(DB).example.org"));
             case "more" -> Optional.of(Map.of("SEARCH_HOST", "search.example.com"));
             default -> Optional.empty();
         };
-        assertThat(NameExtractor.names(c, "shop", Map.of(), cms)).containsExactly("pg.example.com", "search.example.com");
+        assertThat(NameExtractor.names(c, "shop", Map.of(), cms))
+                .containsExactly("pg.example.com", "search.example.com");
     }
 }

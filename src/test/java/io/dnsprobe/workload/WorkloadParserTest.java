@@ -17,16 +17,19 @@ class WorkloadParserTest {
             + " \"initContainers\": [{\"name\": \"init\", \"image\": \"busybox\"}]}";
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "Pod                   | {\"spec\": %s}",
-        "Deployment            | {\"spec\": {\"template\": {\"spec\": %s}}}",
-        "StatefulSet           | {\"spec\": {\"template\": {\"spec\": %s}}}",
-        "DaemonSet             | {\"spec\": {\"template\": {\"spec\": %s}}}",
-        "ReplicaSet            | {\"spec\": {\"template\": {\"spec\": %s}}}",
-        "ReplicationController | {\"spec\": {\"template\": {\"spec\": %s}}}",
-        "Job                   | {\"spec\": {\"template\": {\"spec\": %s}}}",
-        "CronJob               | {\"spec\": {\"jobTemplate\": {\"spec\": {\"template\": {\"spec\": %s}}}}}",
-        "PodTemplate           | {\"template\": {\"spec\": %s}}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Pod                   | {\"spec\": %s}",
+                "Deployment            | {\"spec\": {\"template\": {\"spec\": %s}}}",
+                "StatefulSet           | {\"spec\": {\"template\": {\"spec\": %s}}}",
+                "DaemonSet             | {\"spec\": {\"template\": {\"spec\": %s}}}",
+                "ReplicaSet            | {\"spec\": {\"template\": {\"spec\": %s}}}",
+                "ReplicationController | {\"spec\": {\"template\": {\"spec\": %s}}}",
+                "Job                   | {\"spec\": {\"template\": {\"spec\": %s}}}",
+                "CronJob               | {\"spec\": {\"jobTemplate\": {\"spec\": {\"template\": {\"spec\": %s}}}}}",
+                "PodTemplate           | {\"template\": {\"spec\": %s}}"
+            })
     void everyKindWithAPodTemplateGivesItsContainers(String kind, String shape) throws IOException {
         JsonNode object = JSON.readTree(shape.formatted(POD_SPEC));
         ((ObjectNode) object).put("kind", kind).putObject("metadata").put("name", "w");
@@ -48,17 +51,19 @@ class WorkloadParserTest {
         SkippedKinds none = new SkippedKinds();
         assertThat(none.summary()).isEmpty();
         SkippedKinds s = new SkippedKinds();
-        for (String k : List.of("Service", "ConfigMap", "Service", "ConfigMap", "ServiceAccount", "Service",
-                "x\u001b[2J")) {
+        for (String k :
+                List.of("Service", "ConfigMap", "Service", "ConfigMap", "ServiceAccount", "Service", "x\u001b[2J")) {
             s.add(k);
         }
-        assertThat(s.summary()).isEqualTo("skipped 4 kinds without pods: ConfigMap (2), Service (3), "
-                + "ServiceAccount (1), x\\u001b[2J (1)");
+        assertThat(s.summary())
+                .isEqualTo("skipped 4 kinds without pods: ConfigMap (2), Service (3), "
+                        + "ServiceAccount (1), x\\u001b[2J (1)");
         SkippedKinds many = new SkippedKinds();
         for (int i = 0; i < SkippedKinds.NAMED + 3; i++) {
             many.add("Kind" + (char) ('A' + i));
         }
-        assertThat(many.summary()).startsWith("skipped 15 kinds without pods: KindA (1), KindB (1)")
+        assertThat(many.summary())
+                .startsWith("skipped 15 kinds without pods: KindA (1), KindB (1)")
                 .endsWith("KindL (1), and 3 more");
     }
 }

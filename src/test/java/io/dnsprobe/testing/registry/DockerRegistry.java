@@ -35,8 +35,9 @@ public final class DockerRegistry implements AutoCloseable {
      * The Accept header a pull needs: distribution 2.8 answers an index or a Docker v2 manifest only to a client that
      * lists its type (and would otherwise hand out an old format or a 404).
      */
-    public static final String MANIFEST_ACCEPT = "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
-            + "application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
+    public static final String MANIFEST_ACCEPT =
+            "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
+                    + "application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
 
     private final Path dir;
     private final Process process;
@@ -68,8 +69,11 @@ public final class DockerRegistry implements AutoCloseable {
                             service: %s
                             issuer: %s
                             rootcertbundle: %s
-                        """.formatted(b.tokenServer.realm(), b.tokenServer.service(), b.tokenServer.issuer(),
-                        b.tokenServer.rootCertBundle());
+                        """.formatted(
+                                b.tokenServer.realm(),
+                                b.tokenServer.service(),
+                                b.tokenServer.issuer(),
+                                b.tokenServer.rootCertBundle());
             }
             String tlsConf = tls ? "  tls:\n    certificate: " + b.certificate + "\n    key: " + b.key + "\n" : "";
             Process started = null;
@@ -79,7 +83,8 @@ public final class DockerRegistry implements AutoCloseable {
             for (int attempt = 0; attempt < 5 && started == null && System.nanoTime() < deadline; attempt++) {
                 chosen = Ports.freeTcpPort();
                 Path conf = dir.resolve("config.yml");
-                Files.writeString(conf, """
+                Files.writeString(
+                        conf, """
                         version: 0.1
                         log:
                           level: info
@@ -98,8 +103,12 @@ public final class DockerRegistry implements AutoCloseable {
                           addr: 127.0.0.1:%d
                           secret: %s
                         %s%s""".formatted(dir.resolve("storage"), b.deleteEnabled, chosen, secret(), tlsConf, auth));
-                Process p = new ProcessBuilder(exe.toString(), "serve", conf.toString()).directory(dir.toFile())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+                Process p = new ProcessBuilder(exe.toString(), "serve", conf.toString())
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                        .start();
                 if (waitUntilServing(p, chosen, deadline)) {
                     started = p;
                 } else {
@@ -176,8 +185,10 @@ public final class DockerRegistry implements AutoCloseable {
      * (the TestCa it was given; a registry started from bare cert/key paths without a CA gets no trust, so give one).
      */
     public HttpClient newHttpClient() {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Util.HTTP_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Util.HTTP_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER);
         if (tls && clientContext != null) {
             b.sslContext(clientContext);
         }
@@ -205,7 +216,8 @@ public final class DockerRegistry implements AutoCloseable {
         for (Map.Entry<String, String> u : users.entrySet()) {
             // bcrypt (-B) is the only hash the registry accepts; -b takes the password from argv, so ':' is fine.
             Process p = new ProcessBuilder(htpasswd.toString(), "-Bbn", "-C", "4", u.getKey(), u.getValue())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
                 if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -232,12 +244,19 @@ public final class DockerRegistry implements AutoCloseable {
     /** Polls GET /v2/ until it answers 200 or 401 (auth on), or the process dies, or the deadline passes. */
     private boolean waitUntilServing(Process p, int candidate, long deadline) {
         // Only asks whether it is up: trusts any certificate, unlike the clients tests get.
-        HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).sslContext(TrustAll.sslContext()).build();
+        HttpClient probe = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1))
+                .sslContext(TrustAll.sslContext())
+                .build();
         URI uri = URI.create((tls ? "https://" : "http://") + "127.0.0.1:" + candidate + "/v2/");
         while (System.nanoTime() < deadline && p.isAlive()) {
             try {
-                HttpResponse<Void> r = probe.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse<Void> r = probe.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200 || r.statusCode() == 401) {
                     return true;
@@ -266,8 +285,7 @@ public final class DockerRegistry implements AutoCloseable {
         private SSLContext clientContext;
         private boolean deleteEnabled = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** htpasswd auth with this user (bcrypt); the password may contain ':'. */
         public Builder htpasswd(String user, String password) {

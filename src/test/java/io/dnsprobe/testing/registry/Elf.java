@@ -12,7 +12,11 @@ import java.util.List;
  * reading either see the right libc), then NUL-separated strings as a binary's rodata holds them. No sections.
  */
 final class Elf {
-    enum Type { EXECUTABLE_STATIC, EXECUTABLE_DYNAMIC, SHARED_OBJECT }
+    enum Type {
+        EXECUTABLE_STATIC,
+        EXECUTABLE_DYNAMIC,
+        SHARED_OBJECT
+    }
 
     private static final int EHDR = 64;
     private static final int PHDR = 56;
@@ -21,8 +25,7 @@ final class Elf {
     private static final int PT_INTERP = 3;
     private static final int PT_PHDR = 6;
 
-    private Elf() {
-    }
+    private Elf() {}
 
     /**
      * @param machine "x86_64" or "aarch64"
@@ -47,7 +50,9 @@ final class Elf {
         while (dynstr.size() % 8 != 0) {
             dynstr.write(0);
         }
-        int dynEntries = dynamic ? neededAt.length + (exe ? 4 : 3) : 0; // DT_NEEDED..., DT_STRTAB, DT_STRSZ, [DT_FLAGS_1], DT_NULL
+        int dynEntries = dynamic
+                ? neededAt.length + (exe ? 4 : 3)
+                : 0; // DT_NEEDED..., DT_STRTAB, DT_STRSZ, [DT_FLAGS_1], DT_NULL
 
         ByteArrayOutputStream rodata = new ByteArrayOutputStream();
         // Zero bytes first, as between sections, so the first string is NUL-delimited on both sides.

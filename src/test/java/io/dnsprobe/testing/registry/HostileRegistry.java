@@ -43,8 +43,19 @@ import java.util.regex.Pattern;
 public final class HostileRegistry implements AutoCloseable {
     private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/(sha256:[0-9a-f]{64})$");
     /** Hop-by-hop or computed by the HTTP stacks on each side. */
-    private static final Set<String> SKIP = Set.of("connection", "content-length", "expect", "host", "upgrade", "keep-alive",
-            "transfer-encoding", "te", "trailer", "proxy-connection", "proxy-authorization", "date");
+    private static final Set<String> SKIP = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "proxy-authorization",
+            "date");
 
     private final DockerRegistry upstream;
     private final HttpClient client;
@@ -61,14 +72,11 @@ public final class HostileRegistry implements AutoCloseable {
     private volatile CountDownLatch release = new CountDownLatch(1);
     private final Map<String, Redirected> redirected = new ConcurrentHashMap<>();
 
-    private record Stall(String digest, long afterBytes) {
-    }
+    private record Stall(String digest, long afterBytes) {}
 
-    private record Corruption(String digest, long offset) {
-    }
+    private record Corruption(String digest, long offset) {}
 
-    private record Redirected(String repository, String digest, Map<String, List<String>> headers) {
-    }
+    private record Redirected(String repository, String digest, Map<String, List<String>> headers) {}
 
     public HostileRegistry(DockerRegistry upstream) throws IOException {
         this.upstream = upstream;
@@ -81,7 +89,8 @@ public final class HostileRegistry implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(Util.LOOPBACK, 0), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
-        this.redirectTarget = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 0), 64);
+        this.redirectTarget =
+                HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 0), 64);
         redirectTarget.setExecutor(executor);
         redirectTarget.createContext("/", this::serveRedirected);
         server.start();
@@ -179,15 +188,24 @@ public final class HostileRegistry implements AutoCloseable {
                 String token = UUID.randomUUID().toString().replace("-", "");
                 redirected.put(token, new Redirected(blob.group(1), blob.group(2), Map.copyOf(ex.getRequestHeaders())));
                 // Shaped like a pre-signed object-store URL: the credential is in the query, not in a header.
-                ex.getResponseHeaders().set("Location", "http://" + redirectHost() + "/docker/registry/v2/blobs/sha256/"
-                        + blob.group(2).substring(7, 9) + "/" + blob.group(2).substring(7) + "/data?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-                        + "&X-Amz-Expires=1200&X-Amz-Signature=" + token);
+                ex.getResponseHeaders()
+                        .set(
+                                "Location",
+                                "http://" + redirectHost() + "/docker/registry/v2/blobs/sha256/"
+                                        + blob.group(2).substring(7, 9) + "/"
+                                        + blob.group(2).substring(7) + "/data?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                                        + "&X-Amz-Expires=1200&X-Amz-Signature=" + token);
                 ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
                 ex.sendResponseHeaders(307, -1);
                 return;
             }
-            HttpResponse<InputStream> r = forward(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(),
-                    ex.getRequestBody().readAllBytes(), ex.getRequestHeaders().getFirst("Host"));
+            HttpResponse<InputStream> r = forward(
+                    ex.getRequestMethod(),
+                    path,
+                    ex.getRequestURI().getRawQuery(),
+                    ex.getRequestHeaders(),
+                    ex.getRequestBody().readAllBytes(),
+                    ex.getRequestHeaders().getFirst("Host"));
             respond(ex, r, blobGet ? blob.group(2) : null);
         }
     }
@@ -199,7 +217,9 @@ public final class HostileRegistry implements AutoCloseable {
                 redirectSawAuthorization = true;
             }
             String query = ex.getRequestURI().getRawQuery();
-            Matcher m = query == null ? null : Pattern.compile("X-Amz-Signature=(\\w+)").matcher(query);
+            Matcher m = query == null
+                    ? null
+                    : Pattern.compile("X-Amz-Signature=(\\w+)").matcher(query);
             Redirected target = m != null && m.find() ? redirected.get(m.group(1)) : null;
             if (target == null || !ex.getRequestMethod().equals("GET")) {
                 byte[] body = "<Error><Code>AccessDenied</Code></Error>".getBytes(StandardCharsets.UTF_8);
@@ -210,16 +230,22 @@ public final class HostileRegistry implements AutoCloseable {
             // The blob comes from the registry with the credentials of the request that was redirected.
             Headers h = new Headers();
             h.putAll(target.headers());
-            HttpResponse<InputStream> r = forward("GET", "/v2/" + target.repository() + "/blobs/" + target.digest(), null, h, new byte[0], null);
+            HttpResponse<InputStream> r = forward(
+                    "GET", "/v2/" + target.repository() + "/blobs/" + target.digest(), null, h, new byte[0], null);
             respond(ex, r, target.digest());
         }
     }
 
-    private HttpResponse<InputStream> forward(String method, String path, String query, Headers headers, byte[] body, String host)
-            throws IOException {
+    private HttpResponse<InputStream> forward(
+            String method, String path, String query, Headers headers, byte[] body, String host) throws IOException {
         URI uri = URI.create(upstream.url() + path + (query == null ? "" : "?" + query));
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Util.HTTP_TIMEOUT)
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(Util.HTTP_TIMEOUT)
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach((name, values) -> {
             if (!SKIP.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(v -> b.header(name, v));
@@ -258,9 +284,16 @@ public final class HostileRegistry implements AutoCloseable {
             ex.sendResponseHeaders(status, length < 0 ? 0 : length);
             Stall s = stall;
             Corruption c = corruption;
-            boolean stallThis = blobDigest != null && status == 200 && s != null && (s.digest() == null || s.digest().equals(blobDigest));
-            long flipAt = blobDigest != null && status == 200 && c != null && c.digest().equals(blobDigest)
-                    ? (c.offset() >= 0 ? c.offset() : Math.max(0, length / 2)) : -1;
+            boolean stallThis = blobDigest != null
+                    && status == 200
+                    && s != null
+                    && (s.digest() == null || s.digest().equals(blobDigest));
+            long flipAt = blobDigest != null
+                            && status == 200
+                            && c != null
+                            && c.digest().equals(blobDigest)
+                    ? (c.offset() >= 0 ? c.offset() : Math.max(0, length / 2))
+                    : -1;
             OutputStream out = ex.getResponseBody();
             byte[] buf = new byte[1 << 16];
             long sent = 0;
@@ -273,7 +306,8 @@ public final class HostileRegistry implements AutoCloseable {
                     out.write(buf, 0, (int) (s.afterBytes() - sent));
                     out.flush();
                     awaitRelease();
-                    // Closing short of Content-Length makes the server drop the connection: what a dying peer looks like.
+                    // Closing short of Content-Length makes the server drop the connection: what a dying peer looks
+                    // like.
                     return;
                 }
                 out.write(buf, 0, n);
@@ -303,7 +337,8 @@ public final class HostileRegistry implements AutoCloseable {
             case 503 -> "UNAVAILABLE";
             default -> "UNKNOWN";
         };
-        byte[] body = ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected by HostileRegistry\",\"detail\":null}]}\n")
+        byte[] body = ("{\"errors\":[{\"code\":\"" + code
+                        + "\",\"message\":\"injected by HostileRegistry\",\"detail\":null}]}\n")
                 .getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.getResponseHeaders().set("Docker-Distribution-Api-Version", "registry/2.0");

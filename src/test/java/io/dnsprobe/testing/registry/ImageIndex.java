@@ -32,8 +32,14 @@ public final class ImageIndex {
      * An attestation manifest as BuildKit pushes it: an OCI manifest whose config says unknown/unknown and whose
      * one layer is an in-toto statement about {@code subject} (the attested image's manifest digest).
      */
-    public record Attestation(String subject, byte[] manifest, String digest, byte[] config, String configDigest,
-            byte[] statement, String statementDigest) {
+    public record Attestation(
+            String subject,
+            byte[] manifest,
+            String digest,
+            byte[] config,
+            String configDigest,
+            byte[] statement,
+            String statementDigest) {
         public static final String STATEMENT_MEDIA_TYPE = "application/vnd.in-toto+json";
 
         public String mediaType() {
@@ -66,7 +72,13 @@ public final class ImageIndex {
         }
         for (Attestation a : attestations) {
             Map<String, Object> d = TestImage.descriptor(a.mediaType(), a.digest(), a.manifest().length);
-            d.put("annotations", new TreeMap<>(Map.of("vnd.docker.reference.digest", a.subject(), "vnd.docker.reference.type", "attestation-manifest")));
+            d.put(
+                    "annotations",
+                    new TreeMap<>(Map.of(
+                            "vnd.docker.reference.digest",
+                            a.subject(),
+                            "vnd.docker.reference.type",
+                            "attestation-manifest")));
             Map<String, Object> platform = new LinkedHashMap<>();
             platform.put("architecture", "unknown");
             platform.put("os", "unknown");
@@ -151,8 +163,7 @@ public final class ImageIndex {
                 {"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://slsa.dev/provenance/v0.2",\
                 "subject":[{"name":"pkg:docker/app@latest?platform=%s","digest":{"sha256":"%s"}}],\
                 "predicate":{"builder":{"id":""},"buildType":"https://mobyproject.org/buildkit@v1",\
-                "metadata":{"buildStartedOn":"2024-01-01T00:00:00Z","completeness":{"parameters":false,"environment":true,"materials":false},"reproducible":false}}}"""
-                .formatted(image.platform().replace("/", "%2F"), hex);
+                "metadata":{"buildStartedOn":"2024-01-01T00:00:00Z","completeness":{"parameters":false,"environment":true,"materials":false},"reproducible":false}}}""".formatted(image.platform().replace("/", "%2F"), hex);
         byte[] statementBytes = statement.getBytes(StandardCharsets.UTF_8);
         String statementDigest = Util.digest(statementBytes);
         Map<String, Object> config = new LinkedHashMap<>();
@@ -165,15 +176,24 @@ public final class ImageIndex {
         config.put("rootfs", rootfs);
         byte[] configBytes = Util.json(config);
         String configDigest = Util.digest(configBytes);
-        Map<String, Object> layer = TestImage.descriptor(Attestation.STATEMENT_MEDIA_TYPE, statementDigest, statementBytes.length);
+        Map<String, Object> layer =
+                TestImage.descriptor(Attestation.STATEMENT_MEDIA_TYPE, statementDigest, statementBytes.length);
         layer.put("annotations", Map.of("in-toto.io/predicate-type", "https://slsa.dev/provenance/v0.2"));
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", TestImage.Format.OCI.manifestMediaType());
-        manifest.put("config", TestImage.descriptor(TestImage.Format.OCI.configMediaType(), configDigest, configBytes.length));
+        manifest.put(
+                "config",
+                TestImage.descriptor(TestImage.Format.OCI.configMediaType(), configDigest, configBytes.length));
         manifest.put("layers", List.of(layer));
         byte[] manifestBytes = Util.json(manifest);
-        return new Attestation(image.digest(), manifestBytes, Util.digest(manifestBytes), configBytes, configDigest,
-                statementBytes, statementDigest);
+        return new Attestation(
+                image.digest(),
+                manifestBytes,
+                Util.digest(manifestBytes),
+                configBytes,
+                configDigest,
+                statementBytes,
+                statementDigest);
     }
 }

@@ -35,8 +35,15 @@ public final class ImagePusher {
 
     /** Pushes to {@code registry}; with htpasswd on, as its first user. */
     public ImagePusher(DockerRegistry registry) {
-        this(registry.url(), registry.newHttpClient(), registry.users().isEmpty() ? null : registry.users().keySet().iterator().next(),
-                registry.users().isEmpty() ? null : registry.users().values().iterator().next());
+        this(
+                registry.url(),
+                registry.newHttpClient(),
+                registry.users().isEmpty()
+                        ? null
+                        : registry.users().keySet().iterator().next(),
+                registry.users().isEmpty()
+                        ? null
+                        : registry.users().values().iterator().next());
     }
 
     /** Pushes to {@code registry} as {@code user} (for htpasswd or token auth). */
@@ -52,8 +59,10 @@ public final class ImagePusher {
     public ImagePusher(String baseUrl, HttpClient client, String user, String password) {
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.client = client;
-        this.basic = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.basic = user == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Pushes the image's layers, config and manifest; returns the manifest digest the registry answered. */
@@ -82,7 +91,12 @@ public final class ImagePusher {
     }
 
     public void pushLayer(String repository, Layer layer) {
-        upload(repository, layer.digest(), () -> layer.file().isPresent() ? publisherOf(layer) : HttpRequest.BodyPublishers.ofByteArray(layer.blob()));
+        upload(
+                repository,
+                layer.digest(),
+                () -> layer.file().isPresent()
+                        ? publisherOf(layer)
+                        : HttpRequest.BodyPublishers.ofByteArray(layer.blob()));
     }
 
     public void pushBlob(String repository, String digest, byte[] bytes) {
@@ -92,20 +106,27 @@ public final class ImagePusher {
     /** PUTs a manifest or index under {@code reference} (tag or digest); returns the Docker-Content-Digest answered. */
     public String pushManifest(String repository, String reference, String mediaType, byte[] json) {
         URI uri = URI.create(base + "/v2/" + repository + "/manifests/" + reference);
-        HttpResponse<String> r = send(repository, () -> HttpRequest.newBuilder(uri).header("Content-Type", mediaType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
+        HttpResponse<String> r = send(
+                repository,
+                () -> HttpRequest.newBuilder(uri)
+                        .header("Content-Type", mediaType)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
         expect(r, 201, "PUT manifest " + repository + ":" + reference);
-        String digest = r.headers().firstValue("Docker-Content-Digest").orElseThrow(
-                () -> new IllegalStateException("no Docker-Content-Digest pushing " + repository + ":" + reference));
+        String digest = r.headers()
+                .firstValue("Docker-Content-Digest")
+                .orElseThrow(() ->
+                        new IllegalStateException("no Docker-Content-Digest pushing " + repository + ":" + reference));
         if (!digest.equals(Util.digest(json))) {
-            throw new IllegalStateException("registry says " + digest + " for a manifest whose digest is " + Util.digest(json));
+            throw new IllegalStateException(
+                    "registry says " + digest + " for a manifest whose digest is " + Util.digest(json));
         }
         return digest;
     }
 
     public boolean hasBlob(String repository, String digest) {
         URI uri = URI.create(base + "/v2/" + repository + "/blobs/" + digest);
-        HttpResponse<String> r = send(repository, () -> HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> r =
+                send(repository, () -> HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         if (r.statusCode() != 200 && r.statusCode() != 404) {
             expect(r, 200, "HEAD blob " + digest);
         }
@@ -128,15 +149,20 @@ public final class ImagePusher {
             return;
         }
         URI start = URI.create(base + "/v2/" + repository + "/blobs/uploads/");
-        HttpResponse<String> r = send(repository, () -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> r =
+                send(repository, () -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()));
         expect(r, 202, "POST upload " + repository);
-        String location = r.headers().firstValue("Location")
+        String location = r.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new IllegalStateException("upload session without Location"));
         URI session = URI.create(base + "/").resolve(location);
         String sep = session.getRawQuery() == null ? "?" : "&";
         URI put = URI.create(session + sep + "digest=" + URLEncoder.encode(digest, StandardCharsets.UTF_8));
-        HttpResponse<String> done = send(repository, () -> HttpRequest.newBuilder(put)
-                .header("Content-Type", "application/octet-stream").PUT(body.get()));
+        HttpResponse<String> done = send(
+                repository,
+                () -> HttpRequest.newBuilder(put)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(body.get()));
         expect(done, 201, "PUT blob " + digest);
         uploaded.incrementAndGet();
     }
@@ -193,14 +219,16 @@ public final class ImagePusher {
             p.put(m.group(1), m.group(2));
         }
         // Ask for push and pull at once: the HEAD's challenge only names pull, and a second token would be wasted.
-        String query = "service=" + URLEncoder.encode(p.getOrDefault("service", ""), StandardCharsets.UTF_8)
-                + "&scope=" + URLEncoder.encode("repository:" + repository + ":pull,push", StandardCharsets.UTF_8);
+        String query = "service=" + URLEncoder.encode(p.getOrDefault("service", ""), StandardCharsets.UTF_8) + "&scope="
+                + URLEncoder.encode("repository:" + repository + ":pull,push", StandardCharsets.UTF_8);
         URI realm = URI.create(p.get("realm") + (p.get("realm").contains("?") ? "&" : "?") + query);
         HttpResponse<String> t = sendOnce(HttpRequest.newBuilder(realm).GET(), basic);
         expect(t, 200, "GET token " + realm);
         try {
             var tree = Util.JSON.readTree(t.body());
-            String token = tree.hasNonNull("token") ? tree.get("token").asText() : tree.get("access_token").asText();
+            String token = tree.hasNonNull("token")
+                    ? tree.get("token").asText()
+                    : tree.get("access_token").asText();
             return "Bearer " + token;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

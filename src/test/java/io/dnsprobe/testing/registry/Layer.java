@@ -74,7 +74,8 @@ public final class Layer {
     private final byte[] blob;
     private final Path blobFile;
 
-    private Layer(Builder b, String diffId, long tarSize, String digest, long size, byte[] tar, byte[] blob, Path blobFile) {
+    private Layer(
+            Builder b, String diffId, long tarSize, String digest, long size, byte[] tar, byte[] blob, Path blobFile) {
         this.entries = List.copyOf(b.entries);
         this.dotSlash = b.dotSlash;
         this.parents = b.parents;
@@ -188,10 +189,13 @@ public final class Layer {
         return "Layer[" + digest + ", " + compression + ", " + size + " bytes, diffId " + diffId + "]";
     }
 
-    private enum Kind { DIR, FILE, SYMLINK }
-
-    private record Entry(Kind kind, String name, int mode, byte[] content, Path source, String linkTarget) {
+    private enum Kind {
+        DIR,
+        FILE,
+        SYMLINK
     }
+
+    private record Entry(Kind kind, String name, int mode, byte[] content, Path source, String linkTarget) {}
 
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
@@ -200,8 +204,7 @@ public final class Layer {
         private Instant mtime = DEFAULT_MTIME;
         private Compression compression = Compression.GZIP;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Write names as "./etc/os-release" (and a "./" root entry first), as `tar -C rootfs .` does. */
         public Builder dotSlash(boolean on) {
@@ -284,7 +287,15 @@ public final class Layer {
                 ByteArrayOutputStream blobBytes = new ByteArrayOutputStream();
                 ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
                 Written w = write(blobBytes, tarBytes);
-                return new Layer(this, w.diffId, w.tarSize, w.digest, w.size, tarBytes.toByteArray(), blobBytes.toByteArray(), null);
+                return new Layer(
+                        this,
+                        w.diffId,
+                        w.tarSize,
+                        w.digest,
+                        w.size,
+                        tarBytes.toByteArray(),
+                        blobBytes.toByteArray(),
+                        null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -306,7 +317,8 @@ public final class Layer {
                 case ZSTD -> new ZstdOutputStream(blobSide);
             };
             Hashing tarSide = new Hashing(new BufferedOutputStream(compressor, 1 << 16), tarCopy);
-            // 512-byte records: the tar ends after its two zero blocks, as Go's archive/tar (Docker, BuildKit) writes it.
+            // 512-byte records: the tar ends after its two zero blocks, as Go's archive/tar (Docker, BuildKit) writes
+            // it.
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarSide, 512)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -315,7 +327,11 @@ public final class Layer {
                 }
                 tar.finish();
             }
-            return new Written("sha256:" + Util.hex(tarSide.digest), tarSide.count, "sha256:" + Util.hex(blobSide.digest), blobSide.count);
+            return new Written(
+                    "sha256:" + Util.hex(tarSide.digest),
+                    tarSide.count,
+                    "sha256:" + Util.hex(blobSide.digest),
+                    blobSide.count);
         }
 
         private void writeEntry(TarArchiveOutputStream tar, Entry e) throws IOException {
@@ -398,8 +414,7 @@ public final class Layer {
         return p;
     }
 
-    private record Written(String diffId, long tarSize, String digest, long size) {
-    }
+    private record Written(String diffId, long tarSize, String digest, long size) {}
 
     /** Digests and counts what passes through; optionally keeps a copy. */
     private static final class Hashing extends FilterOutputStream {

@@ -27,8 +27,7 @@ public final class RawTar {
     }
 
     /** What a registry and a config need to list a generated layer. */
-    public record Built(byte[] blob, String digest, String diffId, long tarSize) {
-    }
+    public record Built(byte[] blob, String digest, String diffId, long tarSize) {}
 
     /** Something that writes entries. */
     public interface Writer {
@@ -42,7 +41,7 @@ public final class RawTar {
             MessageDigest tarSha = Util.sha256();
             CountingStream counted;
             try (GZIPOutputStream gz = new GZIPOutputStream(blob, 1 << 16);
-                 DigestOutputStream hashed = new DigestOutputStream(gz, tarSha)) {
+                    DigestOutputStream hashed = new DigestOutputStream(gz, tarSha)) {
                 counted = new CountingStream(hashed);
                 RawTar t = new RawTar(counted);
                 w.write(t);

@@ -43,11 +43,9 @@ public final class ScriptedRegistry implements AutoCloseable {
     }
 
     /** A request as it arrived: the host:port it reached, method, path and query, and its Authorization header. */
-    public record Request(String host, String method, String path, String authorization) {
-    }
+    public record Request(String host, String method, String path, String authorization) {}
 
-    private record Route(String host, String method, Pattern path, Handler handler) {
-    }
+    private record Route(String host, String method, Pattern path, Handler handler) {}
 
     private static final Pattern MANIFEST = Pattern.compile("^/v2/(.+)/manifests/([^/]+)$");
     private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/(sha256:[0-9a-f]{64})$");
@@ -81,7 +79,8 @@ public final class ScriptedRegistry implements AutoCloseable {
     }
 
     private HttpServer listen(int lastOctet) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet}), 0), 64);
+        HttpServer s = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet}), 0), 64);
         s.setExecutor(executor);
         s.createContext("/", this::handle);
         s.start();
@@ -90,7 +89,8 @@ public final class ScriptedRegistry implements AutoCloseable {
     }
 
     private static String hostOf(HttpServer s) {
-        return s.getAddress().getAddress().getHostAddress() + ":" + s.getAddress().getPort();
+        return s.getAddress().getAddress().getHostAddress() + ":"
+                + s.getAddress().getPort();
     }
 
     /** Serves {@code image} as {@code repository:tag} (and by its digest), its config and layers by digest. */
@@ -114,13 +114,19 @@ public final class ScriptedRegistry implements AutoCloseable {
     public static final String GZIP_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
 
     /** As {@link #rawImage(String, String, Map, List)}, with {@code layerType} as every layer's media type. */
-    public byte[] rawImage(String repository, String tag, Map<String, Object> runtime, List<RawTar.Built> layers,
-            String layerType) {
+    public byte[] rawImage(
+            String repository, String tag, Map<String, Object> runtime, List<RawTar.Built> layers, String layerType) {
         Map<String, Object> config = new java.util.LinkedHashMap<>();
         config.put("architecture", "amd64");
         config.put("os", "linux");
         config.put("config", runtime);
-        config.put("rootfs", Map.of("type", "layers", "diff_ids", layers.stream().map(RawTar.Built::diffId).toList()));
+        config.put(
+                "rootfs",
+                Map.of(
+                        "type",
+                        "layers",
+                        "diff_ids",
+                        layers.stream().map(RawTar.Built::diffId).toList()));
         byte[] configJson = Util.json(config);
         blob(Util.digest(configJson), configJson);
         List<Object> descriptors = new ArrayList<>();
@@ -131,8 +137,10 @@ public final class ScriptedRegistry implements AutoCloseable {
         Map<String, Object> manifest = new java.util.LinkedHashMap<>();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-        manifest.put("config", TestImage.descriptor("application/vnd.oci.image.config.v1+json", Util.digest(configJson),
-                configJson.length));
+        manifest.put(
+                "config",
+                TestImage.descriptor(
+                        "application/vnd.oci.image.config.v1+json", Util.digest(configJson), configJson.length));
         manifest.put("layers", descriptors);
         byte[] json = Util.json(manifest);
         manifest(repository, tag, "application/vnd.oci.image.manifest.v1+json", json);
@@ -185,13 +193,18 @@ public final class ScriptedRegistry implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
-            String host = ex.getLocalAddress().getAddress().getHostAddress() + ":" + ex.getLocalAddress().getPort();
+            String host = ex.getLocalAddress().getAddress().getHostAddress() + ":"
+                    + ex.getLocalAddress().getPort();
             String path = ex.getRequestURI().getRawPath();
             String query = ex.getRequestURI().getRawQuery();
-            requests.add(new Request(host, ex.getRequestMethod(), path + (query == null ? "" : "?" + query),
+            requests.add(new Request(
+                    host,
+                    ex.getRequestMethod(),
+                    path + (query == null ? "" : "?" + query),
                     ex.getRequestHeaders().getFirst("Authorization")));
             for (Route r : routes) {
-                if ((r.host() == null || r.host().equals(host)) && r.method().equals(ex.getRequestMethod())
+                if ((r.host() == null || r.host().equals(host))
+                        && r.method().equals(ex.getRequestMethod())
                         && r.path().matcher(path).matches()) {
                     r.handler().handle(ex);
                     return;
@@ -241,8 +254,11 @@ public final class ScriptedRegistry implements AutoCloseable {
     /** A registry-style JSON error. */
     public static void error(HttpExchange ex, int status, String code, String message) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/json");
-        send(ex, status, ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}")
-                .getBytes(StandardCharsets.UTF_8));
+        send(
+                ex,
+                status,
+                ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     /**

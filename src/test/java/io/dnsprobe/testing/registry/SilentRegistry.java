@@ -64,8 +64,8 @@ public final class SilentRegistry implements AutoCloseable {
     /** From now on, connections are passed through to {@code hostPort} ("127.0.0.1:PORT"). */
     public void forwardTo(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
-        this.target = new InetSocketAddress(hostPort.substring(0, colon),
-                Integer.parseInt(hostPort.substring(colon + 1)));
+        this.target =
+                new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
         this.mode = Mode.FORWARD;
     }
 
@@ -103,7 +103,8 @@ public final class SilentRegistry implements AutoCloseable {
     }
 
     private static void pipe(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             in.transferTo(out);
         } catch (IOException e) {
             // One side went away.

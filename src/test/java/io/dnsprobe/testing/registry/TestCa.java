@@ -63,21 +63,32 @@ public final class TestCa implements AutoCloseable {
             KeyPair serverKeys = ecKeyPair();
             Instant now = Instant.now();
             X500Name caName = new X500Name("CN=dnsprobe test CA");
-            X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(2))), caName, caKeys.getPublic());
+            X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(
+                    caName,
+                    serial(),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(2))),
+                    caName,
+                    caKeys.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
             cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             cab.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
             X509Certificate ca = sign(cab, caKeys.getPrivate());
 
-            X509v3CertificateBuilder sb = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=127.0.0.1"), serverKeys.getPublic());
+            X509v3CertificateBuilder sb = new JcaX509v3CertificateBuilder(
+                    caName,
+                    serial(),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(1))),
+                    new X500Name("CN=127.0.0.1"),
+                    serverKeys.getPublic());
             sb.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             sb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")
+            }));
             sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
             X509Certificate server = sign(sb, caKeys.getPrivate());
 
@@ -181,8 +192,13 @@ public final class TestCa implements AutoCloseable {
         try {
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + cn);
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(2))), name, keys.getPublic());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    name,
+                    serial(),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(2))),
+                    name,
+                    keys.getPublic());
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             return sign(b, keys.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
@@ -193,15 +209,18 @@ public final class TestCa implements AutoCloseable {
     static String pem(Object o) {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-            p.writeObject(o instanceof PrivateKey k ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null) : o);
+            p.writeObject(
+                    o instanceof PrivateKey k ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null) : o);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return w.toString();
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
+            throws OperatorCreationException, GeneralSecurityException {
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
     }
 
     private static BigInteger serial() {

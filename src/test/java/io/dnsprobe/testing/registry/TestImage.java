@@ -15,7 +15,9 @@ import java.util.Map;
 public final class TestImage {
     public enum Format {
         OCI("application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.config.v1+json"),
-        DOCKER("application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.container.image.v1+json");
+        DOCKER(
+                "application/vnd.docker.distribution.manifest.v2+json",
+                "application/vnd.docker.container.image.v1+json");
 
         private final String manifestType;
         private final String configType;
@@ -203,8 +205,7 @@ public final class TestImage {
         private final Map<String, String> labels = new LinkedHashMap<>();
         private Instant created = Layer.DEFAULT_MTIME;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder format(Format f) {
             this.format = f;

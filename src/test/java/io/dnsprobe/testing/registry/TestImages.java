@@ -42,8 +42,16 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TestImages {
     /** One pushed image or index. For an index, {@link #manifests()} lists its entries, attestations last. */
-    public record Pushed(String repository, String tag, String digest, String mediaType, String platform, String configDigest,
-            List<String> diffIds, List<String> layerDigests, List<Pushed> manifests) {
+    public record Pushed(
+            String repository,
+            String tag,
+            String digest,
+            String mediaType,
+            String platform,
+            String configDigest,
+            List<String> diffIds,
+            List<String> layerDigests,
+            List<Pushed> manifests) {
         /** "repository:tag". */
         public String name() {
             return repository + ":" + tag;
@@ -61,8 +69,11 @@ public final class TestImages {
 
         /** The index entry for "os/arch[/variant]" ("unknown/unknown" for the attestation). */
         public Pushed platform(String osArch) {
-            return manifests.stream().filter(m -> m.platform().equals(osArch)).findFirst()
-                    .orElseThrow(() -> new NoSuchElementException(name() + " has no " + osArch + " entry: " + manifests));
+            return manifests.stream()
+                    .filter(m -> m.platform().equals(osArch))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new NoSuchElementException(name() + " has no " + osArch + " entry: " + manifests));
         }
     }
 
@@ -86,7 +97,14 @@ public final class TestImages {
     public static final List<String> ALPINE_RELEASES = List.of("3.14", "3.16", "3.18", "3.19", "3.20");
 
     /** An Alpine release: its /etc/alpine-release and the versions of the packages its base layer holds. */
-    public record Alpine(String branch, String release, String musl, String busybox, String baselayout, String libcUtils, long built) {
+    public record Alpine(
+            String branch,
+            String release,
+            String musl,
+            String busybox,
+            String baselayout,
+            String libcUtils,
+            long built) {
         /** The version musl's loader prints (and holds as a string): the package version without -rN. */
         public String muslLoaderVersion() {
             return musl.replaceFirst("-r\\d+$", "");
@@ -97,7 +115,15 @@ public final class TestImages {
             "3.14", new Alpine("3.14", "3.14.3", "1.2.2-r3", "1.33.1-r6", "3.2.0-r16", "0.7.2-r3", 1636466170L),
             "3.16", new Alpine("3.16", "3.16.2", "1.2.3-r2", "1.35.0-r17", "3.2.0-r23", "0.7.2-r3", 1660144582L),
             "3.18", new Alpine("3.18", "3.18.4", "1.2.4-r2", "1.36.1-r5", "3.4.3-r1", "0.7.2-r5", 1695731442L),
-            "3.19", new Alpine("3.19", "3.19.1", "1.2.4_git20230717-r4", "1.36.1-r15", "3.4.3-r2", "0.7.2-r5", 1706529217L),
+            "3.19",
+                    new Alpine(
+                            "3.19",
+                            "3.19.1",
+                            "1.2.4_git20230717-r4",
+                            "1.36.1-r15",
+                            "3.4.3-r2",
+                            "0.7.2-r5",
+                            1706529217L),
             "3.20", new Alpine("3.20", "3.20.3", "1.2.5-r0", "1.36.1-r29", "3.6.5-r0", "0.7.2-r5", 1725545873L));
 
     public static final String GO_SOURCE = """
@@ -124,8 +150,7 @@ public final class TestImages {
     private static Map<String, Object> fixtures;
     private static final Map<String, Path> BINARIES = new LinkedHashMap<>();
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** Pushes every fixture into {@code registry} (as its first htpasswd user, if it has any). */
     public static Catalog pushAll(DockerRegistry registry) {
@@ -138,7 +163,8 @@ public final class TestImages {
         // One task per repository (tags of a repository share blobs), repositories in parallel.
         Map<String, List<String>> byRepo = new LinkedHashMap<>();
         for (String name : all.keySet()) {
-            byRepo.computeIfAbsent(name.substring(0, name.lastIndexOf(':')), r -> new ArrayList<>()).add(name);
+            byRepo.computeIfAbsent(name.substring(0, name.lastIndexOf(':')), r -> new ArrayList<>())
+                    .add(name);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, byRepo.size()), r -> {
             Thread t = new Thread(r, "catalog-push");
@@ -213,14 +239,31 @@ public final class TestImages {
             entries.add(pushed(repo, i.digest(), i.digest(), i));
         }
         for (ImageIndex.Attestation a : x.attestations()) {
-            entries.add(new Pushed(repo, a.digest(), a.digest(), a.mediaType(), "unknown/unknown", a.configDigest(),
-                    List.of(a.statementDigest()), List.of(a.statementDigest()), List.of()));
+            entries.add(new Pushed(
+                    repo,
+                    a.digest(),
+                    a.digest(),
+                    a.mediaType(),
+                    "unknown/unknown",
+                    a.configDigest(),
+                    List.of(a.statementDigest()),
+                    List.of(a.statementDigest()),
+                    List.of()));
         }
         return new Pushed(repo, tag, digest, x.mediaType(), null, null, List.of(), List.of(), List.copyOf(entries));
     }
 
     private static Pushed pushed(String repo, String tag, String digest, TestImage i) {
-        return new Pushed(repo, tag, digest, i.mediaType(), i.platform(), i.configDigest(), i.diffIds(), i.layerDigests(), List.of());
+        return new Pushed(
+                repo,
+                tag,
+                digest,
+                i.mediaType(),
+                i.platform(),
+                i.configDigest(),
+                i.diffIds(),
+                i.layerDigests(),
+                List.of());
     }
 
     private static Map<String, Object> buildFixtures() {
@@ -229,59 +272,194 @@ public final class TestImages {
             f.put("base/alpine:" + r, alpineImage(alpineLayer(r)).build());
         }
         Layer base16 = alpineLayer("3.16");
-        f.put("acme/orders:1.4", alpineImage(base16).layer(ordersLayer(), "COPY app/ /app/ # buildkit")
-                .entrypoint("/app/orders.sh").noCmd().workingDir("/app").build());
-        Layer go = layer("go-app", () -> Layer.builder().file("usr/local/bin/gateway", goBinary(false), 0755).build());
-        Layer goCgo = layer("go-app-netcgo", () -> Layer.builder().file("usr/local/bin/gateway", goBinary(true), 0755).build());
-        f.put("acme/gateway:2.0", alpineImage(base16).layer(go, "COPY gateway /usr/local/bin/ # buildkit").entrypoint("gateway").noCmd().build());
-        f.put("acme/gateway-cgo:2.0", alpineImage(base16).layer(goCgo, "COPY gateway /usr/local/bin/ # buildkit")
-                .entrypoint("/usr/local/bin/gateway").noCmd().build());
-        f.put("acme/gateway-sh:2.0", alpineImage(base16).layer(go, "COPY gateway /usr/local/bin/ # buildkit")
-                .entrypoint("/bin/sh", "-c", "gateway").noCmd().build());
-        f.put("wolfi/base:latest", TestImage.builder().layer(wolfiLayer(), "apko").cmd("/bin/sh", "-l").build());
-        f.put("debian/base:12", TestImage.builder().layer(debianLayer(), "# debian.sh --arch 'amd64' out/ 'bookworm' '@1705881600'")
-                .cmd("bash").build());
-        f.put("distroless/base:12", TestImage.builder().layer(distrolessLayer(), "bazel build @distroless//base:base_root_amd64_debian12")
-                .env("PATH=" + TestImage.DEFAULT_PATH, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt").build());
-        f.put("scratch/static:1", TestImage.builder().layer(layer("static-c", () -> Layer.builder()
-                .file("app", staticCBinary(), 0755).build()), "COPY app /app # buildkit").entrypoint("/app").build());
-        f.put("scratch/go:1", TestImage.builder().layer(layer("scratch-go", () -> Layer.builder()
-                .file("gateway", goBinary(false), 0755).build()), "COPY gateway /gateway # buildkit").entrypoint("/gateway").build());
-        f.put("musl/noapk:1", TestImage.builder().layer(layer("musl-noapk", () -> Layer.builder()
-                .file("lib/ld-musl-x86_64.so.1", realFile(MUSL_LOADER, "musl"), 0755).build()), "COPY ld-musl-x86_64.so.1 /lib/ # buildkit")
-                .build());
-        f.put("acme/upgraded:1", alpineImage(base16).layer(layer("upgraded", () -> {
-            Alpine a = ALPINE.get("3.16");
-            Alpine upgraded = new Alpine(a.branch(), a.release(), "1.2.4-r2", a.busybox(), a.baselayout(), a.libcUtils(), a.built());
-            return Layer.builder()
-                    .file("lib/apk/db/installed", apkInstalled(upgraded, "x86_64"))
-                    .file("lib/ld-musl-x86_64.so.1", muslLoader("1.2.4", "x86_64"), 0755)
-                    .build();
-        }), "RUN apk upgrade musl # buildkit").build());
-        f.put("acme/apkdb-deleted:1", alpineImage(base16).layer(layer("apkdb-deleted", () -> Layer.builder()
-                .whiteout("lib/apk/db/installed").build()), "RUN rm /lib/apk/db/installed # buildkit").build());
-        f.put("acme/opaque:1", alpineImage(base16).layer(layer("opaque", () -> Layer.builder()
-                .opaque("lib/apk/db").build()), "RUN rm -rf /lib/apk/db && mkdir /lib/apk/db # buildkit").build());
-        f.put("acme/zstd:1", alpineImage(alpineLayer("3.18").withCompression(Compression.ZSTD))
-                .layer(layer("zstd-app", () -> appLayer("zstd").withCompression(Compression.ZSTD)), "COPY app/ /app/ # buildkit")
-                .entrypoint("/app/run.sh").noCmd().build());
-        f.put("acme/dotslash:1", alpineImage(layer("alpine-3.20-dotslash", () -> alpineLayer("3.20").toBuilder().dotSlash(true).build())).build());
+        f.put(
+                "acme/orders:1.4",
+                alpineImage(base16)
+                        .layer(ordersLayer(), "COPY app/ /app/ # buildkit")
+                        .entrypoint("/app/orders.sh")
+                        .noCmd()
+                        .workingDir("/app")
+                        .build());
+        Layer go = layer(
+                "go-app",
+                () -> Layer.builder()
+                        .file("usr/local/bin/gateway", goBinary(false), 0755)
+                        .build());
+        Layer goCgo = layer(
+                "go-app-netcgo",
+                () -> Layer.builder()
+                        .file("usr/local/bin/gateway", goBinary(true), 0755)
+                        .build());
+        f.put(
+                "acme/gateway:2.0",
+                alpineImage(base16)
+                        .layer(go, "COPY gateway /usr/local/bin/ # buildkit")
+                        .entrypoint("gateway")
+                        .noCmd()
+                        .build());
+        f.put(
+                "acme/gateway-cgo:2.0",
+                alpineImage(base16)
+                        .layer(goCgo, "COPY gateway /usr/local/bin/ # buildkit")
+                        .entrypoint("/usr/local/bin/gateway")
+                        .noCmd()
+                        .build());
+        f.put(
+                "acme/gateway-sh:2.0",
+                alpineImage(base16)
+                        .layer(go, "COPY gateway /usr/local/bin/ # buildkit")
+                        .entrypoint("/bin/sh", "-c", "gateway")
+                        .noCmd()
+                        .build());
+        f.put(
+                "wolfi/base:latest",
+                TestImage.builder()
+                        .layer(wolfiLayer(), "apko")
+                        .cmd("/bin/sh", "-l")
+                        .build());
+        f.put(
+                "debian/base:12",
+                TestImage.builder()
+                        .layer(debianLayer(), "# debian.sh --arch 'amd64' out/ 'bookworm' '@1705881600'")
+                        .cmd("bash")
+                        .build());
+        f.put(
+                "distroless/base:12",
+                TestImage.builder()
+                        .layer(distrolessLayer(), "bazel build @distroless//base:base_root_amd64_debian12")
+                        .env("PATH=" + TestImage.DEFAULT_PATH, "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt")
+                        .build());
+        f.put(
+                "scratch/static:1",
+                TestImage.builder()
+                        .layer(
+                                layer(
+                                        "static-c",
+                                        () -> Layer.builder()
+                                                .file("app", staticCBinary(), 0755)
+                                                .build()),
+                                "COPY app /app # buildkit")
+                        .entrypoint("/app")
+                        .build());
+        f.put(
+                "scratch/go:1",
+                TestImage.builder()
+                        .layer(
+                                layer(
+                                        "scratch-go",
+                                        () -> Layer.builder()
+                                                .file("gateway", goBinary(false), 0755)
+                                                .build()),
+                                "COPY gateway /gateway # buildkit")
+                        .entrypoint("/gateway")
+                        .build());
+        f.put(
+                "musl/noapk:1",
+                TestImage.builder()
+                        .layer(
+                                layer(
+                                        "musl-noapk",
+                                        () -> Layer.builder()
+                                                .file("lib/ld-musl-x86_64.so.1", realFile(MUSL_LOADER, "musl"), 0755)
+                                                .build()),
+                                "COPY ld-musl-x86_64.so.1 /lib/ # buildkit")
+                        .build());
+        f.put(
+                "acme/upgraded:1",
+                alpineImage(base16)
+                        .layer(
+                                layer("upgraded", () -> {
+                                    Alpine a = ALPINE.get("3.16");
+                                    Alpine upgraded = new Alpine(
+                                            a.branch(),
+                                            a.release(),
+                                            "1.2.4-r2",
+                                            a.busybox(),
+                                            a.baselayout(),
+                                            a.libcUtils(),
+                                            a.built());
+                                    return Layer.builder()
+                                            .file("lib/apk/db/installed", apkInstalled(upgraded, "x86_64"))
+                                            .file("lib/ld-musl-x86_64.so.1", muslLoader("1.2.4", "x86_64"), 0755)
+                                            .build();
+                                }),
+                                "RUN apk upgrade musl # buildkit")
+                        .build());
+        f.put(
+                "acme/apkdb-deleted:1",
+                alpineImage(base16)
+                        .layer(
+                                layer(
+                                        "apkdb-deleted",
+                                        () -> Layer.builder()
+                                                .whiteout("lib/apk/db/installed")
+                                                .build()),
+                                "RUN rm /lib/apk/db/installed # buildkit")
+                        .build());
+        f.put(
+                "acme/opaque:1",
+                alpineImage(base16)
+                        .layer(
+                                layer(
+                                        "opaque",
+                                        () -> Layer.builder()
+                                                .opaque("lib/apk/db")
+                                                .build()),
+                                "RUN rm -rf /lib/apk/db && mkdir /lib/apk/db # buildkit")
+                        .build());
+        f.put(
+                "acme/zstd:1",
+                alpineImage(alpineLayer("3.18").withCompression(Compression.ZSTD))
+                        .layer(
+                                layer("zstd-app", () -> appLayer("zstd").withCompression(Compression.ZSTD)),
+                                "COPY app/ /app/ # buildkit")
+                        .entrypoint("/app/run.sh")
+                        .noCmd()
+                        .build());
+        f.put(
+                "acme/dotslash:1",
+                alpineImage(layer(
+                                "alpine-3.20-dotslash",
+                                () -> alpineLayer("3.20").toBuilder()
+                                        .dotSlash(true)
+                                        .build()))
+                        .build());
 
-        TestImage appAmd64 = alpineImage(alpineLayer("3.14")).layer(appLayer("multi"), "COPY app/ /app/ # buildkit")
-                .entrypoint("/app/run.sh").noCmd().build();
-        TestImage appArm64 = alpineImage(alpineLayer("3.20", "aarch64")).platform("linux", "arm64", "v8")
-                .layer(appLayer("multi"), "COPY app/ /app/ # buildkit").entrypoint("/app/run.sh").noCmd().build();
-        f.put("multi/app:1", ImageIndex.oci().add(appAmd64).add(appArm64).attestation(appAmd64).build());
-        TestImage dockerAmd64 = alpineImage(alpineLayer("3.18")).format(TestImage.Format.DOCKER).build();
-        TestImage dockerArm64 = alpineImage(alpineLayer("3.16", "aarch64")).format(TestImage.Format.DOCKER)
-                .platform("linux", "arm64", "v8").build();
-        f.put("multi/docker:1", ImageIndex.dockerList().add(dockerAmd64).add(dockerArm64).build());
+        TestImage appAmd64 = alpineImage(alpineLayer("3.14"))
+                .layer(appLayer("multi"), "COPY app/ /app/ # buildkit")
+                .entrypoint("/app/run.sh")
+                .noCmd()
+                .build();
+        TestImage appArm64 = alpineImage(alpineLayer("3.20", "aarch64"))
+                .platform("linux", "arm64", "v8")
+                .layer(appLayer("multi"), "COPY app/ /app/ # buildkit")
+                .entrypoint("/app/run.sh")
+                .noCmd()
+                .build();
+        f.put(
+                "multi/app:1",
+                ImageIndex.oci()
+                        .add(appAmd64)
+                        .add(appArm64)
+                        .attestation(appAmd64)
+                        .build());
+        TestImage dockerAmd64 =
+                alpineImage(alpineLayer("3.18")).format(TestImage.Format.DOCKER).build();
+        TestImage dockerArm64 = alpineImage(alpineLayer("3.16", "aarch64"))
+                .format(TestImage.Format.DOCKER)
+                .platform("linux", "arm64", "v8")
+                .build();
+        f.put(
+                "multi/docker:1",
+                ImageIndex.dockerList().add(dockerAmd64).add(dockerArm64).build());
         return f;
     }
 
     /** An image on an Alpine base layer, configured like the alpine image (PATH, Cmd ["/bin/sh"]). */
     public static TestImage.Builder alpineImage(Layer base) {
-        return TestImage.builder().layer(base, "ADD alpine-minirootfs.tar.gz / # buildkit").cmd("/bin/sh");
+        return TestImage.builder()
+                .layer(base, "ADD alpine-minirootfs.tar.gz / # buildkit")
+                .cmd("/bin/sh");
     }
 
     public static Layer alpineLayer(String release) {
@@ -300,12 +478,32 @@ public final class TestImages {
         return layer("alpine-" + release + "-" + arch, () -> {
             String loader = "ld-musl-" + arch + ".so.1";
             Layer.Builder b = Layer.builder();
-            for (String d : List.of("bin", "dev", "etc", "etc/apk", "home", "lib", "lib/apk", "lib/apk/db", "media", "mnt", "opt")) {
+            for (String d : List.of(
+                    "bin", "dev", "etc", "etc/apk", "home", "lib", "lib/apk", "lib/apk/db", "media", "mnt", "opt")) {
                 b.dir(d);
             }
-            b.dir("proc", 0555).dir("root", 0700).dir("run").dir("sbin").dir("srv").dir("sys", 0555).dir("tmp", 01777);
-            for (String d : List.of("usr", "usr/bin", "usr/lib", "usr/local", "usr/local/bin", "usr/local/lib", "usr/local/share",
-                    "usr/sbin", "usr/share", "var", "var/cache", "var/lib", "var/log", "var/tmp")) {
+            b.dir("proc", 0555)
+                    .dir("root", 0700)
+                    .dir("run")
+                    .dir("sbin")
+                    .dir("srv")
+                    .dir("sys", 0555)
+                    .dir("tmp", 01777);
+            for (String d : List.of(
+                    "usr",
+                    "usr/bin",
+                    "usr/lib",
+                    "usr/local",
+                    "usr/local/bin",
+                    "usr/local/lib",
+                    "usr/local/share",
+                    "usr/sbin",
+                    "usr/share",
+                    "var",
+                    "var/cache",
+                    "var/lib",
+                    "var/log",
+                    "var/tmp")) {
                 b.dir(d);
             }
             b.file("bin/busybox", busybox(a, arch), 0755);
@@ -313,8 +511,10 @@ public final class TestImages {
             b.file("etc/alpine-release", a.release() + "\n");
             b.file("etc/os-release", alpineOsRelease(a));
             b.file("etc/apk/world", "alpine-baselayout\nbusybox\nlibc-utils\nmusl-utils\n");
-            b.file("etc/apk/repositories", "https://dl-cdn.alpinelinux.org/alpine/v" + a.branch() + "/main\n"
-                    + "https://dl-cdn.alpinelinux.org/alpine/v" + a.branch() + "/community\n");
+            b.file(
+                    "etc/apk/repositories",
+                    "https://dl-cdn.alpinelinux.org/alpine/v" + a.branch() + "/main\n"
+                            + "https://dl-cdn.alpinelinux.org/alpine/v" + a.branch() + "/community\n");
             b.file("etc/apk/arch", arch + "\n");
             b.file("etc/hostname", "localhost\n");
             b.file("etc/hosts", "127.0.0.1\tlocalhost localhost.localdomain\n::1\t\tlocalhost localhost.localdomain\n");
@@ -336,33 +536,57 @@ public final class TestImages {
 
     /** A stand-in for musl's dynamic loader: an ELF shared object with musl's banner and {@code version} in its rodata. */
     public static byte[] muslLoader(String version, String arch) {
-        return Elf.build(Elf.Type.SHARED_OBJECT, arch, null, List.of(), List.of(
-                "/etc/ld-musl-" + arch + ".path",
-                "/lib:/usr/local/lib:/usr/lib",
-                "LD_LIBRARY_PATH",
-                "LD_PRELOAD",
-                "Error relocating %s: %s: symbol not found",
-                "Error loading shared library %s: %m (needed by %s)",
-                "musl libc (" + arch + ")\nVersion %s\nDynamic Program Loader\nUsage: %s [options] [--] pathname%s\n",
-                "ldd",
-                version,
-                "/dev/null"));
+        return Elf.build(
+                Elf.Type.SHARED_OBJECT,
+                arch,
+                null,
+                List.of(),
+                List.of(
+                        "/etc/ld-musl-" + arch + ".path",
+                        "/lib:/usr/local/lib:/usr/lib",
+                        "LD_LIBRARY_PATH",
+                        "LD_PRELOAD",
+                        "Error relocating %s: %s: symbol not found",
+                        "Error loading shared library %s: %m (needed by %s)",
+                        "musl libc (" + arch
+                                + ")\nVersion %s\nDynamic Program Loader\nUsage: %s [options] [--] pathname%s\n",
+                        "ldd",
+                        version,
+                        "/dev/null"));
     }
 
     /** A stand-in for a dynamically linked musl executable (PT_INTERP names the musl loader). */
     public static byte[] muslTool(String name, String arch) {
-        return Elf.build(Elf.Type.EXECUTABLE_DYNAMIC, arch, "/lib/ld-musl-" + arch + ".so.1", List.of("libc.musl-" + arch + ".so.1"), List.of(
-                "libc.musl-" + arch + ".so.1", name, "usage: " + name + " [options]"));
+        return Elf.build(
+                Elf.Type.EXECUTABLE_DYNAMIC,
+                arch,
+                "/lib/ld-musl-" + arch + ".so.1",
+                List.of("libc.musl-" + arch + ".so.1"),
+                List.of("libc.musl-" + arch + ".so.1", name, "usage: " + name + " [options]"));
     }
 
     private static byte[] busybox(Alpine a, String arch) {
         String v = a.busybox().replaceFirst("-r\\d+$", "");
-        return Elf.build(Elf.Type.EXECUTABLE_DYNAMIC, arch, "/lib/ld-musl-" + arch + ".so.1", List.of("libc.musl-" + arch + ".so.1"), List.of(
-                "libc.musl-" + arch + ".so.1",
-                "BusyBox v" + v + " (" + java.time.Instant.ofEpochSecond(a.built()).toString().replace('T', ' ').replace("Z", " UTC") + ")",
-                " multi-call binary.",
-                "Usage: busybox [function [arguments]...]",
-                "/bin/sh", "ash", "nslookup", "wget", "/etc/resolv.conf"));
+        return Elf.build(
+                Elf.Type.EXECUTABLE_DYNAMIC,
+                arch,
+                "/lib/ld-musl-" + arch + ".so.1",
+                List.of("libc.musl-" + arch + ".so.1"),
+                List.of(
+                        "libc.musl-" + arch + ".so.1",
+                        "BusyBox v" + v + " ("
+                                + java.time.Instant.ofEpochSecond(a.built())
+                                        .toString()
+                                        .replace('T', ' ')
+                                        .replace("Z", " UTC")
+                                + ")",
+                        " multi-call binary.",
+                        "Usage: busybox [function [arguments]...]",
+                        "/bin/sh",
+                        "ash",
+                        "nslookup",
+                        "wget",
+                        "/etc/resolv.conf"));
     }
 
     private static final String LDCONFIG = """
@@ -403,53 +627,161 @@ public final class TestImages {
         String libc = "libc.musl-" + arch + ".so.1";
         String loaderVersion = a.muslLoaderVersion();
         StringBuilder db = new StringBuilder();
-        apkPackage(db, "musl", a.musl(), arch, 383_152, 622_592, "the musl c library (libc) implementation", "https://musl.libc.org/",
-                "MIT", "musl", "Timo Teräs <timo.teras@iki.fi>", a.built(), List.of(), List.of("so:" + libc + "=1"),
-                List.of(new ApkDir("lib", List.of(
-                        new ApkFile(loader, "0:0:755", muslLoader(loaderVersion, arch)),
-                        new ApkFile(libc, "0:0:777", loader.getBytes(StandardCharsets.UTF_8))))));
-        apkPackage(db, "busybox", a.busybox(), arch, 507_831, 962_560, "Size optimized toolbox of many common UNIX utilities",
-                "https://busybox.net/", "GPL-2.0-only", "busybox", "Sören Tempel <soeren+alpine@soeren-tempel.net>", a.built(),
-                List.of("so:" + libc), List.of("/bin/sh", "cmd:busybox=" + a.busybox(), "cmd:sh=" + a.busybox()),
-                List.of(new ApkDir("bin", List.of(
-                        new ApkFile("busybox", "0:0:755", busybox(a, arch)),
-                        new ApkFile("sh", "0:0:777", "/bin/busybox".getBytes(StandardCharsets.UTF_8))))));
-        apkPackage(db, "alpine-baselayout", a.baselayout(), arch, 11_073, 348_160, "Alpine base dir structure and init scripts",
-                "https://git.alpinelinux.org/cgit/aports/tree/main/alpine-baselayout", "GPL-2.0-only", "alpine-baselayout",
-                "Natanael Copa <ncopa@alpinelinux.org>", a.built(), List.of("/bin/sh"), List.of(),
-                List.of(new ApkDir("dev", List.of()), new ApkDir("etc", List.of(
-                        new ApkFile("hostname", null, "localhost\n".getBytes(StandardCharsets.UTF_8)),
-                        new ApkFile("shells", null, "# valid login shells\n/bin/sh\n/bin/ash\n".getBytes(StandardCharsets.UTF_8)))),
-                        new ApkDir("home", List.of()), new ApkDir("lib", List.of()), new ApkDir("media", List.of()),
-                        new ApkDir("proc", List.of()), new ApkDir("root", List.of()), new ApkDir("run", List.of()),
-                        new ApkDir("sbin", List.of()), new ApkDir("srv", List.of()), new ApkDir("sys", List.of()),
-                        new ApkDir("tmp", List.of()), new ApkDir("usr", List.of()), new ApkDir("var", List.of())));
-        apkPackage(db, "musl-utils", a.musl(), arch, 36_938, 135_168, "the musl c library (libc) implementation",
-                "https://musl.libc.org/", "MIT AND BSD-2-Clause AND GPL-2.0-or-later", "musl", "Timo Teräs <timo.teras@iki.fi>",
-                a.built(), List.of("scanelf", "so:" + libc), List.of("cmd:getconf=" + a.musl(), "cmd:getent=" + a.musl(),
-                        "cmd:iconv=" + a.musl(), "cmd:ldconfig=" + a.musl(), "cmd:ldd=" + a.musl()),
-                List.of(new ApkDir("sbin", List.of(new ApkFile("ldconfig", "0:0:755", LDCONFIG.getBytes(StandardCharsets.UTF_8)))),
-                        new ApkDir("usr", List.of()), new ApkDir("usr/bin", List.of(
-                                new ApkFile("getconf", "0:0:755", muslTool("getconf", arch)),
-                                new ApkFile("getent", "0:0:755", muslTool("getent", arch)),
-                                new ApkFile("iconv", "0:0:755", muslTool("iconv", arch)),
-                                new ApkFile("ldd", "0:0:777", ("/lib/" + loader).getBytes(StandardCharsets.UTF_8))))));
-        apkPackage(db, "libc-utils", a.libcUtils(), arch, 1_228, 4_096, "Meta package to pull in correct libc",
-                "https://alpinelinux.org", "BSD-2-Clause AND BSD-3-Clause", "libc-dev", "Natanael Copa <ncopa@alpinelinux.org>",
-                a.built(), List.of("musl-utils"), List.of(), List.of());
+        apkPackage(
+                db,
+                "musl",
+                a.musl(),
+                arch,
+                383_152,
+                622_592,
+                "the musl c library (libc) implementation",
+                "https://musl.libc.org/",
+                "MIT",
+                "musl",
+                "Timo Teräs <timo.teras@iki.fi>",
+                a.built(),
+                List.of(),
+                List.of("so:" + libc + "=1"),
+                List.of(new ApkDir(
+                        "lib",
+                        List.of(
+                                new ApkFile(loader, "0:0:755", muslLoader(loaderVersion, arch)),
+                                new ApkFile(libc, "0:0:777", loader.getBytes(StandardCharsets.UTF_8))))));
+        apkPackage(
+                db,
+                "busybox",
+                a.busybox(),
+                arch,
+                507_831,
+                962_560,
+                "Size optimized toolbox of many common UNIX utilities",
+                "https://busybox.net/",
+                "GPL-2.0-only",
+                "busybox",
+                "Sören Tempel <soeren+alpine@soeren-tempel.net>",
+                a.built(),
+                List.of("so:" + libc),
+                List.of("/bin/sh", "cmd:busybox=" + a.busybox(), "cmd:sh=" + a.busybox()),
+                List.of(new ApkDir(
+                        "bin",
+                        List.of(
+                                new ApkFile("busybox", "0:0:755", busybox(a, arch)),
+                                new ApkFile("sh", "0:0:777", "/bin/busybox".getBytes(StandardCharsets.UTF_8))))));
+        apkPackage(
+                db,
+                "alpine-baselayout",
+                a.baselayout(),
+                arch,
+                11_073,
+                348_160,
+                "Alpine base dir structure and init scripts",
+                "https://git.alpinelinux.org/cgit/aports/tree/main/alpine-baselayout",
+                "GPL-2.0-only",
+                "alpine-baselayout",
+                "Natanael Copa <ncopa@alpinelinux.org>",
+                a.built(),
+                List.of("/bin/sh"),
+                List.of(),
+                List.of(
+                        new ApkDir("dev", List.of()),
+                        new ApkDir(
+                                "etc",
+                                List.of(
+                                        new ApkFile("hostname", null, "localhost\n".getBytes(StandardCharsets.UTF_8)),
+                                        new ApkFile(
+                                                "shells",
+                                                null,
+                                                "# valid login shells\n/bin/sh\n/bin/ash\n"
+                                                        .getBytes(StandardCharsets.UTF_8)))),
+                        new ApkDir("home", List.of()),
+                        new ApkDir("lib", List.of()),
+                        new ApkDir("media", List.of()),
+                        new ApkDir("proc", List.of()),
+                        new ApkDir("root", List.of()),
+                        new ApkDir("run", List.of()),
+                        new ApkDir("sbin", List.of()),
+                        new ApkDir("srv", List.of()),
+                        new ApkDir("sys", List.of()),
+                        new ApkDir("tmp", List.of()),
+                        new ApkDir("usr", List.of()),
+                        new ApkDir("var", List.of())));
+        apkPackage(
+                db,
+                "musl-utils",
+                a.musl(),
+                arch,
+                36_938,
+                135_168,
+                "the musl c library (libc) implementation",
+                "https://musl.libc.org/",
+                "MIT AND BSD-2-Clause AND GPL-2.0-or-later",
+                "musl",
+                "Timo Teräs <timo.teras@iki.fi>",
+                a.built(),
+                List.of("scanelf", "so:" + libc),
+                List.of(
+                        "cmd:getconf=" + a.musl(),
+                        "cmd:getent=" + a.musl(),
+                        "cmd:iconv=" + a.musl(),
+                        "cmd:ldconfig=" + a.musl(),
+                        "cmd:ldd=" + a.musl()),
+                List.of(
+                        new ApkDir(
+                                "sbin",
+                                List.of(new ApkFile("ldconfig", "0:0:755", LDCONFIG.getBytes(StandardCharsets.UTF_8)))),
+                        new ApkDir("usr", List.of()),
+                        new ApkDir(
+                                "usr/bin",
+                                List.of(
+                                        new ApkFile("getconf", "0:0:755", muslTool("getconf", arch)),
+                                        new ApkFile("getent", "0:0:755", muslTool("getent", arch)),
+                                        new ApkFile("iconv", "0:0:755", muslTool("iconv", arch)),
+                                        new ApkFile(
+                                                "ldd",
+                                                "0:0:777",
+                                                ("/lib/" + loader).getBytes(StandardCharsets.UTF_8))))));
+        apkPackage(
+                db,
+                "libc-utils",
+                a.libcUtils(),
+                arch,
+                1_228,
+                4_096,
+                "Meta package to pull in correct libc",
+                "https://alpinelinux.org",
+                "BSD-2-Clause AND BSD-3-Clause",
+                "libc-dev",
+                "Natanael Copa <ncopa@alpinelinux.org>",
+                a.built(),
+                List.of("musl-utils"),
+                List.of(),
+                List.of());
         return db.toString();
     }
 
-    private record ApkFile(String name, String acl, byte[] content) {
-    }
+    private record ApkFile(String name, String acl, byte[] content) {}
 
-    private record ApkDir(String path, List<ApkFile> files) {
-    }
+    private record ApkDir(String path, List<ApkFile> files) {}
 
-    private static void apkPackage(StringBuilder db, String name, String version, String arch, long size, long installed, String desc,
-            String url, String license, String origin, String maintainer, long built, List<String> depends, List<String> provides,
+    private static void apkPackage(
+            StringBuilder db,
+            String name,
+            String version,
+            String arch,
+            long size,
+            long installed,
+            String desc,
+            String url,
+            String license,
+            String origin,
+            String maintainer,
+            long built,
+            List<String> depends,
+            List<String> provides,
             List<ApkDir> dirs) {
-        db.append("C:").append(q1((name + "-" + version + "-" + arch).getBytes(StandardCharsets.UTF_8))).append('\n');
+        db.append("C:")
+                .append(q1((name + "-" + version + "-" + arch).getBytes(StandardCharsets.UTF_8)))
+                .append('\n');
         db.append("P:").append(name).append('\n');
         db.append("V:").append(version).append('\n');
         db.append("A:").append(arch).append('\n');
@@ -461,7 +793,9 @@ public final class TestImages {
         db.append("o:").append(origin).append('\n');
         db.append("m:").append(maintainer).append('\n');
         db.append("t:").append(built).append('\n');
-        db.append("c:").append(sha1Hex((origin + version).getBytes(StandardCharsets.UTF_8))).append('\n');
+        db.append("c:")
+                .append(sha1Hex((origin + version).getBytes(StandardCharsets.UTF_8)))
+                .append('\n');
         if (!depends.isEmpty()) {
             db.append("D:").append(String.join(" ", depends)).append('\n');
         }
@@ -499,8 +833,10 @@ public final class TestImages {
     }
 
     private static Layer ordersLayer() {
-        return layer("orders-app", () -> Layer.builder()
-                .file("app/orders.sh", """
+        return layer(
+                "orders-app",
+                () -> Layer.builder()
+                        .file("app/orders.sh", """
                         #!/bin/sh
                         # Resolves the order service's dependencies at start, then serves.
                         set -eu
@@ -509,7 +845,7 @@ public final class TestImages {
                         done
                         exec httpd -f -p 8080 -h /app/www
                         """, 0755)
-                .file("app/config.yaml", """
+                        .file("app/config.yaml", """
                         orders:
                           database:
                             host: orders-db.payments.svc.cluster.local
@@ -521,32 +857,95 @@ public final class TestImages {
                             host: api.partner-gateway.example.com
                             port: 443
                         """)
-                .build());
+                        .build());
     }
 
     private static Layer appLayer(String name) {
-        return layer("app-" + name, () -> Layer.builder()
-                .file("app/run.sh", "#!/bin/sh\nexec nslookup example.com\n", 0755)
-                .file("app/VERSION", name + "\n")
-                .build());
+        return layer(
+                "app-" + name,
+                () -> Layer.builder()
+                        .file("app/run.sh", "#!/bin/sh\nexec nslookup example.com\n", 0755)
+                        .file("app/VERSION", name + "\n")
+                        .build());
     }
 
     private static Layer wolfiLayer() {
         return layer("wolfi", () -> {
             StringBuilder db = new StringBuilder();
-            apkPackage(db, "wolfi-baselayout", "20230201-r15", "x86_64", 5_561, 32_768, "baselayout data for Wolfi",
-                    "https://wolfi.dev", "MIT", "wolfi-baselayout", "Wolfi", 1726000000L, List.of(), List.of(),
-                    List.of(new ApkDir("etc", List.of(new ApkFile("os-release", "0:0:777", "../usr/lib/os-release".getBytes(StandardCharsets.UTF_8)))),
-                            new ApkDir("usr/lib", List.of(new ApkFile("os-release", null, wolfiOsRelease().getBytes(StandardCharsets.UTF_8))))));
-            apkPackage(db, "ld-linux", "2.40-r3", "x86_64", 101_225, 241_664, "the GNU C library dynamic linker",
-                    "https://www.gnu.org/software/libc", "LGPL-2.1-or-later", "glibc", "Wolfi", 1726100000L, List.of(),
-                    List.of("so:ld-linux-x86-64.so.2=2"), List.of());
-            apkPackage(db, "glibc", "2.40-r3", "x86_64", 2_011_355, 6_459_392, "the GNU C library", "https://www.gnu.org/software/libc",
-                    "LGPL-2.1-or-later", "glibc", "Wolfi", 1726100000L, List.of("ld-linux", "wolfi-baselayout"),
-                    List.of("so:libc.so.6=6", "so:libm.so.6=6", "so:libresolv.so.2=2"), List.of());
-            apkPackage(db, "ca-certificates-bundle", "20240705-r0", "x86_64", 128_512, 241_664, "CA certificates bundle",
-                    "https://www.mozilla.org/en-US/about/governance/policies/security-group/certs/", "MPL-2.0 AND MIT",
-                    "ca-certificates", "Wolfi", 1720200000L, List.of(), List.of(), List.of());
+            apkPackage(
+                    db,
+                    "wolfi-baselayout",
+                    "20230201-r15",
+                    "x86_64",
+                    5_561,
+                    32_768,
+                    "baselayout data for Wolfi",
+                    "https://wolfi.dev",
+                    "MIT",
+                    "wolfi-baselayout",
+                    "Wolfi",
+                    1726000000L,
+                    List.of(),
+                    List.of(),
+                    List.of(
+                            new ApkDir(
+                                    "etc",
+                                    List.of(new ApkFile(
+                                            "os-release",
+                                            "0:0:777",
+                                            "../usr/lib/os-release".getBytes(StandardCharsets.UTF_8)))),
+                            new ApkDir(
+                                    "usr/lib",
+                                    List.of(new ApkFile(
+                                            "os-release", null, wolfiOsRelease().getBytes(StandardCharsets.UTF_8))))));
+            apkPackage(
+                    db,
+                    "ld-linux",
+                    "2.40-r3",
+                    "x86_64",
+                    101_225,
+                    241_664,
+                    "the GNU C library dynamic linker",
+                    "https://www.gnu.org/software/libc",
+                    "LGPL-2.1-or-later",
+                    "glibc",
+                    "Wolfi",
+                    1726100000L,
+                    List.of(),
+                    List.of("so:ld-linux-x86-64.so.2=2"),
+                    List.of());
+            apkPackage(
+                    db,
+                    "glibc",
+                    "2.40-r3",
+                    "x86_64",
+                    2_011_355,
+                    6_459_392,
+                    "the GNU C library",
+                    "https://www.gnu.org/software/libc",
+                    "LGPL-2.1-or-later",
+                    "glibc",
+                    "Wolfi",
+                    1726100000L,
+                    List.of("ld-linux", "wolfi-baselayout"),
+                    List.of("so:libc.so.6=6", "so:libm.so.6=6", "so:libresolv.so.2=2"),
+                    List.of());
+            apkPackage(
+                    db,
+                    "ca-certificates-bundle",
+                    "20240705-r0",
+                    "x86_64",
+                    128_512,
+                    241_664,
+                    "CA certificates bundle",
+                    "https://www.mozilla.org/en-US/about/governance/policies/security-group/certs/",
+                    "MPL-2.0 AND MIT",
+                    "ca-certificates",
+                    "Wolfi",
+                    1720200000L,
+                    List.of(),
+                    List.of(),
+                    List.of());
             return Layer.builder()
                     .symlink("bin", "usr/bin")
                     .symlink("lib", "usr/lib")
@@ -556,7 +955,8 @@ public final class TestImages {
                     .symlink("etc/os-release", "../usr/lib/os-release")
                     .file("etc/apk/world", "ca-certificates-bundle\nglibc\nwolfi-baselayout\n")
                     .dir("tmp", 01777)
-                    .dir("usr/bin").dir("usr/sbin")
+                    .dir("usr/bin")
+                    .dir("usr/sbin")
                     .file("usr/lib/os-release", wolfiOsRelease())
                     .file("usr/lib/apk/db/installed", db.toString())
                     .dir("var")
@@ -598,8 +998,12 @@ public final class TestImages {
 
     /** The libc6 stanza of a dpkg status file; {@code withStatus} false gives the control-file form distroless keeps. */
     public static String libc6Stanza(boolean withStatus) {
-        return LIBC6_CONTROL.formatted(withStatus ? "Status: install ok installed\n" : "", GLIBC_DPKG_VERSION,
-                withStatus ? "Conffiles:\n /etc/ld.so.conf.d/x86_64-linux-gnu.conf d4e7a7b88a71b5ffd9e2644e71a0cfab\n" : "");
+        return LIBC6_CONTROL.formatted(
+                withStatus ? "Status: install ok installed\n" : "",
+                GLIBC_DPKG_VERSION,
+                withStatus
+                        ? "Conffiles:\n /etc/ld.so.conf.d/x86_64-linux-gnu.conf d4e7a7b88a71b5ffd9e2644e71a0cfab\n"
+                        : "");
     }
 
     private static Layer debianLayer() {
@@ -671,7 +1075,8 @@ public final class TestImages {
 
                     """;
             return Layer.builder()
-                    .dir("bin").dir("etc")
+                    .dir("bin")
+                    .dir("etc")
                     .file("etc/debian_version", "12.4\n")
                     .file("etc/os-release", """
                             PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
@@ -686,7 +1091,9 @@ public final class TestImages {
                             """)
                     .file("lib/x86_64-linux-gnu/libc.so.6", realFile(GLIBC, "libc6"), 0755)
                     .dir("tmp", 01777)
-                    .dir("usr/bin").dir("usr/lib").dir("usr/sbin")
+                    .dir("usr/bin")
+                    .dir("usr/lib")
+                    .dir("usr/sbin")
                     .file("var/lib/dpkg/status", status)
                     .build();
         });
@@ -698,8 +1105,10 @@ public final class TestImages {
             String md5 = md5Hex(libc) + "  lib/x86_64-linux-gnu/libc.so.6\n";
             return Layer.builder()
                     .dir("etc")
-                    .file("etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
-                            + "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n")
+                    .file(
+                            "etc/passwd",
+                            "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
+                                    + "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n")
                     .file("lib/x86_64-linux-gnu/libc.so.6", libc, 0755)
                     .dir("tmp", 01777)
                     .file("var/lib/dpkg/status.d/libc6", libc6Stanza(false))
@@ -795,16 +1204,29 @@ public final class TestImages {
     public static synchronized byte[] staticCBinary() {
         Path source = Path.of("src/test/c/gai.c");
         if (!Files.isExecutable(Path.of(MUSL_GCC)) || !Files.isReadable(source)) {
-            return Elf.build(Elf.Type.EXECUTABLE_STATIC, "x86_64", null, List.of(), List.of("%s\tOK\t%d\t%s\n", "%s\tERR\t%s\n", "EAI_NONAME",
-                    "/etc/resolv.conf", "/etc/hosts"));
+            return Elf.build(
+                    Elf.Type.EXECUTABLE_STATIC,
+                    "x86_64",
+                    null,
+                    List.of(),
+                    List.of("%s\tOK\t%d\t%s\n", "%s\tERR\t%s\n", "EAI_NONAME", "/etc/resolv.conf", "/etc/hosts"));
         }
         try {
             Path out = BINARIES.get("static-c");
             if (out == null) {
                 Path cache = Util.cacheDir("c");
                 out = cache.resolve("gai-static-" + ProcessHandle.current().pid());
-                run(new ProcessBuilder(MUSL_GCC, "-static", "-Os", "-s", "-o", out.toString(), source.toAbsolutePath().toString())
-                        .redirectErrorStream(true), "musl-gcc");
+                run(
+                        new ProcessBuilder(
+                                        MUSL_GCC,
+                                        "-static",
+                                        "-Os",
+                                        "-s",
+                                        "-o",
+                                        out.toString(),
+                                        source.toAbsolutePath().toString())
+                                .redirectErrorStream(true),
+                        "musl-gcc");
                 out.toFile().deleteOnExit();
                 BINARIES.put("static-c", out);
             }
@@ -817,7 +1239,8 @@ public final class TestImages {
     private static void run(ProcessBuilder pb, String what) throws IOException {
         Path log = Files.createTempFile("dnsprobe-build", ".log");
         try {
-            Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p =
+                    pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -1,8 +1,8 @@
 package io.dnsprobe.testing.registry;
 
-import io.dnsprobe.testing.Cleanup;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.dnsprobe.testing.Cleanup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -149,7 +149,8 @@ public final class TokenServer implements AutoCloseable {
             if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
                 String decoded;
                 try {
-                    decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                    decoded = new String(
+                            Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException bad) {
                     decoded = "";
                 }
@@ -160,7 +161,10 @@ public final class TokenServer implements AutoCloseable {
                 perUser.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
                 if (!password.equals(users.get(user))) {
                     refused.incrementAndGet();
-                    send(ex, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"incorrect username or password\",\"detail\":null}]}");
+                    send(
+                            ex,
+                            401,
+                            "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"incorrect username or password\",\"detail\":null}]}");
                     return;
                 }
                 authenticated = true;
@@ -171,7 +175,8 @@ public final class TokenServer implements AutoCloseable {
             String aud = query.getOrDefault("service", List.of(service)).get(0);
             List<Object> access = new ArrayList<>();
             for (String scope : query.getOrDefault("scope", List.of())) {
-                // repository:NAME:ACTIONS; NAME may hold a registry host with a port, so split at the first and last ':'.
+                // repository:NAME:ACTIONS; NAME may hold a registry host with a port, so split at the first and last
+                // ':'.
                 int first = scope.indexOf(':');
                 int last = scope.lastIndexOf(':');
                 if (first < 0 || last == first) {
@@ -265,8 +270,7 @@ public final class TokenServer implements AutoCloseable {
         private boolean anonymousPull;
         private Duration lifetime = Duration.ofSeconds(300);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A user name (no ':') and password (may contain ':'). */
         public Builder user(String name, String password) {

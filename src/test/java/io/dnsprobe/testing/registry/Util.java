@@ -18,6 +18,7 @@ final class Util {
     static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
     /** Compact, insertion-ordered: the bytes are hashed, so they are produced exactly once and never re-serialised. */
     static final ObjectMapper JSON = new ObjectMapper();
+
     static final InetAddress LOOPBACK;
 
     static {
@@ -28,8 +29,7 @@ final class Util {
         }
     }
 
-    private Util() {
-    }
+    private Util() {}
 
     static MessageDigest sha256() {
         try {
@@ -59,7 +59,8 @@ final class Util {
     static Path requireExecutable(String path, String apt) {
         Path p = Path.of(path);
         if (!Files.isExecutable(p)) {
-            throw new IllegalStateException(path + " is not installed: apt-get install " + apt + " (.ci/run does this)");
+            throw new IllegalStateException(
+                    path + " is not installed: apt-get install " + apt + " (.ci/run does this)");
         }
         return p;
     }
@@ -75,7 +76,9 @@ final class Util {
     /** A scratch directory under target/ when run from the project (kept between runs), else under the temp dir. */
     static Path cacheDir(String name) throws IOException {
         Path target = Path.of("target");
-        Path base = Files.isDirectory(target) ? target.resolve("registry-harness") : Path.of(System.getProperty("java.io.tmpdir"), "dnsprobe-registry-harness");
+        Path base = Files.isDirectory(target)
+                ? target.resolve("registry-harness")
+                : Path.of(System.getProperty("java.io.tmpdir"), "dnsprobe-registry-harness");
         Path dir = base.resolve(name).toAbsolutePath();
         Files.createDirectories(dir);
         return dir;
