@@ -75,6 +75,28 @@ public class RunningImages {
                 // Nothing to undo: cached images expire on their own.
             }
         });
+        // A Pod can arrive before its Node (two informers, no order between them): warming it then would read
+        // the default platform's image and mark it seen. Such a Pod waits, and its Node's arrival warms it.
+        nodes.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                String name = node.getMetadata().getName();
+                pods.getStore().list().stream()
+                        .filter(p ->
+                                p.getSpec() != null && name.equals(p.getSpec().getNodeName()))
+                        .forEach(RunningImages.this::warm);
+            }
+
+            @Override
+            public void onUpdate(Node old, Node node) {
+                // Labels of a running node do not change what its Pods already run.
+            }
+
+            @Override
+            public void onDelete(Node node, boolean unknownFinalState) {
+                // Nothing to undo.
+            }
+        });
         Informers.start("image cache warming", List.of(nodes, pods));
     }
 
@@ -89,6 +111,9 @@ public class RunningImages {
     void warm(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return;
+        }
+        if (nodeNotSeenYet(pod)) {
+            return; // the Node's event warms it
         }
         Platform platform = platform(pod);
         Workload.Pull pull = pull(pod);
@@ -142,6 +167,18 @@ public class RunningImages {
                 .filter(c -> container.equals(c.getName()))
                 .map(Container::getImage)
                 .findFirst();
+    }
+
+    /**
+     * A Pod on a node the Node informer has not delivered yet. Only while that informer watches: without
+     * it (no RBAC for nodes, an outage) Pods are warmed at once for the platform their own selector says.
+     */
+    private boolean nodeNotSeenYet(Pod pod) {
+        String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return nodeName != null
+                && nodes != null
+                && nodes.isWatching()
+                && nodes.getStore().getByKey(nodeName) == null;
     }
 
     private Platform platform(Pod pod) {
