@@ -1,11 +1,10 @@
 package io.dnsprobe.cli;
 
 import static io.dnsprobe.cli.CliTest.with;
-import static io.dnsprobe.cli.ProbeAgainstRealServersTest.run;
+import static io.dnsprobe.cli.Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;

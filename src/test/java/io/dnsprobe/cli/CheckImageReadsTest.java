@@ -1,11 +1,10 @@
 package io.dnsprobe.cli;
 
-import static io.dnsprobe.cli.ProbeAgainstRealServersTest.run;
+import static io.dnsprobe.cli.Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
 import io.dnsprobe.testing.registry.ScriptedRegistry;
 import io.dnsprobe.testing.registry.SilentRegistry;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
 package io.dnsprobe.cli;
 
-import static io.dnsprobe.cli.ProbeAgainstRealServersTest.run;
+import static io.dnsprobe.cli.Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
 import io.dnsprobe.testing.Ports;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -1,9 +1,8 @@
 package io.dnsprobe.cli;
 
-import static io.dnsprobe.cli.ProbeAgainstRealServersTest.run;
+import static io.dnsprobe.cli.Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
 import org.junit.jupiter.api.Test;
 
 /** {@code serve --help} prints help and exits; only {@code serve} alone (or nothing) starts the server. */

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * Runs the dashboard's queries against a Prometheus over a time range, as Grafana would: its variables
  * replaced ({@code $namespace} by All, {@code $__rate_interval} by a window that fits the scrape
  * interval), one {@code query_range} per target. What {@link DashboardPng} draws and what
- * {@link MonitoringTest} checks for data.
+ * {@link MonitoringIT} checks for data.
  */
 final class DashboardQueries {
     private static final ObjectMapper JSON = new ObjectMapper();

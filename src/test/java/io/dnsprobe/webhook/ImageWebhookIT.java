@@ -53,9 +53,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(value = ImageWebhookTest.Setup.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ImageWebhookIT.Setup.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ImageWebhookTest {
+class ImageWebhookIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USER = "robot";
     private static final String PASSWORD = "s3:cr:et";

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * before), and no round's status or event is written twice. Short timings (lease 4 s, renew deadline 3 s,
  * retry 500 ms) keep it quick; production uses 15 s / 10 s / 2 s. Failover times are printed, not asserted.
  */
-class LeaderElectionTest {
+class LeaderElectionIT {
     private static final Duration LEASE = Duration.ofSeconds(4);
     private static final Duration RENEW = Duration.ofSeconds(3);
     private static final Duration RETRY = Duration.ofMillis(500);

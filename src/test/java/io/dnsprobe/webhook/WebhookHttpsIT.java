@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(value = WebhookHttpsTest.Tls.class, restrictToAnnotatedClass = true)
-class WebhookHttpsTest {
+@QuarkusTestResource(value = WebhookHttpsIT.Tls.class, restrictToAnnotatedClass = true)
+class WebhookHttpsIT {
     private static final String REVIEW =
             "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
                     + "{\"uid\":\"tls-1\",\"operation\":\"DELETE\",\"namespace\":\"shop\"}}";

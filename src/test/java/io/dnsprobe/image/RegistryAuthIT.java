@@ -16,7 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Basic and bearer-token auth against a real registry, wrong credentials, TLS with a private CA, redirects. */
-class RegistryAuthTest {
+class RegistryAuthIT {
     private static final String USER = "robot";
     private static final String PASSWORD = "pa:ss:wo:rd";
 

@@ -59,9 +59,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(value = MonitoringTest.Servers.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = MonitoringIT.Servers.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MonitoringTest {
+class MonitoringIT {
     static final Zone ZONE = new Zone()
             .a("small.test.example", "192.0.2.1")
             .manyA("big.test.example", 40)

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The inspector against a real registry (Debian's docker-registry on loopback) holding images the test
  * builds: Alpine-like, Wolfi-like, Debian-like, Go, static, layered, zstd, multi-platform.
  */
-class ImageInspectorTest {
+class ImageInspectorIT {
     private static DockerRegistry registry;
     private static TestImages.Catalog catalog;
 

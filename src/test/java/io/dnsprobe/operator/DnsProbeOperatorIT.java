@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = MockApiResource.class, restrictToAnnotatedClass = true)
-class DnsProbeOperatorTest {
+class DnsProbeOperatorIT {
     private static final Zone ZONE = new Zone()
             .a("small.test.example", "192.0.2.1")
             .manyA("big.test.example", 40)

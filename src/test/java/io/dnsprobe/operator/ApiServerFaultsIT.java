@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
             @ResourceArg(name = "quarkus.operator-sdk.controllers.dnsprobe.retry.interval.initial", value = "200"),
             @ResourceArg(name = "quarkus.operator-sdk.controllers.dnsprobe.retry.interval.max", value = "2000")
         })
-class ApiServerFaultsTest {
+class ApiServerFaultsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * Long enough to see readiness DOWN and the informers lose their watches; the issue's minute, shortened

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The harness against the real registry: what it pushes is what a client pulls, byte for byte. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RegistryHarnessTest {
+class RegistryHarnessIT {
 
     @Test
     void theWholeCatalogIsPushedAndPulledBack() throws Exception {

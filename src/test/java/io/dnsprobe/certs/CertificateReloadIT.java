@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(value = CertificateReloadTest.Managed.class, restrictToAnnotatedClass = true)
-class CertificateReloadTest {
+@QuarkusTestResource(value = CertificateReloadIT.Managed.class, restrictToAnnotatedClass = true)
+class CertificateReloadIT {
     static final Path DIR = Path.of("target", "test-managed-tls").toAbsolutePath();
 
     public static class Managed implements QuarkusTestResourceLifecycleManager {

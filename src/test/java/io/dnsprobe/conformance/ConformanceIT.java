@@ -32,7 +32,7 @@ import org.xbill.DNS.Record;
  * there, the clients with a pod-like resolv.conf bind-mounted by {@code ip netns exec}. Needs root.
  * Seed: {@code -Dconformance.seed=N} (default fixed, so CI is repeatable; {@code random} draws one).
  */
-class ConformanceTest {
+class ConformanceIT {
     private static final int GENERATED = 216;
     private static final long DEFAULT_SEED = 20261125L;
     private static final Path OUT = Path.of("target", "conformance");

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboard as the Grafana sidecar gets it (config/grafana rendered by kubectl) and as a person imports
  * it: one data source variable, panels that do not overlap. Whether its queries name metrics the operator
- * exports, and return data from a real Prometheus, is {@link MonitoringTest}'s part.
+ * exports, and return data from a real Prometheus, is {@link MonitoringIT}'s part.
  */
-class GrafanaDashboardTest {
+class GrafanaDashboardIT {
 
     @Test
     void theConfigMapCarriesTheDashboardForTheSidecar() throws Exception {

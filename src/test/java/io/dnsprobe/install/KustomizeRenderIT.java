@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * built in) and checked for the fields an install depends on, and for names and namespaces that agree
  * across Service, Deployment, webhook configuration and RBAC.
  */
-class KustomizeRenderTest {
+class KustomizeRenderIT {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final List<JsonNode> OBJECTS = new ArrayList<>();
     private static final List<JsonNode> CERT_MANAGER = new ArrayList<>();

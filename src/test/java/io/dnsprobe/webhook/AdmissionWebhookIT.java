@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(value = AdmissionWebhookTest.Dns.class, restrictToAnnotatedClass = true)
-class AdmissionWebhookTest {
+@QuarkusTestResource(value = AdmissionWebhookIT.Dns.class, restrictToAnnotatedClass = true)
+class AdmissionWebhookIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BIG_URL = "jdbc:postgresql://big.test.example:5432/orders";
 

@@ -1,14 +1,12 @@
 package io.dnsprobe.cli;
 
+import static io.dnsprobe.cli.Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.probe.ProbeJson;
 import io.dnsprobe.testing.RealDnsServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * loopback. The issue's acceptance rows: 40 A is PARTIAL 29/40 on BIND and FAILS on NSD for musl
  * <= 1.2.3; 64 A FAILS on musl 1.2.4; glibc resolves everything.
  */
-class ProbeAgainstRealServersTest {
+class ProbeAgainstRealServersIT {
     private static final Zone ZONE = new Zone()
             .a("small.test.example", "192.0.2.1")
             .manyA("big.test.example", 40)
@@ -42,18 +40,6 @@ class ProbeAgainstRealServersTest {
         if (nsd != null) {
             nsd.close();
         }
-    }
-
-    record Run(int exit, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = DnsprobeCommand.execute(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** model id -> verdict kind for one name in {@code probe --json} output. */

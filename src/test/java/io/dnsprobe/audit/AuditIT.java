@@ -60,9 +60,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * starts without leader election here, so it leads and audits.
  */
 @QuarkusTest
-@QuarkusTestResource(value = AuditTest.Setup.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = AuditIT.Setup.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AuditTest {
+class AuditIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String BIG_URL = "postgres://big.test.example:5432/app";
     private static final String ORDERS_DIGEST =

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** With no API server at all, the HTTP side still serves health and metrics: Kubernetes can probe the pod. */
 @QuarkusTest
-@TestProfile(StartWithoutApiServerTest.NoApiServer.class)
-class StartWithoutApiServerTest {
+@TestProfile(StartWithoutApiServerIT.NoApiServer.class)
+class StartWithoutApiServerIT {
 
     public static class NoApiServer implements QuarkusTestProfile {
         @Override

@@ -1,11 +1,10 @@
 package io.dnsprobe.cli;
 
-import static io.dnsprobe.cli.ProbeAgainstRealServersTest.run;
+import static io.dnsprobe.cli.Run.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dnsprobe.cli.ProbeAgainstRealServersTest.Run;
 import io.dnsprobe.demo.LoopbackDnsServer;
 import io.dnsprobe.demo.Zone;
 import io.dnsprobe.demo.ZoneResponder.Truncation;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dnsprobe image} and {@code dnsprobe check} against a real registry with basic auth. */
-class ImageCommandTest {
+class ImageCommandIT {
     private static final String USER = "ci";
     private static final String PASSWORD = "p:a:s:s";
     private static DockerRegistry registry;

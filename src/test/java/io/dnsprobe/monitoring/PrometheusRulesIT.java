@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * such a file, so it is written to target/prometheus/dnsprobe-alerts.rules.yaml beside a copy of
  * config/prometheus/tests/dnsprobe-alerts.test.yaml, which names it. The resource stays the one source.
  */
-class PrometheusRulesTest {
+class PrometheusRulesIT {
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Path WORK = Path.of("target/prometheus");
     private static final Path UNIT_TESTS = Path.of("config/prometheus/tests/dnsprobe-alerts.test.yaml");

@@ -30,16 +30,16 @@ import org.junit.jupiter.api.Test;
  * Lease would cause. The Leading event, which starts the audit, fires once, after the Lease was taken.
  * The mock answers the SelfSubjectRulesReview with the lease verbs of the committed
  * Role and refuses (403) Lease requests that need another verb, as kube-apiserver does: renewals are JSON
- * merge PATCHes. Two replicas and failover: {@link LeaderElectionTest}.
+ * merge PATCHes. Two replicas and failover: {@link LeaderElectionIT}.
  */
 @QuarkusTest
-@TestProfile(LeaderElectionWiringTest.LeaderElectionOn.class)
+@TestProfile(LeaderElectionWiringIT.LeaderElectionOn.class)
 // The mock grants and enforces on leases what the committed Role grants (config/rbac/namespaced_role.yaml).
 @QuarkusTestResource(
         value = MockApiResource.class,
         restrictToAnnotatedClass = true,
         initArgs = @io.quarkus.test.common.ResourceArg(name = MockApiResource.LEASE_VERBS, value = "committed-rbac"))
-class LeaderElectionWiringTest {
+class LeaderElectionWiringIT {
 
     public static class LeaderElectionOn implements QuarkusTestProfile {
         @Override
