@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
  * Leader election with two replicas on one API server (the fabric8 mock in CRUD mode, answering JOSDK's
  * SelfSubjectRulesReview), each a full operator in this JVM ({@link InProcessOperator}): only the Lease
  * holder probes and writes statuses, a follower takes over once a killed leader's Lease has expired (never
- * before), and no round's status or event is written twice. Short timings (lease 4 s, renew deadline 3 s,
- * retry 500 ms) keep it quick; production uses 15 s / 10 s / 2 s. Failover times are printed, not asserted.
+ * before), and no round's status or event is written twice. Short timings (lease 6 s, renew deadline 5 s,
+ * retry 500 ms) keep it quick; production uses 15 s / 10 s / 2 s. The renew deadline is 10 retries wide so that
+ * a stall of a loaded CI machine does not cost a live leader its Lease (4 s / 3 s did not leave that room).
+ * Failover times are printed, not asserted.
  */
 class LeaderElectionIT {
-    private static final Duration LEASE = Duration.ofSeconds(4);
-    private static final Duration RENEW = Duration.ofSeconds(3);
+    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final Duration RENEW = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofMillis(500);
     private static final String NS = "dnsprobe-system";
     private static final List<String> PROBES = List.of("edge", "shop", "data", "search");
