@@ -171,6 +171,13 @@ public interface DnsprobeConfig {
         @WithDefault("500")
         int maxNames();
 
+        /**
+         * How long an inline probe waits for each reply (a retry waits as long again). Short, so that a silent
+         * server leaves time in the budget for the names that answer.
+         */
+        @WithDefault("1s")
+        Duration probeTimeout();
+
         /** How long an inline probe's verdict (or the lack of one) is reused. */
         @WithDefault("5m")
         Duration cacheTtl();

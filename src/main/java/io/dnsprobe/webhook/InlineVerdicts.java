@@ -34,7 +34,6 @@ import java.util.function.LongSupplier;
  */
 @ApplicationScoped
 public class InlineVerdicts implements WorkloadChecker.Verdicts {
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final int MAX_ENTRIES = 10_000;
 
     @Inject
@@ -127,6 +126,6 @@ public class InlineVerdicts implements WorkloadChecker.Verdicts {
 
     /** The pod's resolv.conf as kubelet would write it, with the webhook's short probe timeout. */
     ResolverConfig resolvConf(String namespace, PodDns dns) {
-        return podResolvers.of(namespace, dns, PROBE_TIMEOUT);
+        return podResolvers.of(namespace, dns, config.webhook().probeTimeout());
     }
 }

@@ -73,7 +73,17 @@ class AdmissionWebhookIT {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("dnsprobe.webhook.servers", server.address().toString());
+            // The first review of a name waits for its inline probe. Under the shipped 2 s budget and 1 s per
+            // reply, a stall of a loaded machine would turn a warning into none; these tests are about what the
+            // warnings say, so the budget is wide and a review waits for the loopback server's answer. What a
+            // review does when the budget runs out is WorkloadCheckerTest's, on a lookup that never completes.
+            return Map.of(
+                    "dnsprobe.webhook.servers",
+                    server.address().toString(),
+                    "dnsprobe.webhook.budget",
+                    "30s",
+                    "dnsprobe.webhook.probe-timeout",
+                    "10s");
         }
 
         @Override
