@@ -30,14 +30,14 @@ final class AuditMetrics {
     private final FunctionCounter queries;
     private final FunctionCounter waits;
     private final MultiGauge byVerdict;
-    private final Map<String, Auditor.WorkloadVerdict> verdicts;
+    private final Map<String, WorkloadVerdict> verdicts;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dnsprobe-audit-metrics");
         t.setDaemon(true);
         return t;
     });
 
-    AuditMetrics(MeterRegistry registry, QueryPacer pacer, Map<String, Auditor.WorkloadVerdict> verdicts) {
+    AuditMetrics(MeterRegistry registry, QueryPacer pacer, Map<String, WorkloadVerdict> verdicts) {
         this.registry = registry;
         this.verdicts = verdicts;
         pass = Timer.builder("dnsprobe.audit.pass.duration")
@@ -62,16 +62,16 @@ final class AuditMetrics {
     }
 
     void refresh() {
-        Map<Auditor.WorkloadVerdict, Long> counts =
+        Map<WorkloadVerdict, Long> counts =
                 verdicts.values().stream().collect(Collectors.groupingBy(v -> v, Collectors.counting()));
         byVerdict.register(
                 counts.entrySet().stream()
                         .map(e -> MultiGauge.Row.of(
                                 Tags.of(
                                         "libc",
-                                        e.getKey().libc(),
+                                        e.getKey().libcLabel(),
                                         "verdict",
-                                        e.getKey().verdict()),
+                                        e.getKey().outcome().label()),
                                 e.getValue()))
                         .collect(Collectors.toList()),
                 true);

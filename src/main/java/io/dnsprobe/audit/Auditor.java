@@ -3,6 +3,7 @@ package io.dnsprobe.audit;
 import io.dnsprobe.api.DnsReport;
 import io.dnsprobe.api.DnsReportStatus;
 import io.dnsprobe.image.ImageRef;
+import io.dnsprobe.image.Libc;
 import io.dnsprobe.image.LibcDetector;
 import io.dnsprobe.probe.InFlightLimiter;
 import io.dnsprobe.probe.QueryPacer;
@@ -106,9 +107,6 @@ public class Auditor {
     private volatile long passStarted;
     /** Full passes completed, for tests that must see one go by. */
     private final AtomicInteger passes = new AtomicInteger();
-
-    /** What the audit last concluded for a workload, for the metrics: its libc and its verdict. */
-    record WorkloadVerdict(String libc, String verdict) {}
 
     void onLeading(@Observes Leading leading) {
         if (!config.audit().enabled()) {
@@ -353,16 +351,14 @@ public class Auditor {
         }
         Optional<DnsReportStatus> status = ReportBuilder.build(result, w.workload(), names, Instant.now());
         if (status.isEmpty()) {
-            verdicts.put(w.uid(), new WorkloadVerdict(libcOf(result), "not_musl"));
+            verdicts.put(w.uid(), new WorkloadVerdict(firstLibc(result), WorkloadVerdict.Outcome.NOT_MUSL));
             forgetReport(w);
             return;
         }
         DnsReportStatus s = status.get();
         verdicts.put(
                 w.uid(),
-                new WorkloadVerdict(
-                        s.libc(),
-                        s.fails() > 0 ? "fails" : s.partial() > 0 ? "partial" : s.unknown() > 0 ? "unknown" : "ok"));
+                new WorkloadVerdict(ReportBuilder.reportedLibc(result).orElse(null), WorkloadVerdict.Outcome.of(s)));
         try {
             writer.write(w, s);
             boolean failsNow = s.fails() > 0;
@@ -389,10 +385,10 @@ public class Auditor {
         }
     }
 
-    private static String libcOf(WorkloadChecker.Result result) {
+    private static Libc firstLibc(WorkloadChecker.Result result) {
         return result.containers().isEmpty()
-                ? "none"
-                : result.containers().get(0).libc().libc().label();
+                ? null
+                : result.containers().get(0).libc().libc();
     }
 
     private void enqueueLater(String uid) {

@@ -42,16 +42,11 @@ final class ReportBuilder {
     static Optional<DnsReportStatus> build(
             WorkloadChecker.Result result, Workload spec, Map<String, Set<String>> names, Instant now) {
         List<DnsReportStatus.ContainerReport> containers = new ArrayList<>();
-        Libc oldest = null;
-        Libc oldestAny = null;
+        Optional<Libc> reported = reportedLibc(result);
+        boolean noMuslResolver =
+                result.containers().stream().noneMatch(c -> c.libc().usesMusl());
         for (WorkloadChecker.ContainerReport c : result.containers()) {
             ContainerLibc libc = c.libc();
-            if (libc.libc().isMusl()) {
-                oldestAny = older(oldestAny, libc.libc());
-                if (libc.usesMusl()) {
-                    oldest = older(oldest, libc.libc());
-                }
-            }
             String specImage = specImage(spec, c);
             boolean pinned = !specImage.equals(c.image());
             String digest = pinned ? c.image().substring(c.image().lastIndexOf('@') + 1) : libc.digest();
@@ -60,14 +55,14 @@ final class ReportBuilder {
                     c.name(),
                     specImage,
                     libc.libc().label(),
-                    libc.source().name().toLowerCase().replace('_', '-'),
+                    libc.source().id(),
                     libc.evidence(),
                     program(libc.program()),
                     libc.usesMusl(),
                     digest,
                     from));
         }
-        if (oldestAny == null) {
+        if (reported.isEmpty()) {
             return Optional.empty();
         }
         Map<String, List<String>> users = new LinkedHashMap<>();
@@ -106,8 +101,8 @@ final class ReportBuilder {
                             : new DnsReportStatus.NameReport(
                                     name, e.getValue(), verdict, worst.model(), worst.reason(), worst.needsTcp()));
         }
-        String libc = (oldest != null ? oldest : oldestAny).label();
-        String summary = summary(users.size(), fails, partial, unknown, failing, oldest == null, result.containers());
+        String libc = reported.get().label();
+        String summary = summary(users.size(), fails, partial, unknown, failing, noMuslResolver, result.containers());
         return Optional.of(new DnsReportStatus(
                 now.truncatedTo(ChronoUnit.SECONDS).toString(),
                 libc,
@@ -138,6 +133,25 @@ final class ReportBuilder {
     }
 
     /** The older of two musls by the model that judges them; the first found on a tie. */
+    /**
+     * The libc a report names: the oldest musl among the containers whose lookups musl answers, else the oldest
+     * musl in the image at all (a Go program on Alpine); empty when no container has musl, and no report is made.
+     */
+    static Optional<Libc> reportedLibc(WorkloadChecker.Result result) {
+        Libc oldest = null;
+        Libc oldestAny = null;
+        for (WorkloadChecker.ContainerReport c : result.containers()) {
+            ContainerLibc libc = c.libc();
+            if (libc.libc().isMusl()) {
+                oldestAny = older(oldestAny, libc.libc());
+                if (libc.usesMusl()) {
+                    oldest = older(oldest, libc.libc());
+                }
+            }
+        }
+        return Optional.ofNullable(oldest != null ? oldest : oldestAny);
+    }
+
     private static Libc older(Libc current, Libc candidate) {
         return current == null || candidate.effectiveModel().compareTo(current.effectiveModel()) < 0
                 ? candidate
