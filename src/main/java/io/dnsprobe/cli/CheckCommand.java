@@ -137,7 +137,7 @@ final class CheckCommand implements Callable<Integer> {
                     c.name(),
                     c.image(),
                     l.libc().label(),
-                    l.source().name().toLowerCase(),
+                    l.source().id(),
                     l.evidence(),
                     l.program() == null ? null : l.program().reason(),
                     l.usesMusl(),

@@ -35,23 +35,30 @@ public final class LibcDetector {
         return declared(image, annotation).map(Declared::libc).orElseGet(() -> fromName(image));
     }
 
-    /** What the workload or the operator declared, and where. */
-    public record Declared(Libc libc, String source) {}
+    /** What the workload or the operator declared, by which of the two, and the words that say so. */
+    public record Declared(Libc libc, By by, String evidence) {
+        public enum By {
+            ANNOTATION,
+            RULE
+        }
+    }
 
     /** The annotation's value, else the first matching rule's; empty when neither says. */
     public Optional<Declared> declared(String image, String annotation) {
         if (annotation != null && !annotation.isBlank()) {
             Optional<Libc> fromAnnotation = fromValue(annotation.trim());
             if (fromAnnotation.isPresent()) {
-                return Optional.of(
-                        new Declared(fromAnnotation.get(), "annotation " + ANNOTATION + "=" + annotation.trim()));
+                return Optional.of(new Declared(
+                        fromAnnotation.get(),
+                        Declared.By.ANNOTATION,
+                        "annotation " + ANNOTATION + "=" + annotation.trim()));
             }
         }
         for (Map.Entry<Pattern, String> rule : rules.entrySet()) {
             if (rule.getKey().matcher(image).matches()) {
                 Optional<Libc> fromRule = fromValue(rule.getValue());
                 if (fromRule.isPresent()) {
-                    return Optional.of(new Declared(fromRule.get(), "image rule"));
+                    return Optional.of(new Declared(fromRule.get(), Declared.By.RULE, "image rule"));
                 }
             }
         }

@@ -17,13 +17,24 @@ import java.util.Optional;
 public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFinder.Program program, String digest) {
 
     /** Where the answer came from, strongest first. */
+    /** How the libc is known; {@link #id()} is the word reports and {@code check --json} write. */
     public enum Source {
-        ANNOTATION,
-        RULE,
-        IMAGE,
+        ANNOTATION("annotation"),
+        RULE("rule"),
+        IMAGE("image"),
         /** The image's lower layers, known from other images; its upper layers were not read yet. */
-        IMAGE_LOWER_LAYERS,
-        NAME
+        IMAGE_LOWER_LAYERS("image-lower-layers"),
+        NAME("name");
+
+        private final String id;
+
+        Source(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
     }
 
     /**
@@ -35,8 +46,8 @@ public record ContainerLibc(Libc libc, Source source, String evidence, ProgramFi
         Optional<LibcDetector.Declared> declared =
                 detector.declared(c.image(), workload.annotations().get(LibcDetector.ANNOTATION));
         if (declared.isPresent()) {
-            Source s = declared.get().source().startsWith("annotation") ? Source.ANNOTATION : Source.RULE;
-            return new ContainerLibc(declared.get().libc(), s, declared.get().source(), null, null);
+            Source s = declared.get().by() == LibcDetector.Declared.By.ANNOTATION ? Source.ANNOTATION : Source.RULE;
+            return new ContainerLibc(declared.get().libc(), s, declared.get().evidence(), null, null);
         }
         if (inspected.isPresent() && !inspected.get().failed()) {
             ImageInspection i = inspected.get();

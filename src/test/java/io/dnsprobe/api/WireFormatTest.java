@@ -2,12 +2,14 @@ package io.dnsprobe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dnsprobe.api.DnsReportStatus.NameReport;
 import io.dnsprobe.libc.ModelId;
 import io.dnsprobe.libc.MuslVersion;
 import io.dnsprobe.libc.VerdictKind;
 import io.dnsprobe.report.Kept;
+import io.dnsprobe.workload.ContainerLibc;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,24 @@ class WireFormatTest {
         assertThat(reportJson.get("model").asText()).isEqualTo("musl-1.2.4");
         assertThat(Serialization.jsonMapper().treeToValue(reportJson, NameReport.class))
                 .isEqualTo(report);
+    }
+
+    @Test
+    void aContainersLibcSourceIsWrittenAsTheWordTheReportSchemaNames() throws Exception {
+        // One word per source, made in one place for the DnsReport and `check --json` (which wrote
+        // image_lower_layers where the report wrote image-lower-layers), and each named in the CRD's description.
+        String described = DnsReportStatus.ContainerReport.class
+                .getRecordComponents()[3]
+                .getAccessor()
+                .getAnnotation(JsonPropertyDescription.class)
+                .value();
+        assertThat(DnsReportStatus.ContainerReport.class.getRecordComponents()[3].getName())
+                .isEqualTo("source");
+        for (ContainerLibc.Source source : ContainerLibc.Source.values()) {
+            assertThat(source.id()).matches("[a-z]+(-[a-z]+)*");
+            assertThat(described).contains(source.id());
+        }
+        assertThat(ContainerLibc.Source.IMAGE_LOWER_LAYERS.id()).isEqualTo("image-lower-layers");
     }
 
     @Test
