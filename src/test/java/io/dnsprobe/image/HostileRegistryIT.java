@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * text that would rewrite a terminal. Every case must end, with a reason and no class name in it. Waits are
  * hang guards only: nothing here asserts how long anything took.
  */
-class HostileRegistryTest {
+class HostileRegistryIT {
     private static final String USER = "robot";
     private static final String PASSWORD = "s3cret:pass";
     private static final TestImage ORDERS = TestImages.image("acme/orders:1.4");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * refusing one, and, for the server, one that comes back and is read again once the memory has expired. Times
  * here are the test's own clock or hang guards; nothing asserts how long anything took.
  */
-class UnreachableRegistriesTest {
+class UnreachableRegistriesIT {
     private static final int IMAGES = 10;
     private static final int AT_ONCE = 4;
 
